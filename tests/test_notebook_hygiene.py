@@ -1,0 +1,46 @@
+"""Every committed notebook is a clean Restart & Run All: valid, counted 1..n, no errors."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 2, "notebooks/ should hold the ordered collection"
+
+
+def test_notebooks_are_numbered_in_order():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(1, len(numbers) + 1)), [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_valid_and_executed_in_order(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    counts = [c.execution_count for c in code]
+    assert counts == list(range(1, len(code) + 1)), f"{path.name}: re-execute from a fresh kernel"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name} has error outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_anatomy(path):
+    """Title first, claims checked in code, at least three exercises, a summary at the end."""
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "check(" in code, f"{path.name} checks no claim"
+    assert code.count(".check(") >= 3, f"{path.name} needs at least three exercise checkers"
+    assert text.count("<details>") >= 3, f"{path.name} needs hidden solutions"
+    assert "## Summary" in text
+    printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                        for o in c.outputs if o.output_type == "stream" and o.name == "stdout")
+    assert "CLAIM FAILED" not in printed
+    assert printed.count("OK: ") >= 3, f"{path.name} prints fewer than three checked claims"

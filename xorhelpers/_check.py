@@ -1,0 +1,54 @@
+"""Argument validation shared by the public helpers: clear errors that name the argument."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+
+
+def check_int(name: str, value, *, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as int if it is an integer in [low, high]; raise TypeError/ValueError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    _check_range(name, value, low, high)
+    return int(value)
+
+
+def check_float(name: str, value, *, low: float | None = None, high: float | None = None,
+                low_open: bool = False) -> float:
+    """Return ``value`` as float if it is a finite real number in range; raise otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if low_open and low is not None and value <= low:
+        raise ValueError(f"{name} must be > {low}, got {value!r}")
+    _check_range(name, value, None if low_open else low, high)
+    return value
+
+
+def check_choice(name: str, value, allowed: Iterable):
+    """Return ``value`` if it is one of ``allowed``; raise ValueError listing them otherwise."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value
+
+
+def check_bool(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def check_seed(name: str, value) -> int:
+    """A seed is an integer in [0, 2**32 - 1]."""
+    return check_int(name, value, low=0, high=2**32 - 1)
+
+
+def _check_range(name, value, low, high):
+    if low is not None and value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value!r}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {high}, got {value!r}")

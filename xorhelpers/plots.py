@@ -1,0 +1,170 @@
+"""Figures: decision boundaries, the hidden-layer view, curves, heat maps (notebook 01 onwards).
+
+Every function draws on ``ax`` (a new figure when None) and returns the Axes, so a notebook
+can save or restyle it. Plots show; claims (``xorhelpers.claims``) carry what they show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._check import check_int
+
+COLORS = ("#1f77b4", "#d62728")  # class 0 blue, class 1 red
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    return ax
+
+
+def _as_points(X, y):
+    X = np.asarray(X, dtype=np.float32)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n, 2), got {X.shape}")
+    if y is not None:
+        y = np.asarray(y).reshape(-1)
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(f"y must have one label per row of X ({X.shape[0]}), got {y.shape}")
+    return X, y
+
+
+def predict_fn(model) -> Callable[[np.ndarray], np.ndarray]:
+    """Wrap a Keras model or any callable into ``f(X) -> (n,)`` NumPy outputs."""
+    if hasattr(model, "layers") and callable(model):
+        def f(X):
+            out = model(np.asarray(X, np.float32), training=False)
+            return np.asarray(out).reshape(len(X), -1)[:, 0]
+        return f
+    if callable(model):
+        return lambda X: np.asarray(model(np.asarray(X, np.float32)), dtype=float).reshape(len(X))
+    raise TypeError(f"model must be a Keras model or a callable, got {type(model).__name__}")
+
+
+def scatter_points(X, y, ax=None, annotate: bool = False, size: int = 80):
+    """Points coloured by class (blue 0, red 1); ``annotate`` writes each row's coordinates."""
+    ax = _axes(ax)
+    X, y = _as_points(X, y)
+    labels = np.zeros(len(X)) if y is None else y
+    for cls in (0, 1):
+        m = labels.round() == cls
+        ax.scatter(X[m, 0], X[m, 1], c=COLORS[cls], s=size, edgecolors="k", zorder=3,
+                   label=f"y = {cls}")
+    if annotate:
+        for x1, x2 in X:
+            ax.annotate(f"({x1:g},{x2:g})", (x1, x2), textcoords="offset points",
+                        xytext=(6, 6), fontsize=8)
+    return ax
+
+
+def decision_boundary(model, X=None, y=None, ax=None, lim: tuple[float, float] = (-0.5, 1.5),
+                      resolution: int = 150, threshold: float = 0.5, title: str | None = None):
+    """Shade where ``model`` outputs >= ``threshold`` over the square ``lim`` x ``lim``.
+
+    ``model`` is a Keras model or any callable taking an (n, 2) array. Draws the points
+    ``X``, ``y`` on top when given.
+    """
+    resolution = check_int("resolution", resolution, low=2, high=2000)
+    f = predict_fn(model)
+    ax = _axes(ax)
+    g = np.linspace(lim[0], lim[1], resolution)
+    G1, G2 = np.meshgrid(g, g)
+    out = f(np.column_stack([G1.ravel(), G2.ravel()])).reshape(G1.shape)
+    ax.contourf(G1, G2, out >= threshold, levels=[-0.5, 0.5, 1.5], colors=COLORS, alpha=0.2)
+    if np.ptp(out) > 0:
+        ax.contour(G1, G2, out, levels=[threshold], colors="k", linewidths=1)
+    if X is not None:
+        scatter_points(X, y, ax, annotate=True)
+    ax.set(xlim=lim, ylim=lim, xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def hidden_activations(model, X, layer: int = 0) -> np.ndarray:
+    """Outputs of Dense layer number ``layer`` (0 = first hidden) of a Keras model on ``X``."""
+    import keras
+
+    dense = [lay for lay in model.layers if isinstance(lay, keras.layers.Dense)]
+    if not dense:
+        raise ValueError("model has no Dense layers")
+    layer = check_int("layer", layer, low=0, high=len(dense) - 1)
+    sub = keras.Model(model.inputs, dense[layer].output)
+    return np.asarray(sub(np.asarray(X, np.float32), training=False))
+
+
+def hidden_view(model, X, y, ax=None, layer: int = 0, title: str | None = None):
+    """Plot where the points ``X`` land in the space of hidden layer ``layer`` (2 units shown).
+
+    When the next layer is the 1-unit output, its own 0.5 level line is drawn in that space:
+    the straight line that now separates the classes. Points that share one hidden code are
+    labelled together. Returns the Axes.
+    """
+    import keras
+
+    X, y = _as_points(X, y)
+    H = hidden_activations(model, X, layer)
+    if H.shape[1] < 2:
+        H = np.column_stack([H[:, 0], np.zeros(len(H))])
+    ax = _axes(ax)
+    scatter_points(H[:, :2], y, ax)
+    groups: dict[tuple, list[str]] = {}
+    for h, x in zip(H[:, :2].round(4), X, strict=True):
+        groups.setdefault(tuple(h), []).append(f"({x[0]:g},{x[1]:g})")
+    for h, names in groups.items():
+        ax.annotate(" ".join(names), h, textcoords="offset points", xytext=(6, 6), fontsize=8)
+    dense = [lay for lay in model.layers if isinstance(lay, keras.layers.Dense)]
+    nxt = dense[layer + 1] if layer + 1 < len(dense) else None
+    if nxt is not None and nxt.units == 1 and H.shape[1] == 2 and nxt.input.shape[-1] == 2:
+        w, b = (np.asarray(v) for v in nxt.get_weights())
+        level = 0.0 if nxt.activation.__name__ == "sigmoid" else 0.5
+        lo, hi = H.min() - 0.5, H.max() + 0.5
+        t = np.linspace(lo, hi, 50)
+        if abs(w[1, 0]) > 1e-9:
+            ax.plot(t, (level - b[0] - w[0, 0] * t) / w[1, 0], "k--", lw=1, label="output = 0.5")
+        elif abs(w[0, 0]) > 1e-9:
+            ax.axvline((level - b[0]) / w[0, 0], color="k", ls="--", lw=1, label="output = 0.5")
+        ax.set(xlim=(lo, hi), ylim=(lo, hi))
+    ax.set(xlabel="$h_1$", ylabel="$h_2$", title=title or f"hidden layer {layer + 1}")
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+def curves(curves: Sequence, labels: Sequence[str] | None = None, ax=None, ylabel: str = "loss",
+           xlabel: str = "step", logy: bool = False, title: str | None = None):
+    """Plot one line per curve (each a 1-D array); returns the Axes."""
+    ax = _axes(ax)
+    for i, c in enumerate(curves):
+        ax.plot(np.asarray(c), label=None if labels is None else labels[i])
+    if labels is not None:
+        ax.legend(fontsize=8)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if logy:
+        ax.set_yscale("log")
+    return ax
+
+
+def heat_map(values, row_labels: Sequence, col_labels: Sequence, ax=None, fmt: str = "{:.0%}",
+             cmap: str = "viridis", vmin: float | None = 0.0, vmax: float | None = 1.0,
+             xlabel: str = "", ylabel: str = "", title: str | None = None):
+    """A labelled heat map of a 2-D array with each cell's value written in it."""
+    values = np.asarray(values, dtype=float)
+    if values.shape != (len(row_labels), len(col_labels)):
+        raise ValueError(f"values must have shape ({len(row_labels)}, {len(col_labels)}) to "
+                         f"match the labels, got {values.shape}")
+    ax = _axes(ax)
+    im = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(len(col_labels)), [str(c) for c in col_labels])
+    ax.set_yticks(range(len(row_labels)), [str(r) for r in row_labels])
+    mid = (np.nanmin(values) + np.nanmax(values)) / 2 if vmin is None else (vmin + vmax) / 2
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=8,
+                    color="w" if values[i, j] < mid else "k")
+    ax.figure.colorbar(im, ax=ax)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    return ax
