@@ -21,8 +21,8 @@ _CRITERIA = ("between", "at_least", "at_most", "equals", "close_to")
 def check(claim: str, measured, *, between: tuple[float, float] | None = None,
           at_least: float | None = None, at_most: float | None = None,
           equals=None, close_to: float | None = None, tol: float | None = None,
-          fmt: str = "{:.3g}") -> object:
-    """Check ``measured`` against exactly one criterion; print the verdict; return ``measured``.
+          fmt: str = "{:.3g}") -> None:
+    """Check ``measured`` against exactly one criterion and print the verdict (returns None).
 
     Criteria: ``between=(lo, hi)`` (inclusive), ``at_least``, ``at_most``, ``equals`` (exact,
     any type, e.g. a tuple or a string) or ``close_to`` with ``tol`` (absolute). With no criterion,
@@ -56,7 +56,6 @@ def check(claim: str, measured, *, between: tuple[float, float] | None = None,
     print(line)
     if not ok:
         raise ClaimError(line + _expected(given, tol))
-    return measured
 
 
 def _holds(kind, measured, target, tol) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._check import check_choice, check_int, check_seed
+from ._check import check_choice, check_float, check_int, check_seed
 
 ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
 INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "zeros")
@@ -96,6 +96,53 @@ def skip_xor_net(hidden_activation: str = "sigmoid", seed: int | None = None):
                              kernel_initializer=_initializer(
                                  "glorot_uniform", None if seed is None else seed + 1))(both)
     return keras.Model(x, out, name="skip_xor_net")
+
+
+OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+
+
+def make_optimizer(name: str, lr: float):
+    """A Keras optimizer by name: sgd, momentum (SGD with momentum 0.9), rmsprop or adam."""
+    import keras
+
+    check_choice("optimizer", name, OPTIMIZERS)
+    lr = check_float("lr", lr, low=0.0, low_open=True)
+    if name == "sgd":
+        return keras.optimizers.SGD(lr)
+    if name == "momentum":
+        return keras.optimizers.SGD(lr, momentum=0.9)
+    if name == "rmsprop":
+        return keras.optimizers.RMSprop(lr)
+    return keras.optimizers.Adam(lr)
+
+
+def fit_full_batch(model, X, y, num_steps: int = 1000, optimizer: str = "adam", lr: float = 0.1,
+                   loss: str = "binary_crossentropy", record_every: int = 10) -> np.ndarray:
+    """Train ``model`` with ``num_steps`` full-batch gradient steps on (X, y) (notebook 02).
+
+    Keras' ``fit`` pays a fixed cost per epoch, so the data are tiled ``record_every`` times and
+    fed unshuffled in batches of len(X): every batch is the whole data set, exactly full-batch
+    training, at a fraction of the cost. Returns the loss recorded every ``record_every`` steps
+    (mean over those steps), shape (num_steps // record_every,).
+    """
+    check_choice("loss", loss, ("binary_crossentropy", "mse"))
+    num_steps = check_int("num_steps", num_steps, low=1, high=10**6)
+    record_every = check_int("record_every", record_every, low=1, high=num_steps)
+    if num_steps % record_every:
+        raise ValueError(f"num_steps ({num_steps}) must be a multiple of record_every "
+                         f"({record_every})")
+    X = np.asarray(X, np.float32)
+    y = np.asarray(y, np.float32)
+    if len(X) == 0 or len(X) != len(y):
+        raise ValueError(f"X and y must be non-empty with one target per row; got {len(X)} rows "
+                         f"and {len(y)} targets")
+    model.compile(optimizer=make_optimizer(optimizer, lr), loss=loss,
+                  steps_per_execution=record_every)
+    Xt = np.concatenate([X] * record_every)
+    yt = np.concatenate([y] * record_every)
+    hist = model.fit(Xt, yt, batch_size=len(X), epochs=num_steps // record_every,
+                     shuffle=False, verbose=0)
+    return np.asarray(hist.history["loss"])
 
 
 def count_params(model) -> int:

@@ -1,0 +1,148 @@
+"""Linear models on the XOR points: threshold units, the perceptron, least squares (notebook 01).
+
+A linear threshold unit says 1 when w . x + b > 0 and 0 otherwise. These helpers show, by
+computation, that no such unit fits XOR, that the perceptron rule then cycles for ever, and
+that one extra feature, x1 * x2, makes the problem linearly separable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._check import check_float, check_int, check_seed
+
+
+def _points(X, y=None):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"X must be a non-empty 2-D array (n, d), got shape {X.shape}")
+    if y is None:
+        return X
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one label per row of X ({X.shape[0]}), got {y.shape[0]}")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError(f"y must hold 0/1 labels, got values {np.unique(y)}")
+    return X, y
+
+
+def _weights(w, d: int) -> np.ndarray:
+    w = np.asarray(w, dtype=float).reshape(-1)
+    if w.shape[0] != d:
+        raise ValueError(f"w must have {d} entries (one per column of X), got {w.shape[0]}")
+    return w
+
+
+def threshold_predict(X, w, b: float) -> np.ndarray:
+    """0/1 outputs of the threshold unit ``w . x + b > 0`` on each row of ``X``."""
+    X = _points(X)
+    return (X @ _weights(w, X.shape[1]) + check_float("b", b) > 0).astype(float)
+
+
+def xor_inequalities(w, b: float) -> dict[str, bool]:
+    """Which of the four conditions for a threshold unit to compute XOR hold for (w1, w2, b).
+
+    Returns {"b <= 0": ..., "w2 + b > 0": ..., "w1 + b > 0": ..., "w1 + w2 + b <= 0": ...}.
+    """
+    w1, w2 = _weights(w, 2)
+    b = check_float("b", b)
+    return {"b <= 0": b <= 0, "w2 + b > 0": w2 + b > 0, "w1 + b > 0": w1 + b > 0,
+            "w1 + w2 + b <= 0": w1 + w2 + b <= 0}
+
+
+def random_threshold_units(num: int, seed: int = 0, scale: float = 3.0
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """``num`` random threshold units: weights (num, 2) and biases (num,), uniform in +/-scale."""
+    num = check_int("num", num, low=1, high=10**8)
+    scale = check_float("scale", scale, low=0.0, low_open=True)
+    gen = np.random.default_rng(check_seed("seed", seed))
+    W = gen.uniform(-scale, scale, size=(num, 2))
+    return W, gen.uniform(-scale, scale, size=num)
+
+
+def accuracies(X, y, W, b) -> np.ndarray:
+    """Fraction of the rows of ``X`` that each threshold unit (row of ``W``, entry of ``b``)
+    classifies correctly; shape (units,)."""
+    X, y = _points(X, y)
+    W = np.asarray(W, dtype=float)
+    b = np.asarray(b, dtype=float).reshape(-1)
+    if W.ndim != 2 or W.shape[1] != X.shape[1] or W.shape[0] != b.shape[0]:
+        raise ValueError(f"W must have shape (units, {X.shape[1]}) and b shape (units,), got "
+                         f"{W.shape} and {b.shape}")
+    out = (W @ X.T + b[:, None] > 0)
+    return (out == y.astype(bool)[None, :]).mean(axis=1)
+
+
+def labelings(X, W, b) -> set[tuple[int, ...]]:
+    """The distinct 0/1 labelings of the rows of ``X`` produced by the given threshold units."""
+    X = _points(X)
+    out = (np.asarray(W, float) @ X.T + np.asarray(b, float).reshape(-1)[:, None] > 0)
+    return {tuple(int(v) for v in row) for row in np.unique(out.astype(int), axis=0)}
+
+
+@dataclass
+class PerceptronRun:
+    """History of a perceptron run: the (w, b) state at the start of every epoch, the
+    number of mistakes made in each epoch, the state after every single example (``path``);
+    ``converged`` when an epoch made none."""
+
+    states: list[tuple[float, ...]]
+    mistakes: list[int]
+    converged: bool
+    path: list[tuple[float, ...]]
+
+    def cycle(self) -> tuple[int, int] | None:
+        """(first epoch, period) of the earliest repeated start-of-epoch state, or None."""
+        seen: dict[tuple[float, ...], int] = {}
+        for epoch, state in enumerate(self.states):
+            if state in seen:
+                return seen[state], epoch - seen[state]
+            seen[state] = epoch
+        return None
+
+
+def perceptron(X, y, epochs: int = 50, lr: float = 1.0, w0=None, b0: float = 0.0
+               ) -> PerceptronRun:
+    """Rosenblatt's rule in a fixed order: on a mistake, w += lr (y - yhat) x and b likewise.
+
+    Stops early after an epoch with no mistake. Returns a ``PerceptronRun``.
+    """
+    X, y = _points(X, y)
+    epochs = check_int("epochs", epochs, low=1, high=10**6)
+    lr = check_float("lr", lr, low=0.0, low_open=True)
+    w = np.zeros(X.shape[1]) if w0 is None else _weights(w0, X.shape[1]).copy()
+    b = check_float("b0", b0)
+    states, mistakes, path = [], [], []
+    for _ in range(epochs):
+        states.append(tuple(float(v) for v in (*w, b)))
+        wrong = 0
+        for x, target in zip(X, y, strict=True):
+            err = target - float(x @ w + b > 0)
+            if err:
+                wrong += 1
+                w += lr * err * x
+                b += lr * err
+            path.append(tuple(float(v) for v in (*w, b)))
+        mistakes.append(wrong)
+        if wrong == 0:
+            return PerceptronRun(states, mistakes, True, path)
+    return PerceptronRun(states, mistakes, False, path)
+
+
+def least_squares(X, y) -> tuple[np.ndarray, float, float]:
+    """The linear fit w . x + b minimising the mean squared error; returns (w, b, mse)."""
+    X, y = _points(X, y)
+    A = np.column_stack([X, np.ones(len(X))])
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    mse = float(np.mean((A @ coef - y) ** 2))
+    return coef[:-1], float(coef[-1]), mse
+
+
+def with_product(X) -> np.ndarray:
+    """``X`` with a third column x1 * x2 appended: the feature that makes XOR separable."""
+    X = _points(X)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns, got {X.shape[1]}")
+    return np.column_stack([X, X[:, 0] * X[:, 1]])
