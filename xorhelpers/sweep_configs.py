@@ -1,0 +1,191 @@
+"""What to train in a sweep: the ``Config`` of one small network, and seeded initial weights.
+
+A ``Config`` names everything about one training run except its seed: the hidden widths,
+the activation, the initializer, the optimizer and learning rate, the loss, the batch size and
+the number of gradient steps. ``grid`` builds the product of several choices. ``init_weights``
+draws the initial weights of one network from its seed alone, so a network gets the same
+start whichever other networks share its sweep. Introduced in notebook 03; the engine that
+trains them is ``xorhelpers.sweep``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from ._check import check_bool, check_choice, check_float, check_int, check_seed
+
+ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
+INITS = ("glorot_uniform", "he_normal", "uniform", "normal", "zeros")
+OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+LOSSES = ("binary_crossentropy", "mse")
+MAX_DEPTH = 8
+MAX_WIDTH = 64
+LEAKY_SLOPE = 0.2  # Keras' default negative slope for activation="leaky_relu"
+
+
+@dataclass(frozen=True)
+class Config:
+    """One network and its training recipe (everything but the seed). Notebook 03.
+
+    The network is 2 inputs -> Dense(w, activation) for w in ``widths`` -> Dense(1, sigmoid).
+
+    - ``widths``: hidden widths, 1 to 8 layers of 1 to 64 units, e.g. ``(2,)`` or ``(16,) * 7``.
+      An int means one hidden layer of that width.
+    - ``activation``: hidden activation, one of relu, leaky_relu (slope 0.2 as in Keras),
+      sigmoid, tanh, linear. The output unit is always a sigmoid.
+    - ``init``: kernel initializer, one of glorot_uniform, he_normal (Keras' truncated normal),
+      uniform (U[-init_scale, init_scale]), normal (N(0, init_scale**2)), zeros.
+    - ``init_scale``: the ``a`` of uniform or the standard deviation of normal; required by
+      those two and must be None for the others.
+    - ``init_biases``: False gives zero biases (Keras' default); True draws the biases from the
+      same distribution as the kernels (only with uniform or normal), as in the classic
+      experiments of the 1980s.
+    - ``optimizer``: sgd, momentum (SGD with ``momentum``), rmsprop or adam, each updating
+      exactly as its Keras 3 counterpart with default settings (rho 0.9, betas 0.9/0.999,
+      epsilon 1e-7).
+    - ``lr``: learning rate (> 0); ``momentum``: in [0, 1), used by optimizer="momentum" only.
+    - ``loss``: binary_crossentropy (computed from the logit, as Keras does for a sigmoid
+      output) or mse; both are means over the batch.
+    - ``batch_size``: None trains full batch on the training data; an int draws minibatches
+      of that size from a fresh per-network shuffle of the data each epoch (as Keras'
+      ``fit(shuffle=True)``).
+    - ``num_steps``: number of gradient steps (not epochs).
+    """
+
+    widths: tuple[int, ...] = (2,)
+    activation: str = "relu"
+    init: str = "glorot_uniform"
+    init_scale: float | None = None
+    init_biases: bool = False
+    optimizer: str = "adam"
+    lr: float = 0.01
+    momentum: float = 0.9
+    loss: str = "binary_crossentropy"
+    batch_size: int | None = None
+    num_steps: int = 1000
+
+    def __post_init__(self):
+        widths = self.widths
+        if isinstance(widths, (int, np.integer)) and not isinstance(widths, bool):
+            widths = (int(widths),)
+        if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+            raise TypeError(f"widths must be an int or a sequence of ints, got {widths!r}")
+        if not 1 <= len(widths) <= MAX_DEPTH:
+            raise ValueError(f"widths must list 1 to {MAX_DEPTH} hidden layers, got {widths!r}")
+        widths = tuple(check_int(f"widths[{i}]", w, low=1, high=MAX_WIDTH)
+                       for i, w in enumerate(widths))
+        object.__setattr__(self, "widths", widths)
+        check_choice("activation", self.activation, ACTIVATIONS)
+        check_choice("init", self.init, INITS)
+        if self.init in ("uniform", "normal"):
+            if self.init_scale is None:
+                raise ValueError(f"init_scale is required with init={self.init!r} "
+                                 "(the a of U[-a, a] or the std of N(0, std**2)), got None")
+            scale = check_float("init_scale", self.init_scale, low=0.0, low_open=True)
+            object.__setattr__(self, "init_scale", scale)
+        elif self.init_scale is not None:
+            raise ValueError(f"init_scale must be None with init={self.init!r} "
+                             f"(only uniform and normal take a scale), got {self.init_scale!r}")
+        check_bool("init_biases", self.init_biases)
+        if self.init_biases and self.init not in ("uniform", "normal"):
+            raise ValueError(f"init_biases=True needs init 'uniform' or 'normal', "
+                             f"got init={self.init!r}")
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        object.__setattr__(self, "lr", check_float("lr", self.lr, low=0.0, low_open=True))
+        object.__setattr__(self, "momentum",
+                           check_float("momentum", self.momentum, low=0.0, high=0.999))
+        check_choice("loss", self.loss, LOSSES)
+        if self.batch_size is not None:
+            check_int("batch_size", self.batch_size, low=1)
+        check_int("num_steps", self.num_steps, low=1, high=10**7)
+
+    @property
+    def depth(self) -> int:
+        """Number of hidden layers."""
+        return len(self.widths)
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """All layer sizes from input to output, e.g. (2, 2, 1)."""
+        return (2, *self.widths, 1)
+
+    def label(self) -> str:
+        """A short human-readable description, e.g. ``'2-2-1 relu adam lr=0.01'``."""
+        arch = "-".join(map(str, self.layer_sizes))
+        return f"{arch} {self.activation} {self.optimizer} lr={self.lr:g}"
+
+    def replace(self, **changes) -> Config:
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+
+def grid(**choices) -> list[Config]:
+    """Every combination of the given choices as a list of ``Config`` (notebook 03).
+
+    Each keyword is a ``Config`` field; a list (or tuple, except for ``widths`` where a list
+    of tuples/ints is needed) gives several values, anything else one value. The order is the
+    product order of the keywords as given, the last varying fastest. Example:
+    ``grid(widths=[1, 2, 3], activation=["relu", "sigmoid"], lr=0.01)`` gives 6 configs.
+    """
+    names = {f.name for f in fields(Config)}
+    axes = []
+    for key, value in choices.items():
+        if key not in names:
+            raise ValueError(f"{key!r} is not a Config field; allowed: {', '.join(sorted(names))}")
+        if key == "widths":
+            several = isinstance(value, list)
+        else:
+            several = isinstance(value, (list, tuple))
+        values = list(value) if several else [value]
+        if not values:
+            raise ValueError(f"{key} must give at least one value, got {value!r}")
+        axes.append([(key, v) for v in values])
+    return [Config(**dict(combo)) for combo in itertools.product(*axes)]
+
+
+def init_weights(config: Config, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Initial weights of one network, drawn from ``seed`` alone (notebook 03).
+
+    Returns one ``(W, b)`` pair per layer, W of shape (fan_in, fan_out), b of shape (fan_out,),
+    float64. The same (config, seed) always gives the same weights.
+    """
+    if not isinstance(config, Config):
+        raise TypeError(f"config must be a Config, got {type(config).__name__}")
+    gen = np.random.default_rng(check_seed("seed", seed))
+    sizes = config.layer_sizes
+    out = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        W = _draw(gen, config, fan_in, fan_out, (fan_in, fan_out))
+        if config.init_biases:
+            b = _draw(gen, config, fan_in, fan_out, (fan_out,))
+        else:
+            b = np.zeros(fan_out)
+        out.append((W, b))
+    return out
+
+
+def _draw(gen: np.random.Generator, config: Config, fan_in: int, fan_out: int,
+          shape: tuple[int, ...]) -> np.ndarray:
+    if config.init == "zeros":
+        return np.zeros(shape)
+    if config.init == "uniform":
+        return gen.uniform(-config.init_scale, config.init_scale, size=shape)
+    if config.init == "normal":
+        return config.init_scale * gen.standard_normal(shape)
+    if config.init == "glorot_uniform":
+        limit = math.sqrt(6.0 / (fan_in + fan_out))
+        return gen.uniform(-limit, limit, size=shape)
+    # he_normal as Keras draws it: a normal truncated at two standard deviations, rescaled
+    # so that the truncated distribution has standard deviation sqrt(2 / fan_in).
+    std = math.sqrt(2.0 / fan_in) / 0.87962566103423978
+    z = gen.standard_normal(shape)
+    bad = np.abs(z) > 2
+    while bad.any():
+        z[bad] = gen.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2
+    return std * z
