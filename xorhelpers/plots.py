@@ -93,7 +93,8 @@ def hidden_activations(model, X, layer: int = 0) -> np.ndarray:
     if not dense:
         raise ValueError("model has no Dense layers")
     layer = check_int("layer", layer, low=0, high=len(dense) - 1)
-    sub = keras.Model(model.inputs, dense[layer].output)
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    sub = keras.Model(inputs, dense[layer].output)
     return np.asarray(sub(np.asarray(X, np.float32), training=False))
 
 
@@ -112,10 +113,16 @@ def hidden_view(model, X, y, ax=None, layer: int = 0, title: str | None = None):
         H = np.column_stack([H[:, 0], np.zeros(len(H))])
     ax = _axes(ax)
     scatter_points(H[:, :2], y, ax)
-    groups: dict[tuple, list[str]] = {}
-    for h, x in zip(H[:, :2].round(4), X, strict=True):
-        groups.setdefault(tuple(h), []).append(f"({x[0]:g},{x[1]:g})")
-    for h, names in groups.items():
+    tol = 0.03 * max(float(np.ptp(H[:, :2])), 1e-9)
+    groups: list[tuple[np.ndarray, list[str]]] = []
+    for h, x in zip(H[:, :2], X, strict=True):
+        name = f"({x[0]:g},{x[1]:g})"
+        near = [g for g in groups if np.abs(g[0] - h).max() <= tol]
+        if near:
+            near[0][1].append(name)
+        else:
+            groups.append((h, [name]))
+    for h, names in groups:
         ax.annotate(" ".join(names), h, textcoords="offset points", xytext=(6, 6), fontsize=8)
     dense = [lay for lay in model.layers if isinstance(lay, keras.layers.Dense)]
     nxt = dense[layer + 1] if layer + 1 < len(dense) else None
