@@ -14,13 +14,25 @@ import numpy as np
 from ._check import check_float, check_int, check_seed
 
 
+def _array(name: str, value) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of real numbers, got "
+                        f"{type(value).__name__} {str(value)[:60]}") from None
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite numbers, got "
+                         f"{int((~np.isfinite(arr)).sum())} non-finite entries")
+    return arr
+
+
 def _points(X, y=None):
-    X = np.asarray(X, dtype=float)
+    X = _array("X", X)
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"X must be a non-empty 2-D array (n, d), got shape {X.shape}")
     if y is None:
         return X
-    y = np.asarray(y, dtype=float).reshape(-1)
+    y = _array("y", y).reshape(-1)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y must have one label per row of X ({X.shape[0]}), got {y.shape[0]}")
     if not np.isin(y, (0.0, 1.0)).all():
@@ -28,10 +40,10 @@ def _points(X, y=None):
     return X, y
 
 
-def _weights(w, d: int) -> np.ndarray:
-    w = np.asarray(w, dtype=float).reshape(-1)
+def _weights(w, d: int, name: str = "w") -> np.ndarray:
+    w = _array(name, w).reshape(-1)
     if w.shape[0] != d:
-        raise ValueError(f"w must have {d} entries (one per column of X), got {w.shape[0]}")
+        raise ValueError(f"{name} must have {d} entries (one per column of X), got {w.shape[0]}")
     return w
 
 
@@ -46,7 +58,7 @@ def xor_inequalities(w, b: float) -> dict[str, bool]:
 
     Returns {"b <= 0": ..., "w2 + b > 0": ..., "w1 + b > 0": ..., "w1 + w2 + b <= 0": ...}.
     """
-    w1, w2 = _weights(w, 2)
+    w1, w2 = (float(v) for v in _weights(w, 2))
     b = check_float("b", b)
     return {"b <= 0": b <= 0, "w2 + b > 0": w2 + b > 0, "w1 + b > 0": w1 + b > 0,
             "w1 + w2 + b <= 0": w1 + w2 + b <= 0}
@@ -66,19 +78,25 @@ def accuracies(X, y, W, b) -> np.ndarray:
     """Fraction of the rows of ``X`` that each threshold unit (row of ``W``, entry of ``b``)
     classifies correctly; shape (units,)."""
     X, y = _points(X, y)
-    W = np.asarray(W, dtype=float)
-    b = np.asarray(b, dtype=float).reshape(-1)
-    if W.ndim != 2 or W.shape[1] != X.shape[1] or W.shape[0] != b.shape[0]:
-        raise ValueError(f"W must have shape (units, {X.shape[1]}) and b shape (units,), got "
-                         f"{W.shape} and {b.shape}")
+    W, b = _units(W, b, X.shape[1])
     out = (W @ X.T + b[:, None] > 0)
     return (out == y.astype(bool)[None, :]).mean(axis=1)
+
+
+def _units(W, b, d: int) -> tuple[np.ndarray, np.ndarray]:
+    W = _array("W", W)
+    b = _array("b", b).reshape(-1)
+    if W.ndim != 2 or W.shape[1] != d or W.shape[0] != b.shape[0]:
+        raise ValueError(f"W must have shape (units, {d}) and b shape (units,), got "
+                         f"{W.shape} and {b.shape}")
+    return W, b
 
 
 def labelings(X, W, b) -> set[tuple[int, ...]]:
     """The distinct 0/1 labelings of the rows of ``X`` produced by the given threshold units."""
     X = _points(X)
-    out = (np.asarray(W, float) @ X.T + np.asarray(b, float).reshape(-1)[:, None] > 0)
+    W, b = _units(W, b, X.shape[1])
+    out = (W @ X.T + b[:, None] > 0)
     return {tuple(int(v) for v in row) for row in np.unique(out.astype(int), axis=0)}
 
 
@@ -112,7 +130,7 @@ def perceptron(X, y, epochs: int = 50, lr: float = 1.0, w0=None, b0: float = 0.0
     X, y = _points(X, y)
     epochs = check_int("epochs", epochs, low=1, high=10**6)
     lr = check_float("lr", lr, low=0.0, low_open=True)
-    w = np.zeros(X.shape[1]) if w0 is None else _weights(w0, X.shape[1]).copy()
+    w = np.zeros(X.shape[1]) if w0 is None else _weights(w0, X.shape[1], "w0").copy()
     b = check_float("b0", b0)
     states, mistakes, path = [], [], []
     for _ in range(epochs):
