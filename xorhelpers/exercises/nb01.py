@@ -35,6 +35,8 @@ def _best_count(answer):
         return True, "three is reachable (any line that cuts off one corner), four never is."
     if int(answer) == 4:
         return False, "four would mean the four inequalities hold together; add the middle two."
+    if not 0 <= int(answer) <= 4:
+        return False, "there are only four points: the answer is between 0 and 4."
     return False, "you can do better: a line cutting one corner off gets more points right."
 
 
