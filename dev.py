@@ -58,6 +58,8 @@ def _env() -> dict[str, str]:
 
 def lab(args: list[str]) -> int:
     setup()
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # e.g. in a container: Jupyter refuses root
+        args = ["--allow-root", *args]
     return _run([PYTHON, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT / 'notebooks'}", *args],
                 env=_env())
 
