@@ -125,6 +125,8 @@ def fit_full_batch(model, X, y, num_steps: int = 1000, optimizer: str = "adam", 
     training, at a fraction of the cost. Returns the loss recorded every ``record_every`` steps
     (mean over those steps), shape (num_steps // record_every,).
     """
+    if not hasattr(model, "fit"):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
     check_choice("loss", loss, ("binary_crossentropy", "mse"))
     num_steps = check_int("num_steps", num_steps, low=1, high=10**6)
     record_every = check_int("record_every", record_every, low=1, high=num_steps)
@@ -136,6 +138,8 @@ def fit_full_batch(model, X, y, num_steps: int = 1000, optimizer: str = "adam", 
     if len(X) == 0 or len(X) != len(y):
         raise ValueError(f"X and y must be non-empty with one target per row; got {len(X)} rows "
                          f"and {len(y)} targets")
+    if not (np.isfinite(X).all() and np.isfinite(y).all()):
+        raise ValueError("X and y must hold finite numbers")
     model.compile(optimizer=make_optimizer(optimizer, lr), loss=loss,
                   steps_per_execution=record_every)
     Xt = np.concatenate([X] * record_every)
