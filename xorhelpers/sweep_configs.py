@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from ._check import check_bool, check_choice, check_float, check_int, check_seed
+from .data import truth_table
 
 ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
 INITS = ("glorot_uniform", "he_normal", "uniform", "normal", "zeros")
@@ -189,3 +190,113 @@ def _draw(gen: np.random.Generator, config: Config, fan_in: int, fan_out: int,
         z[bad] = gen.standard_normal(int(bad.sum()))
         bad = np.abs(z) > 2
     return std * z
+
+
+# ------------------------------------------------- checked inputs of xorhelpers.sweep.train
+
+
+def _as_configs(configs) -> tuple[Config, ...]:
+    if isinstance(configs, Config):
+        return (configs,)
+    if isinstance(configs, (str, bytes)) or not isinstance(configs, Sequence):
+        raise TypeError(f"configs must be a Config or a sequence of Configs, got {configs!r}")
+    if not configs:
+        raise ValueError("configs must hold at least one Config, got an empty sequence")
+    for i, c in enumerate(configs):
+        if not isinstance(c, Config):
+            raise TypeError(f"configs[{i}] must be a Config, got {type(c).__name__}")
+    return tuple(configs)
+
+
+def _as_seeds(seeds) -> np.ndarray:
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        n = check_int("seeds", seeds, low=1, high=10**7)
+        return np.arange(n)
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (Sequence, np.ndarray)):
+        raise TypeError(f"seeds must be an int (how many) or a sequence of seeds, got {seeds!r}")
+    if len(seeds) == 0:
+        raise ValueError("seeds must hold at least one seed, got an empty sequence")
+    return np.array([check_seed(f"seeds[{i}]", s if not isinstance(s, np.integer) else int(s))
+                     for i, s in enumerate(seeds)], dtype=np.int64)
+
+
+def _as_X(X) -> np.ndarray:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+        raise ValueError(f"X must have shape (n, 2) with n >= 1, got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("X must hold finite numbers only")
+    return X
+
+
+def _as_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    if (X is None) != (y is None):
+        raise ValueError("give both X and y, or neither (the four XOR points)")
+    if X is None:
+        X, y = truth_table()
+    X = _as_X(X)
+    y = np.asarray(y, dtype=np.float64)
+    if y.shape != (len(X),):
+        raise ValueError(f"y must have shape ({len(X)},), one target per row of X; "
+                         f"got shape {y.shape}")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError("y must hold 0/1 targets only")
+    return X, y
+
+
+def _as_stacked(weights) -> list[tuple[np.ndarray, np.ndarray]]:
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise TypeError("weights must be a non-empty list of (W, b) pairs per layer")
+    layers = []
+    for k, pair in enumerate(weights):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise TypeError(f"weights[{k}] must be a (W, b) pair, got {type(pair).__name__}")
+        W = np.asarray(pair[0], dtype=np.float64)
+        b = np.asarray(pair[1], dtype=np.float64)
+        if W.ndim != 3 or b.shape != (W.shape[0], W.shape[2]):
+            raise ValueError(f"weights[{k}] must be W (M, in, out) and b (M, out), got "
+                             f"{W.shape} and {b.shape}")
+        layers.append((W, b))
+    return layers
+
+
+def _broadcast_weights(weights, config: Config, n_models: int):
+    sizes = config.layer_sizes
+    if not isinstance(weights, (list, tuple)) or len(weights) != len(sizes) - 1:
+        raise ValueError(f"initial_weights must be a list of {len(sizes) - 1} (W, b) pairs "
+                         f"for layer sizes {sizes}, got {type(weights).__name__}"
+                         + (f" of length {len(weights)}" if isinstance(weights, (list, tuple))
+                            else ""))
+    out = []
+    for k, pair in enumerate(weights):
+        fan_in, fan_out = sizes[k], sizes[k + 1]
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise ValueError(f"initial_weights[{k}] must be a (W, b) pair")
+        W = np.asarray(pair[0], dtype=np.float64)
+        b = np.asarray(pair[1], dtype=np.float64)
+        if W.shape == (fan_in, fan_out):
+            W = np.broadcast_to(W, (n_models, fan_in, fan_out))
+        if b.shape == (fan_out,):
+            b = np.broadcast_to(b, (n_models, fan_out))
+        if W.shape != (n_models, fan_in, fan_out) or b.shape != (n_models, fan_out):
+            raise ValueError(f"initial_weights[{k}] must be W {(fan_in, fan_out)} or "
+                             f"{(n_models, fan_in, fan_out)} and b {(fan_out,)} or "
+                             f"{(n_models, fan_out)}; got {W.shape} and {b.shape}")
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError(f"initial_weights[{k}] must be finite")
+        out.append((np.array(W), np.array(b)))
+    return out
+
+
+def _record_every(steps: list[int], record_every: int | None) -> int:
+    g = 0
+    for s in steps:
+        g = math.gcd(g, s)
+    if record_every is None:
+        cap = max(1, min(steps) // 100)
+        return max(d for d in range(1, min(g, cap) + 1) if g % d == 0)
+    record_every = check_int("record_every", record_every, low=1)
+    if g % record_every:
+        raise ValueError(f"record_every must divide every config's num_steps {sorted(set(steps))};"
+                         f" got {record_every}")
+    return record_every

@@ -1,0 +1,308 @@
+"""The batched sweep engine: exactness against lone runs and against Keras, results, bad input.
+
+Tolerance against Keras: both compute in float32, in different operation orders, so after a
+few dozen steps the weights agree to about 1e-5 (Adam divides by sqrt(v), which amplifies
+rounding while v is tiny); the tests allow 1e-4 absolute on every weight.
+"""
+
+import numpy as np
+import pytest
+
+from xorhelpers.data import noisy_xor, random_xor_pairs, truth_table
+from xorhelpers.sweep import (
+    Config,
+    SweepResult,
+    batch_order,
+    forward,
+    grid,
+    init_weights,
+    train,
+)
+
+KERAS_TOL = 1e-4
+
+
+def flat(weights):
+    return np.concatenate([a.ravel() for pair in weights for a in pair])
+
+
+# ------------------------------------------------------------------------------- configs
+
+def test_config_normalizes_and_labels():
+    c = Config(widths=3, activation="tanh", lr=0.5)
+    assert c.widths == (3,) and c.depth == 1 and c.layer_sizes == (2, 3, 1)
+    assert c.label() == "2-3-1 tanh adam lr=0.5"
+    assert c.replace(widths=(4, 4)).layer_sizes == (2, 4, 4, 1)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(widths=()), "widths"),
+    (dict(widths=(2,) * 9), "widths"),
+    (dict(widths=(0,)), r"widths\[0\]"),
+    (dict(widths=(65,)), r"widths\[0\]"),
+    (dict(widths="22"), "widths"),
+    (dict(activation="softplus"), "activation"),
+    (dict(init="lecun"), "init"),
+    (dict(init="normal"), "init_scale"),
+    (dict(init="glorot_uniform", init_scale=0.1), "init_scale"),
+    (dict(init="uniform", init_scale=-1.0), "init_scale"),
+    (dict(init="he_normal", init_biases=True), "init_biases"),
+    (dict(optimizer="adagrad"), "optimizer"),
+    (dict(lr=0.0), "lr"),
+    (dict(lr="0.1"), "lr"),
+    (dict(momentum=1.0), "momentum"),
+    (dict(loss="hinge"), "loss"),
+    (dict(batch_size=0), "batch_size"),
+    (dict(num_steps=0), "num_steps"),
+    (dict(num_steps=2.5), "num_steps"),
+])
+def test_config_rejects_bad_input(kwargs, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        Config(**kwargs)
+
+
+def test_grid_is_the_product_in_order():
+    configs = grid(widths=[1, (2, 2)], activation=["relu", "sigmoid"], lr=0.1)
+    assert [(c.widths, c.activation) for c in configs] == [
+        ((1,), "relu"), ((1,), "sigmoid"), ((2, 2), "relu"), ((2, 2), "sigmoid")]
+    assert all(c.lr == 0.1 for c in configs)
+    assert len(grid(widths=(3, 3))) == 1  # a tuple of widths is one architecture
+    with pytest.raises(ValueError, match="colour"):
+        grid(colour=["red"])
+    with pytest.raises(ValueError, match="activation"):
+        grid(activation=[])
+
+
+def test_init_weights_distributions():
+    c = Config(widths=(64,))
+    W, b = init_weights(c, 0)[0]
+    assert W.shape == (2, 64) and b.shape == (64,) and not b.any()
+    assert np.abs(W).max() <= np.sqrt(6 / 66)
+    assert np.array_equal(W, init_weights(c, 0)[0][0])
+    assert not np.array_equal(W, init_weights(c, 1)[0][0])
+    he = np.concatenate([init_weights(Config(widths=(64,) * 2, init="he_normal"), s)[1][0]
+                         .ravel() for s in range(10)])
+    std = np.sqrt(2 / 64)
+    assert np.abs(he).max() <= 2 * std / 0.87962566103423978 + 1e-12
+    assert abs(he.std() - std) < 0.05 * std
+    u = Config(widths=(8,), init="uniform", init_scale=0.5, init_biases=True)
+    (W, b), (w, c0) = init_weights(u, 3)
+    assert np.abs(np.concatenate([W.ravel(), b, w.ravel(), c0])).max() <= 0.5 and b.any()
+    nrm = init_weights(Config(widths=(64,) * 3, init="normal", init_scale=1e-3), 0)
+    assert 0.8e-3 < nrm[1][0].std() < 1.2e-3
+    assert not flat(init_weights(Config(init="zeros"), 0)).any()
+    with pytest.raises(TypeError, match="config"):
+        init_weights("relu", 0)
+    with pytest.raises(ValueError, match="seed"):
+        init_weights(c, -1)
+
+
+# ---------------------------------------------------------------------- no cross-talk
+
+@pytest.mark.parametrize("config, data", [
+    (Config(widths=(2,), activation="relu", optimizer="adam", lr=0.1, num_steps=300), None),
+    (Config(widths=(3, 3), activation="relu", init="normal", init_scale=1e-3,
+            optimizer="sgd", lr=0.01, num_steps=200), None),
+    (Config(widths=(2,), activation="sigmoid", optimizer="rmsprop", lr=0.01, batch_size=4,
+            num_steps=300), random_xor_pairs(100, seed=1)),
+    (Config(widths=(4,), activation="tanh", optimizer="momentum", lr=0.05, loss="mse",
+            batch_size=5, num_steps=120), noisy_xor(32, seed=2)),
+    (Config(widths=(3, 3), activation="leaky_relu", optimizer="adam", lr=0.02, batch_size=7,
+            num_steps=100), noisy_xor(40, seed=5)),
+])
+def test_a_network_trained_among_many_equals_it_trained_alone(config, data):
+    X, y = data if data is not None else (None, None)
+    configs = [config.replace(lr=config.lr * 2), config, config.replace(activation="tanh")]
+    many = train(configs, 60, X, y)
+    alone = train(config, [17], X, y)
+    i = np.flatnonzero((many.config_index == 1) & (many.seeds == 17))[0]
+    assert np.array_equal(flat(many.final_weights[i]), flat(alone.final_weights[0]))
+    assert np.array_equal(many.loss_curve[i], alone.loss_curve[0])
+    assert many.solved_step[i] == alone.solved_step[0]
+
+
+# ------------------------------------------------------------------------ against Keras
+
+def keras_steps(config, weights, batches):
+    """Train a Keras model from ``weights`` on the given (X, y) batches; return its weights."""
+    import keras
+    import tensorflow as tf
+
+    from xorhelpers.models import make_optimizer, mlp
+
+    model = mlp(list(config.widths), activation=config.activation)
+    model.set_weights([a.astype(np.float32) for pair in weights for a in pair])
+    opt = make_optimizer(config.optimizer, config.lr)
+    if config.optimizer == "momentum":
+        assert config.momentum == 0.9  # make_optimizer's momentum
+    loss_fn = keras.losses.get(config.loss)
+    for Xb, yb in batches:
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(loss_fn(yb[:, None], model(Xb)))
+        grads = tape.gradient(loss, model.trainable_weights)
+        opt.apply_gradients(zip(grads, model.trainable_weights, strict=True))
+    return model.get_weights()
+
+
+@pytest.mark.parametrize("widths, activation, optimizer, loss", [
+    ((3,), "relu", "adam", "binary_crossentropy"),
+    ((2,), "sigmoid", "sgd", "mse"),
+    ((4, 3), "tanh", "momentum", "binary_crossentropy"),
+    ((3, 2), "leaky_relu", "rmsprop", "mse"),
+    ((2,), "linear", "adam", "mse"),
+])
+def test_first_steps_match_keras_full_batch(widths, activation, optimizer, loss):
+    config = Config(widths=widths, activation=activation, optimizer=optimizer, loss=loss,
+                    lr=0.05, num_steps=20)
+    start = init_weights(config, 3)
+    ours = train(config, [5], initial_weights=start, record_every=1)
+    X, y = truth_table()
+    theirs = keras_steps(config, start, [(X, y)] * 20)
+    assert np.abs(flat(ours.final_weights[0]) - np.concatenate(
+        [w.ravel() for w in theirs])).max() < KERAS_TOL
+
+
+@pytest.mark.parametrize("data, batch_size", [
+    (random_xor_pairs(10, seed=3), 4),  # few distinct rows: batches as row weights
+    (noisy_xor(10, seed=4), 4),  # many distinct rows: batches gathered
+])
+def test_minibatches_match_keras_on_the_same_batches(data, batch_size):
+    X, y = data
+    config = Config(widths=(3,), optimizer="adam", lr=0.05, batch_size=batch_size,
+                    num_steps=9)  # 3 epochs of 3 batches, the last of each epoch shorter
+    start = init_weights(config, 0)
+    ours = train(config, [11], X, y, initial_weights=start)
+    batches = []
+    for epoch in range(3):
+        order = batch_order(11, epoch, len(X))
+        batches += [(X[order[i:i + batch_size]], y[order[i:i + batch_size]])
+                    for i in range(0, len(X), batch_size)]
+    theirs = keras_steps(config, start, batches)
+    assert np.abs(flat(ours.final_weights[0]) - np.concatenate(
+        [w.ravel() for w in theirs])).max() < KERAS_TOL
+
+
+def test_forward_matches_keras_and_the_recorded_outputs():
+    import keras
+
+    from xorhelpers.models import mlp
+
+    config = Config(widths=(3, 2), activation="leaky_relu", num_steps=50)
+    result = train(config, 4)
+    X, _ = truth_table()
+    out, hidden = forward(result.stacked_weights(), X, "leaky_relu")
+    assert out.shape == (4, 4) and [h.shape for h in hidden] == [(4, 4, 3), (4, 4, 2)]
+    np.testing.assert_allclose(out, result.outputs, atol=1e-6)
+    model = mlp([3, 2], activation="leaky_relu")
+    model.set_weights([a for pair in result.final_weights[2] for a in pair])
+    keras_out = keras.ops.convert_to_numpy(model(X))[:, 0]
+    np.testing.assert_allclose(out[2], keras_out, atol=1e-6)
+
+
+# ------------------------------------------------------------------------------ results
+
+HAND = [(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0])),
+        (np.array([[10.0], [-20.0]]), np.array([-5.0]))]
+
+
+def test_solved_dead_and_curves_from_known_weights():
+    config = Config(widths=(2,), optimizer="sgd", lr=1e-6, num_steps=100)
+    result = train(config, 3, initial_weights=HAND, record_every=10)
+    assert result.solved.all() and (result.solved_step == 0).all()
+    assert (result.accuracy == 1).all() and not result.diverged.any()
+    assert list(result.curve_steps) == list(range(0, 101, 10))
+    expected = np.mean(np.log1p(np.exp(-np.array([5.0, 5, 5, 5]))))
+    np.testing.assert_allclose(result.loss_curve[:, 0], expected, rtol=1e-5)
+    np.testing.assert_allclose(result.final_loss, result.loss_curve[:, -1])
+    dead = [(np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([0.0, 0.0])), HAND[1]]
+    result = train(config, 1, initial_weights=dead)
+    assert result.dead_units_init[0] == 1 and result.dead_units[0] == 1
+    born_dead = train(Config(widths=(5,), init="zeros", num_steps=10), 2)
+    assert (born_dead.dead_units_init == 5).all() and not born_dead.solved.any()
+    np.testing.assert_allclose(born_dead.final_loss, np.log(2), rtol=1e-6)
+    assert (train(Config(activation="tanh", num_steps=10), 2).dead_units == 0).all()
+
+
+def test_divergence_is_flagged():
+    config = Config(widths=(2,), activation="linear", optimizer="sgd", lr=1e37,
+                    num_steps=50)
+    result = train([config, config.replace(lr=0.1)], 3)
+    assert result.diverged[:3].all() and not result.solved[:3].any()
+    assert (result.solved_step[:3] == -1).all()
+    assert not result.diverged[3:].any()
+
+
+def test_result_selection_and_rates():
+    configs = grid(widths=[1, 3], activation="sigmoid", num_steps=400, lr=0.1)
+    result = train(configs, 40)
+    assert isinstance(result, SweepResult) and len(result) == 80
+    one = result.for_config(1)
+    assert len(one) == 40 and one.configs == (configs[1],) and (one.config_index == 0).all()
+    rates = result.rates()
+    assert rates.shape == (2, 3) and (rates[:, 1] <= rates[:, 0]).all()
+    assert rates[0, 0] == 0  # one sigmoid unit cannot solve XOR
+    assert result.rate("solved", config=1) == tuple(rates[1])
+    assert result.rate("failed", config=0)[0] == 1
+    assert result.rate(result.dead_units == 0)[0] == 1
+    picked = result.select(result.solved)
+    assert picked.solved.all() and picked.configs == (configs[1],)
+    W1, b1 = one.stacked_weights()[0]
+    assert W1.shape == (40, 2, 3) and b1.shape == (40, 3)
+    with pytest.raises(ValueError, match="architecture"):
+        result.stacked_weights()
+    with pytest.raises(ValueError, match="flags"):
+        result.rate("lucky")
+    with pytest.raises(ValueError, match="flags"):
+        result.rates(np.ones(3, bool))
+    with pytest.raises(ValueError, match="index"):
+        result.for_config(2)
+    with pytest.raises(ValueError, match="mask"):
+        result.select(np.ones(80))
+
+
+def test_batch_order_is_a_seeded_permutation():
+    order = batch_order(5, 0, 1000)
+    assert sorted(order) == list(range(1000))
+    assert np.array_equal(order, batch_order(5, 0, 1000))
+    assert not np.array_equal(order, batch_order(6, 0, 1000))
+    assert not np.array_equal(order, batch_order(5, 1, 1000))
+    with pytest.raises(ValueError, match="epoch"):
+        batch_order(5, -1, 10)
+
+
+# ---------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(configs=[]), "configs"),
+    (dict(configs=["relu"]), r"configs\[0\]"),
+    (dict(seeds=0), "seeds"),
+    (dict(seeds=[]), "seeds"),
+    (dict(seeds=[1, -2]), r"seeds\[1\]"),
+    (dict(seeds=True), "seeds"),
+    (dict(X=np.zeros((4, 3)), y=np.zeros(4)), "X"),
+    (dict(X=np.zeros((4, 2))), "give both X and y"),
+    (dict(X=np.zeros((4, 2)), y=np.zeros(5)), "y"),
+    (dict(X=np.zeros((4, 2)), y=np.full(4, 0.5)), "y"),
+    (dict(X=np.full((4, 2), np.nan), y=np.zeros(4)), "X"),
+    (dict(record_every=7), "record_every"),
+    (dict(configs=[Config(), Config()], initial_weights=HAND), "initial_weights"),
+    (dict(initial_weights=HAND[:1]), "initial_weights"),
+    (dict(initial_weights=[HAND[0], (np.ones((3, 1)), np.zeros(1))]), r"initial_weights\[1\]"),
+    (dict(initial_weights=[HAND[0], (np.full((2, 1), np.inf), np.zeros(1))]), "finite"),
+])
+def test_train_rejects_bad_input(kwargs, match):
+    args = dict(configs=Config(num_steps=10), seeds=2) | kwargs
+    with pytest.raises((TypeError, ValueError), match=match):
+        train(**args)
+
+
+def test_forward_rejects_bad_input():
+    X, _ = truth_table()
+    with pytest.raises(ValueError, match="activation"):
+        forward([], X, "swish")
+    with pytest.raises(TypeError, match="weights"):
+        forward([], X)
+    with pytest.raises(ValueError, match=r"weights\[0\]"):
+        forward([(np.ones((2, 2)), np.ones(2))], X)
+    with pytest.raises(ValueError, match="X"):
+        forward([(np.ones((1, 2, 1)), np.ones((1, 1)))], np.ones(3))

@@ -1,0 +1,337 @@
+"""The array program behind ``xorhelpers.sweep.train``: many networks, one computation.
+
+Layout: the model axis is LAST, so every operation runs over contiguous rows of M values,
+one per network. Layer l is a block (fan_in + 1, fan_out, M): the kernel in its first fan_in
+rows, the bias in the last; all blocks are views into one flat float32 array
+(number of parameters, M), and the gradients and optimizer state have that same shape, so an
+optimizer update is a handful of whole-array operations whatever the architecture. Each
+network's numbers depend only on its own weights, data and seed, never on its neighbours.
+Used through ``xorhelpers.sweep`` (notebook 03).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .data import truth_table
+from .sweep_configs import LEAKY_SLOPE, Config
+
+BETA_1, BETA_2, RHO, EPSILON = 0.9, 0.999, 0.9, 1e-7  # Keras 3 defaults
+
+DTYPE = np.float32
+
+
+class Collector:
+    """Per-network result arrays, filled group by group."""
+
+    def __init__(self, n_models: int, n_records: int):
+        self.final_loss = np.full(n_models, np.nan)
+        self.outputs = np.full((n_models, 4), np.nan)
+        self.solved_step = np.full(n_models, -1)
+        self.dead_units = np.zeros(n_models, dtype=int)
+        self.dead_units_init = np.zeros(n_models, dtype=int)
+        self.diverged = np.zeros(n_models, dtype=bool)
+        self.loss_curve = np.full((n_models, n_records), np.nan)
+        self.initial_weights: list = [None] * n_models
+        self.final_weights: list = [None] * n_models
+
+    def arrays(self) -> dict:
+        _, y4 = truth_table()
+        right = (self.outputs > 0.5) == (y4 > 0.5)
+        solved = right.all(axis=1) & ~self.diverged
+        return dict(final_loss=self.final_loss, outputs=self.outputs,
+                    accuracy=right.mean(axis=1), solved=solved,
+                    solved_step=np.where(self.diverged, -1, self.solved_step),
+                    dead_units=self.dead_units, dead_units_init=self.dead_units_init,
+                    diverged=self.diverged, loss_curve=self.loss_curve,
+                    initial_weights=tuple(self.initial_weights),
+                    final_weights=tuple(self.final_weights))
+
+
+class Nets:
+    """M networks of one architecture in model-last layout, with their optimizer.
+
+    Layer l is one block (fan_in + 1, fan_out, M) of the flat parameters: the kernel W in its
+    first fan_in rows, the bias b in the last, so that with a ones column appended to the
+    layer's input a single contraction computes X @ W + b, and another its gradient."""
+
+    def __init__(self, configs: list[Config], start):
+        first = configs[0]
+        self.activation, self.loss, self.optimizer = first.activation, first.loss, first.optimizer
+        M = len(configs)
+        sizes = first.layer_sizes
+        shapes = [(a + 1, c, M) for a, c in zip(sizes[:-1], sizes[1:], strict=True)]
+        self.P = np.empty((sum(math.prod(s[:2]) for s in shapes), M), DTYPE)
+        self.G = np.zeros_like(self.P)
+        self.T = np.zeros_like(self.P)  # scratch
+        self.m = np.zeros_like(self.P)
+        self.v = np.zeros_like(self.P)
+        self.blocks, self.grads = [], []
+        o = 0
+        for shape, (W, b) in zip(shapes, start, strict=True):
+            size = shape[0] * shape[1]
+            self.blocks.append(self.P[o:o + size].reshape(shape))
+            self.grads.append(self.G[o:o + size].reshape(shape))
+            self.blocks[-1][:-1] = np.moveaxis(np.asarray(W), 0, -1)
+            self.blocks[-1][-1] = np.asarray(b).T
+            o += size
+        self.lr = np.array([c.lr for c in configs], DTYPE)
+        self.momentum = np.array([c.momentum for c in configs], DTYPE)
+        self.t = 0
+        self._buffers: dict[tuple, np.ndarray] = {}
+
+    def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Model-first copies: per layer W (M, in, out), b (M, out)."""
+        return [(np.moveaxis(B[:-1], -1, 0).copy(), B[-1].T.copy()) for B in self.blocks]
+
+    def forward(self, X):
+        """Logits z (n, M), the layers' inputs with a ones column, and activation slopes.
+
+        ``X`` is (n, 3), inputs with a ones column shared by all networks, or (n, 3, M), one
+        batch per network. The slopes are d activation / d input of each hidden layer."""
+        A, As, slopes = X, [X], []
+        for k, B in enumerate(self.blocks[:-1]):
+            Z = np.einsum("nk,kom->nom" if A.ndim == 2 else "nkm,kom->nom", A, B)
+            A = self._buffer(k, Z.shape)
+            slope = _act_into(self.activation, Z, A[:, :-1])
+            As.append(A)
+            slopes.append(slope)
+        z = np.einsum("nkm,km->nm", A, self.blocks[-1][:, 0, :])
+        return z, As, slopes
+
+    def _buffer(self, k: int, shape: tuple) -> np.ndarray:
+        """Reused (n, width + 1, M) array whose last column holds ones."""
+        n, width, M = shape
+        buf = self._buffers.get((k, n))
+        if buf is None:
+            buf = self._buffers[(k, n)] = np.empty((n, width + 1, M), DTYPE)
+            buf[:, -1] = 1
+        return buf
+
+    def step(self, X, y, weight) -> np.ndarray:
+        """One gradient step on the batch (X, y) with per-example ``weight`` summing to 1.
+
+        Returns the logits on X before the step."""
+        z, As, slopes = self.forward(X)
+        p = sigmoid(z)
+        dz = p - y
+        if self.loss == "mse":
+            dz *= 2 * p * (1 - p)
+        dz *= weight
+        last = len(self.blocks) - 1
+        np.einsum("nkm,nm->km", As[last], dz, out=self.grads[last][:, 0, :])
+        dA = np.einsum("nm,km->nkm", dz, self.blocks[last][:-1, 0, :])
+        for k in range(last - 1, -1, -1):
+            dZ = dA
+            dZ *= slopes[k]
+            spec = "nk,nom->kom" if As[k].ndim == 2 else "nkm,nom->kom"
+            np.einsum(spec, As[k], dZ, out=self.grads[k])
+            if k:
+                dA = np.einsum("nom,kom->nkm", dZ, self.blocks[k][:-1])
+        self._update()
+        return z
+
+    def _update(self) -> None:
+        """The Keras 3 update rules, on all parameters of all networks at once."""
+        P, G, T, m, v = self.P, self.G, self.T, self.m, self.v
+        self.t += 1
+        if self.optimizer == "sgd":
+            G *= self.lr
+            P -= G
+        elif self.optimizer == "momentum":
+            m *= self.momentum
+            G *= self.lr
+            m -= G
+            P += m
+        elif self.optimizer == "rmsprop":
+            v *= RHO
+            np.multiply(G, G, out=T)
+            T *= 1 - RHO
+            v += T
+            np.add(v, EPSILON, out=T)
+            np.sqrt(T, out=T)
+            G *= self.lr
+            G /= T
+            P -= G
+        else:
+            t = self.t
+            alpha = (self.lr * (math.sqrt(1 - BETA_2 ** t) / (1 - BETA_1 ** t))).astype(DTYPE)
+            np.subtract(G, m, out=T)
+            T *= 1 - BETA_1
+            m += T
+            np.multiply(G, G, out=T)
+            T -= v
+            T *= 1 - BETA_2
+            v += T
+            np.sqrt(v, out=T)
+            T += EPSILON
+            np.multiply(m, alpha, out=G)
+            G /= T
+            P -= G
+
+
+class Feed:
+    """The batches each network trains on, step after step.
+
+    Full batch: the data, shared. Minibatches: every network shuffles the data afresh each
+    epoch (order from its seed only) and takes consecutive slices. When the data hold few
+    distinct (x, y) rows, as case B's 1,000 pairs of bits do, a batch is given as per-row
+    weights over those distinct rows, which costs no more than full-batch training."""
+
+    def __init__(self, X, y, batch_size: int | None, seeds: np.ndarray):
+        self.n = len(X)
+        self.seeds = seeds
+        self.full = batch_size is None or batch_size >= self.n
+        self.batch_size = self.n if self.full else batch_size
+        self.per_epoch = math.ceil(self.n / self.batch_size)
+        rows, inverse = np.unique(np.column_stack([X, y]), axis=0, return_inverse=True)
+        self.few = len(rows) <= 8
+        if self.full or self.few:
+            self.X = (rows[:, :2] if self.few else X).astype(DTYPE)
+            self.y = (rows[:, 2] if self.few else y).astype(DTYPE)[:, None]
+        else:
+            self.X, self.y = X.astype(DTYPE), y.astype(DTYPE)
+        self.inverse = inverse.reshape(-1)
+        counts = np.bincount(self.inverse, minlength=len(rows)).astype(DTYPE)
+        self.full_weight = (counts / self.n)[:, None] if self.few else DTYPE(1 / self.n)
+        X4, _ = truth_table()
+        self.is_truth_table = self.full and self.X.shape == (4, 2) and bool(
+            (self.X == X4).all()) and bool((np.asarray(self.full_weight) == 0.25).all())
+        self.X = _with_ones(self.X)
+        self.order = None
+
+    def next(self, step: int):
+        """(X, y, weight) for the given step."""
+        if self.full:
+            return self.X, self.y, self.full_weight
+        epoch, pos = divmod(step, self.per_epoch)
+        if pos == 0:
+            self.order = np.argsort(hash_keys(self.seeds, epoch, self.n), axis=1)
+        rows = self.order[:, pos * self.batch_size:(pos + 1) * self.batch_size]
+        size = rows.shape[1]
+        if self.few:
+            ids = self.inverse[rows]  # (M, size) distinct-row ids
+            weight = (ids[None, :, :] == np.arange(len(self.X))[:, None, None]).sum(axis=2)
+            return self.X, self.y, weight.astype(DTYPE) / DTYPE(size)
+        Xb = np.ascontiguousarray(self.X[rows].transpose(1, 2, 0))  # (size, 3, M)
+        return Xb, np.ascontiguousarray(self.y[rows].T), DTYPE(1 / size)
+
+
+def train_group(configs: list[Config], seeds: np.ndarray, start, X, y, record_every: int,
+                 idx: np.ndarray, out: Collector) -> None:
+    """Train networks that share architecture, optimizer, loss, batch size and step budget."""
+    if len(configs) == 1:
+        # NumPy picks other loop orders (so other rounding) for a model axis of length 1;
+        # train two identical copies so that a lone network rounds as it does in a crowd.
+        configs, seeds, idx = configs * 2, np.repeat(seeds, 2), np.repeat(idx, 2)
+        start = [(np.repeat(W, 2, axis=0), np.repeat(b, 2, axis=0)) for W, b in start]
+    nets = Nets(configs, start)
+    initial = nets.weights()
+    feed = Feed(X, y, configs[0].batch_size, seeds)
+    X4, y4 = truth_table()
+    X4 = _with_ones(X4.astype(DTYPE))
+    y4 = y4.astype(DTYPE)[:, None]
+    num_steps = configs[0].num_steps
+    with np.errstate(all="ignore"):
+        z4, _, slopes = nets.forward(X4)
+        out.dead_units_init[idx] = _dead(nets.activation, slopes, len(idx))
+        for step in range(num_steps):
+            Xb, yb, weight = feed.next(step)
+            z = nets.step(Xb, yb, weight)
+            if step % record_every == 0:
+                if not feed.is_truth_table:
+                    z, _, _ = nets.forward(X4)
+                _record(out, idx, step // record_every, step, z, y4, nets.loss)
+        z4, _, slopes = nets.forward(X4)
+        _record(out, idx, num_steps // record_every, num_steps, z4, y4, nets.loss)
+        final = nets.weights()
+        finite = np.isfinite(nets.P).all(axis=0) & np.isfinite(z4).all(axis=0)
+    out.final_loss[idx] = out.loss_curve[idx, num_steps // record_every]
+    out.outputs[idx] = sigmoid(z4).T
+    out.dead_units[idx] = _dead(nets.activation, slopes, len(idx))
+    out.diverged[idx] = ~finite | ~np.isfinite(out.final_loss[idx])
+    for j, i in enumerate(idx):
+        out.initial_weights[i] = [(W[j], b[j]) for W, b in initial]
+        out.final_weights[i] = [(W[j], b[j]) for W, b in final]
+
+
+def _with_ones(X: np.ndarray) -> np.ndarray:
+    """X (n, 2) with a column of ones appended: (n, 3), the input of a layer block."""
+    return np.column_stack([X, np.ones(len(X), X.dtype)])
+
+
+def _record(out: Collector, idx, column: int, step: int, z, y4, loss: str) -> None:
+    """Loss and solved-so-far on the four XOR points from their logits z (4, M)."""
+    out.loss_curve[idx, column] = _loss_from_logits(loss, z, y4)
+    right = ((sigmoid(z) > 0.5) == (y4 > 0.5)).all(axis=0)
+    fresh = right & (out.solved_step[idx] < 0)
+    out.solved_step[idx[fresh]] = step
+
+
+def _loss_from_logits(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mean loss per network (M,), computed in float64 from logits z (n, M), targets (n, 1)."""
+    z = z.astype(np.float64)
+    if loss == "mse":
+        return ((sigmoid(z) - y) ** 2).mean(axis=0)
+    return (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean(axis=0)
+
+
+def hash_keys(seeds: np.ndarray, epoch: int, n: int) -> np.ndarray:
+    """Pseudo-random uint64 keys (M, n) that depend only on (seed, epoch, row): splitmix64."""
+    with np.errstate(over="ignore"):
+        x = (seeds.astype(np.uint64)[:, None] * np.uint64(0x9E3779B97F4A7C15)
+             + np.uint64(epoch) * np.uint64(0xD1B54A32D192ED03)
+             + np.arange(n, dtype=np.uint64)[None, :] * np.uint64(0x8CB92BA72F3D8DD7))
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
+
+
+def act(activation: str, Z: np.ndarray) -> np.ndarray:
+    A = np.empty_like(Z)
+    _act_into(activation, Z, A)
+    return A
+
+
+def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
+    """Write the activation of Z into A; return its derivative (relu'(0) = 0 as in Keras)."""
+    one = Z.dtype.type(1)
+    if activation == "relu":
+        slope = Z > 0
+        np.multiply(Z, slope, out=A)
+    elif activation == "leaky_relu":
+        slope = np.where(Z > 0, one, Z.dtype.type(LEAKY_SLOPE))
+        np.multiply(Z, slope, out=A)
+    elif activation == "sigmoid":
+        np.negative(Z, out=A)
+        np.exp(A, out=A)
+        A += one
+        np.reciprocal(A, out=A)
+        slope = one - A
+        slope *= A
+    elif activation == "tanh":
+        np.tanh(Z, out=A)
+        slope = A * A
+        np.subtract(one, slope, out=slope)
+    else:
+        A[...] = Z
+        slope = one
+    return slope
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    e = np.exp(-z)
+    e += 1
+    return np.reciprocal(e, out=e)
+
+
+def _dead(activation: str, slopes: list, n_models: int) -> np.ndarray:
+    """Hidden ReLUs whose input is <= 0 on every point, per network (M,)."""
+    if activation != "relu":
+        return np.zeros(n_models, dtype=int)
+    return sum((~s).all(axis=0).sum(axis=0) for s in slopes)
