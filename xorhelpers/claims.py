@@ -30,6 +30,8 @@ def check(claim: str, measured, *, between: tuple[float, float] | None = None,
     """
     if not isinstance(claim, str) or not claim.strip():
         raise TypeError(f"claim must be a non-empty string, got {claim!r}")
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format string such as '{{:.3g}}', got {fmt!r}")
     given = {k: v for k, v in dict(between=between, at_least=at_least, at_most=at_most,
                                    equals=equals, close_to=close_to).items() if v is not None}
     if len(given) > 1:
@@ -68,6 +70,8 @@ def _holds(kind, measured, target, tol) -> bool:
         if not (isinstance(target, (tuple, list)) and len(target) == 2):
             raise TypeError(f"between must be a (low, high) pair, got {target!r}")
         lo, hi = target
+        _need_number("between", lo)
+        _need_number("between", hi)
         if lo > hi:
             raise ValueError(f"between must have low <= high, got {target!r}")
         return lo <= value <= hi
@@ -85,8 +89,9 @@ def _holds(kind, measured, target, tol) -> bool:
 def _need_number(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         try:
-            float(value)
-            return
+            if not isinstance(value, (bool, str, bytes)):  # tensors, 0-d arrays: yes
+                float(value)
+                return
         except (TypeError, ValueError):
             pass
         raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._check import check_int
+from ._check import check_bool, check_float, check_int
 
 COLORS = ("#1f77b4", "#d62728")  # class 0 blue, class 1 red
 
@@ -47,8 +47,10 @@ def predict_fn(model) -> Callable[[np.ndarray], np.ndarray]:
 
 def scatter_points(X, y, ax=None, annotate: bool = False, size: int = 80):
     """Points coloured by class (blue 0, red 1); ``annotate`` writes each row's coordinates."""
-    ax = _axes(ax)
     X, y = _as_points(X, y)
+    annotate = check_bool("annotate", annotate)
+    size = check_float("size", size, low=0.0)
+    ax = _axes(ax)
     labels = np.zeros(len(X)) if y is None else y
     for cls in (0, 1):
         m = labels.round() == cls
@@ -69,6 +71,12 @@ def decision_boundary(model, X=None, y=None, ax=None, lim: tuple[float, float] =
     ``X``, ``y`` on top when given.
     """
     resolution = check_int("resolution", resolution, low=2, high=2000)
+    if not isinstance(lim, (tuple, list, np.ndarray)) or len(lim) != 2:
+        raise TypeError(f"lim must be a (low, high) pair, got {lim!r}")
+    lim = (check_float("lim[0]", lim[0]), check_float("lim[1]", lim[1]))
+    if lim[0] >= lim[1]:
+        raise ValueError(f"lim must have low < high, got {lim!r}")
+    threshold = check_float("threshold", threshold)
     f = predict_fn(model)
     ax = _axes(ax)
     g = np.linspace(lim[0], lim[1], resolution)
@@ -89,6 +97,11 @@ def hidden_activations(model, X, layer: int = 0) -> np.ndarray:
     """Outputs of Dense layer number ``layer`` (0 = first hidden) of a Keras model on ``X``."""
     import keras
 
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    X = np.asarray(X, np.float32)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array (n, features), got shape {X.shape}")
     dense = [lay for lay in model.layers if isinstance(lay, keras.layers.Dense)]
     if not dense:
         raise ValueError("model has no Dense layers")
@@ -144,6 +157,17 @@ def hidden_view(model, X, y, ax=None, layer: int = 0, title: str | None = None):
 def curves(curves: Sequence, labels: Sequence[str] | None = None, ax=None, ylabel: str = "loss",
            xlabel: str = "step", logy: bool = False, title: str | None = None):
     """Plot one line per curve (each a 1-D array); returns the Axes."""
+    if isinstance(curves, (str, bytes)) or not hasattr(curves, "__iter__"):
+        raise TypeError(f"curves must be a sequence of 1-D arrays, got {type(curves).__name__}")
+    curves = list(curves)
+    if labels is not None:
+        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__iter__"):
+            raise TypeError(f"labels must be a sequence of strings, got {labels!r}")
+        labels = list(labels)
+        if len(labels) != len(curves):
+            raise ValueError(f"labels must have one entry per curve ({len(curves)}), "
+                             f"got {len(labels)}")
+    logy = check_bool("logy", logy)
     ax = _axes(ax)
     for i, c in enumerate(curves):
         ax.plot(np.asarray(c), label=None if labels is None else labels[i])
@@ -167,7 +191,8 @@ def heat_map(values, row_labels: Sequence, col_labels: Sequence, ax=None, fmt: s
     im = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
     ax.set_xticks(range(len(col_labels)), [str(c) for c in col_labels])
     ax.set_yticks(range(len(row_labels)), [str(r) for r in row_labels])
-    mid = (np.nanmin(values) + np.nanmax(values)) / 2 if vmin is None else (vmin + vmax) / 2
+    mid = ((np.nanmin(values) if vmin is None else vmin)
+           + (np.nanmax(values) if vmax is None else vmax)) / 2
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=8,

@@ -20,6 +20,14 @@ class Exercise:
     checker: Callable[[object], tuple[bool, str]]
     hint: str
 
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise TypeError(f"name must be a non-empty string, got {self.name!r}")
+        if not callable(self.checker):
+            raise TypeError(f"checker must be callable, got {type(self.checker).__name__}")
+        if not isinstance(self.hint, str):
+            raise TypeError(f"hint must be a string, got {self.hint!r}")
+
     def check(self, answer) -> bool:
         """Print feedback on ``answer`` and return whether it is correct."""
         if answer is ...:
