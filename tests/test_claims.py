@@ -151,3 +151,10 @@ def test_measured_of_the_wrong_kind_is_rejected(capsys, measured, kwargs):
     with pytest.raises(TypeError, match="measured"):
         check("claim", measured, **kwargs)
     assert capsys.readouterr().out == ""
+
+
+def test_equals_compares_numpy_arrays_elementwise(capsys):
+    check("arrays equal", np.array([0.0, 1.0]), equals=[0.0, 1.0])
+    assert capsys.readouterr().out.startswith("OK: arrays equal")
+    with pytest.raises(ClaimError, match="arrays differ"):
+        check("arrays differ", np.array([0.0, 1.0]), equals=np.array([1.0, 1.0]))

@@ -62,6 +62,10 @@ def check(claim: str, measured, *, between: tuple[float, float] | None = None,
 
 def _holds(kind, measured, target, tol) -> bool:
     if kind == "equals":
+        if hasattr(measured, "shape") or hasattr(target, "shape"):  # NumPy arrays: all equal
+            import numpy as np
+
+            return bool(np.array_equal(np.asarray(measured), np.asarray(target)))
         return bool(measured == target)
     value = float(measured)
     if math.isnan(value):
