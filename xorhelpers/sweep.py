@@ -27,9 +27,10 @@ from .sweep_configs import (
     _broadcast_weights,
     _record_every,
     grid,
+    init_stack,
     init_weights,
 )
-from .sweep_engine import Collector, act, hash_keys, sigmoid, train_group
+from .sweep_engine import Collector, WeightTable, act, hash_keys, sigmoid, train_group
 
 __all__ = ["Config", "SweepResult", "batch_order", "forward", "grid", "init_weights", "train"]
 
@@ -48,8 +49,8 @@ class SweepResult:
     ``dead_units`` / ``dead_units_init`` (hidden ReLUs whose input is <= 0 on all 4 points, so
     they pass no gradient, at the end / at the start; always 0 for other activations),
     ``diverged`` (a NaN or inf appeared), ``loss_curve`` (M, K) the loss at ``curve_steps``
-    (NaN past a network's last step), ``initial_weights`` / ``final_weights`` (per network a
-    list of ``(W, b)`` per layer).
+    (NaN past a network's last step), ``initial_weights`` / ``final_weights`` (sequences:
+    item i is network i's list of ``(W, b)`` per layer, float32).
     """
 
     configs: tuple[Config, ...]
@@ -65,8 +66,8 @@ class SweepResult:
     diverged: np.ndarray
     loss_curve: np.ndarray
     curve_steps: np.ndarray
-    initial_weights: tuple
-    final_weights: tuple
+    initial_weights: WeightTable
+    final_weights: WeightTable
 
     def __len__(self) -> int:
         return len(self.seeds)
@@ -108,15 +109,9 @@ class SweepResult:
 
     def stacked_weights(self, initial: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
         """Weights of all networks stacked on a leading model axis: per layer (W (M, in, out),
-        b (M, out)). Needs all networks to share one architecture (e.g. after ``for_config``)."""
-        chosen = self.initial_weights if initial else self.final_weights
-        shapes = {tuple(W.shape for W, _ in ws) for ws in chosen}
-        if len(shapes) != 1:
-            raise ValueError("stacked_weights needs networks of one architecture; "
-                             f"got layer shapes {sorted(shapes)}; use for_config(i) first")
-        depth = len(chosen[0])
-        return [(np.stack([ws[k][0] for ws in chosen]), np.stack([ws[k][1] for ws in chosen]))
-                for k in range(depth)]
+        b (M, out)), float32, final (or ``initial``). Needs all networks to share one
+        architecture (e.g. after ``for_config``); feed them to ``forward``."""
+        return (self.initial_weights if initial else self.final_weights).stacked()
 
     def _flags(self, flags) -> np.ndarray:
         if isinstance(flags, str):
@@ -141,8 +136,8 @@ class SweepResult:
             solved_step=self.solved_step[idx], dead_units=self.dead_units[idx],
             dead_units_init=self.dead_units_init[idx], diverged=self.diverged[idx],
             loss_curve=self.loss_curve[idx], curve_steps=self.curve_steps,
-            initial_weights=tuple(self.initial_weights[i] for i in idx),
-            final_weights=tuple(self.final_weights[i] for i in idx))
+            initial_weights=self.initial_weights.subset(idx),
+            final_weights=self.final_weights.subset(idx))
 
 
 def forward(weights, X, activation: str = "relu") -> tuple[np.ndarray, list[np.ndarray]]:
@@ -222,10 +217,9 @@ def train(configs, seeds, X=None, y=None, *, initial_weights=None,
         idx = np.flatnonzero(np.isin(config_index, members))
         group = [configs[config_index[i]] for i in idx]
         if initial_weights is None:
-            per_model = [init_weights(c, int(s)) for c, s in zip(group, model_seeds[idx],
-                                                                   strict=True)]
-            start = [(np.stack([w[k][0] for w in per_model]),
-                      np.stack([w[k][1] for w in per_model])) for k in range(len(per_model[0]))]
+            parts = [init_stack(configs[i], seeds) for i in members]
+            start = [(np.concatenate([p[k][0] for p in parts]),
+                      np.concatenate([p[k][1] for p in parts])) for k in range(len(parts[0]))]
         else:
             start = _broadcast_weights(initial_weights, configs[0], len(seeds))
         train_group(group, model_seeds[idx], start, X, y, record_every, idx, out)

@@ -153,43 +153,88 @@ def init_weights(config: Config, seed: int) -> list[tuple[np.ndarray, np.ndarray
     """Initial weights of one network, drawn from ``seed`` alone (notebook 03).
 
     Returns one ``(W, b)`` pair per layer, W of shape (fan_in, fan_out), b of shape (fan_out,),
-    float64. The same (config, seed) always gives the same weights.
+    float64. The same (config, seed) always gives the same weights, and ``train`` starts the
+    network of that (config, seed) from exactly these (rounded to float32).
+    """
+    seed = check_seed("seed", seed)
+    return [(W[0], b[0]) for W, b in init_stack(config, np.array([seed]))]
+
+
+def init_stack(config: Config, seeds: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Initial weights of one network per seed, stacked: per layer W (M, in, out), b (M, out).
+
+    Each number is a pure function of (seed, layer, position) through a counter-based hash, so
+    drawing many networks at once costs a few array operations and gives each network the
+    same weights as drawing it alone.
     """
     if not isinstance(config, Config):
         raise TypeError(f"config must be a Config, got {type(config).__name__}")
-    gen = np.random.default_rng(check_seed("seed", seed))
+    seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
     sizes = config.layer_sizes
     out = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-        W = _draw(gen, config, fan_in, fan_out, (fan_in, fan_out))
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        W = _draw(seeds, 2 * layer, config, fan_in, fan_out, fan_in * fan_out)
         if config.init_biases:
-            b = _draw(gen, config, fan_in, fan_out, (fan_out,))
+            b = _draw(seeds, 2 * layer + 1, config, fan_in, fan_out, fan_out)
         else:
-            b = np.zeros(fan_out)
-        out.append((W, b))
+            b = np.zeros((len(seeds), fan_out))
+        out.append((W.reshape(len(seeds), fan_in, fan_out), b))
     return out
 
 
-def _draw(gen: np.random.Generator, config: Config, fan_in: int, fan_out: int,
-          shape: tuple[int, ...]) -> np.ndarray:
+def _draw(seeds: np.ndarray, stream: int, config: Config, fan_in: int, fan_out: int,
+          size: int) -> np.ndarray:
+    """(M, size) numbers of the config's initializer, from (seed, stream) alone."""
     if config.init == "zeros":
-        return np.zeros(shape)
+        return np.zeros((len(seeds), size))
     if config.init == "uniform":
-        return gen.uniform(-config.init_scale, config.init_scale, size=shape)
+        return config.init_scale * (2 * _uniform(seeds, stream, 0, size) - 1)
     if config.init == "normal":
-        return config.init_scale * gen.standard_normal(shape)
+        return config.init_scale * _normal(seeds, stream, 0, size)
     if config.init == "glorot_uniform":
         limit = math.sqrt(6.0 / (fan_in + fan_out))
-        return gen.uniform(-limit, limit, size=shape)
-    # he_normal as Keras draws it: a normal truncated at two standard deviations, rescaled
-    # so that the truncated distribution has standard deviation sqrt(2 / fan_in).
+        return limit * (2 * _uniform(seeds, stream, 0, size) - 1)
+    # he_normal as Keras draws it: a normal truncated at two standard deviations (redrawn
+    # until inside), rescaled so that the truncated distribution has std sqrt(2 / fan_in).
     std = math.sqrt(2.0 / fan_in) / 0.87962566103423978
-    z = gen.standard_normal(shape)
-    bad = np.abs(z) > 2
-    while bad.any():
-        z[bad] = gen.standard_normal(int(bad.sum()))
+    z = _normal(seeds, stream, 0, size)
+    for attempt in range(1, 1000):
         bad = np.abs(z) > 2
+        if not bad.any():
+            break
+        z = np.where(bad, _normal(seeds, stream, attempt, size), z)
     return std * z
+
+
+def _uniform(seeds: np.ndarray, stream: int, attempt: int, size: int) -> np.ndarray:
+    """(M, size) floats in (0, 1), each a hash of (seed, stream, attempt, position)."""
+    counter = (np.uint64(stream) << np.uint64(40)) + (np.uint64(attempt) << np.uint64(24))
+    bits = splitmix64(seeds[:, None], counter + np.arange(size, dtype=np.uint64)[None, :])
+    return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53
+
+
+def _normal(seeds: np.ndarray, stream: int, attempt: int, size: int) -> np.ndarray:
+    """(M, size) standard normal numbers by the Box-Muller transform of two hashed uniforms."""
+    u1 = _uniform(seeds, stream, 2 * attempt, size)
+    u2 = _uniform(seeds, stream, 2 * attempt + 1, size)
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+
+
+def splitmix64(seeds: np.ndarray, counters: np.ndarray) -> np.ndarray:
+    """Pseudo-random uint64 bits from (seed, counter) pairs, broadcast together.
+
+    The SplitMix64 finalizer applied to a mix of both; used for every random number of a
+    sweep (initial weights here, minibatch orders in the engine), so that each network's
+    numbers depend on its own seed only."""
+    with np.errstate(over="ignore"):
+        x = (np.asarray(seeds, np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+             + np.asarray(counters, np.uint64) * np.uint64(0xD1B54A32D192ED03))
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
 
 
 # ------------------------------------------------- checked inputs of xorhelpers.sweep.train

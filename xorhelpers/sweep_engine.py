@@ -12,11 +12,12 @@ Used through ``xorhelpers.sweep`` (notebook 03).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
 from .data import truth_table
-from .sweep_configs import LEAKY_SLOPE, Config
+from .sweep_configs import LEAKY_SLOPE, Config, splitmix64
 
 BETA_1, BETA_2, RHO, EPSILON = 0.9, 0.999, 0.9, 1e-7  # Keras 3 defaults
 
@@ -34,8 +35,9 @@ class Collector:
         self.dead_units_init = np.zeros(n_models, dtype=int)
         self.diverged = np.zeros(n_models, dtype=bool)
         self.loss_curve = np.full((n_models, n_records), np.nan)
-        self.initial_weights: list = [None] * n_models
-        self.final_weights: list = [None] * n_models
+        self.stacks: list = []  # per group: (initial, final) stacked weights
+        self.group = np.zeros(n_models, dtype=int)
+        self.row = np.zeros(n_models, dtype=int)
 
     def arrays(self) -> dict:
         _, y4 = truth_table()
@@ -46,8 +48,50 @@ class Collector:
                     solved_step=np.where(self.diverged, -1, self.solved_step),
                     dead_units=self.dead_units, dead_units_init=self.dead_units_init,
                     diverged=self.diverged, loss_curve=self.loss_curve,
-                    initial_weights=tuple(self.initial_weights),
-                    final_weights=tuple(self.final_weights))
+                    initial_weights=WeightTable([i for i, _ in self.stacks], self.group,
+                                                self.row),
+                    final_weights=WeightTable([f for _, f in self.stacks], self.group,
+                                              self.row))
+
+
+class WeightTable(Sequence):
+    """Weights of many networks, stored stacked by group; ``table[i]`` is network i's list of
+    ``(W, b)`` per layer, W (fan_in, fan_out) and b (fan_out,), float32."""
+
+    def __init__(self, stacks: list, group: np.ndarray, row: np.ndarray):
+        self._stacks, self._group, self._row = stacks, group, row
+
+    def __len__(self) -> int:
+        return len(self._group)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # bounds check, negative indices
+        g, r = self._group[i], self._row[i]
+        return [(W[r], b[r]) for W, b in self._stacks[g]]
+
+    def subset(self, idx: np.ndarray) -> WeightTable:
+        """The networks at positions ``idx``, in that order."""
+        return WeightTable(self._stacks, self._group[idx], self._row[idx])
+
+    def stacked(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per layer (W (M, in, out), b (M, out)); needs one architecture for all networks."""
+        groups = np.unique(self._group)
+        shapes = {tuple(W.shape[1:] for W, _ in self._stacks[g]) for g in groups}
+        if len(shapes) != 1:
+            raise ValueError("stacked weights need networks of one architecture; got layer "
+                             f"shapes {sorted(shapes)}; select one config first")
+        out = []
+        for k in range(len(self._stacks[groups[0]])):
+            W = np.empty((len(self), *self._stacks[groups[0]][k][0].shape[1:]), DTYPE)
+            b = np.empty((len(self), *self._stacks[groups[0]][k][1].shape[1:]), DTYPE)
+            for g in groups:
+                mine = self._group == g
+                W[mine] = self._stacks[g][k][0][self._row[mine]]
+                b[mine] = self._stacks[g][k][1][self._row[mine]]
+            out.append((W, b))
+        return out
 
 
 class Nets:
@@ -220,12 +264,14 @@ class Feed:
 
 
 def train_group(configs: list[Config], seeds: np.ndarray, start, X, y, record_every: int,
-                 idx: np.ndarray, out: Collector) -> None:
-    """Train networks that share architecture, optimizer, loss, batch size and step budget."""
-    if len(configs) == 1:
+                idx: np.ndarray, out: Collector) -> None:
+    """Train networks that share architecture, optimizer, loss, batch size and step budget;
+    write their results at positions ``idx`` of ``out``."""
+    keep = len(idx)
+    if keep == 1:
         # NumPy picks other loop orders (so other rounding) for a model axis of length 1;
         # train two identical copies so that a lone network rounds as it does in a crowd.
-        configs, seeds, idx = configs * 2, np.repeat(seeds, 2), np.repeat(idx, 2)
+        configs, seeds = configs * 2, np.repeat(seeds, 2)
         start = [(np.repeat(W, 2, axis=0), np.repeat(b, 2, axis=0)) for W, b in start]
     nets = Nets(configs, start)
     initial = nets.weights()
@@ -234,27 +280,28 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y, record_ev
     X4 = _with_ones(X4.astype(DTYPE))
     y4 = y4.astype(DTYPE)[:, None]
     num_steps = configs[0].num_steps
+    logits = np.empty((num_steps // record_every + 1, 4, len(configs)), DTYPE)
     with np.errstate(all="ignore"):
-        z4, _, slopes = nets.forward(X4)
-        out.dead_units_init[idx] = _dead(nets.activation, slopes, len(idx))
+        _, _, slopes = nets.forward(X4)
+        out.dead_units_init[idx] = _dead(nets.activation, slopes, len(configs))[:keep]
         for step in range(num_steps):
-            Xb, yb, weight = feed.next(step)
-            z = nets.step(Xb, yb, weight)
+            z = nets.step(*feed.next(step))
             if step % record_every == 0:
-                if not feed.is_truth_table:
-                    z, _, _ = nets.forward(X4)
-                _record(out, idx, step // record_every, step, z, y4, nets.loss)
+                logits[step // record_every] = z if feed.is_truth_table else nets.forward(X4)[0]
         z4, _, slopes = nets.forward(X4)
-        _record(out, idx, num_steps // record_every, num_steps, z4, y4, nets.loss)
-        final = nets.weights()
-        finite = np.isfinite(nets.P).all(axis=0) & np.isfinite(z4).all(axis=0)
-    out.final_loss[idx] = out.loss_curve[idx, num_steps // record_every]
-    out.outputs[idx] = sigmoid(z4).T
-    out.dead_units[idx] = _dead(nets.activation, slopes, len(idx))
-    out.diverged[idx] = ~finite | ~np.isfinite(out.final_loss[idx])
-    for j, i in enumerate(idx):
-        out.initial_weights[i] = [(W[j], b[j]) for W, b in initial]
-        out.final_weights[i] = [(W[j], b[j]) for W, b in final]
+        logits[-1] = z4
+        losses = _loss_from_logits(nets.loss, logits, y4)[:, :keep]  # (records, M)
+        right = ((sigmoid(logits) > 0.5) == (y4 > 0.5)).all(axis=1)[:, :keep]
+        finite = (np.isfinite(nets.P).all(axis=0) & np.isfinite(z4).all(axis=0))[:keep]
+    out.loss_curve[idx, :len(logits)] = losses.T
+    out.solved_step[idx] = np.where(right.any(axis=0), right.argmax(axis=0) * record_every, -1)
+    out.final_loss[idx] = losses[-1]
+    out.outputs[idx] = sigmoid(z4).T[:keep]
+    out.dead_units[idx] = _dead(nets.activation, slopes, len(configs))[:keep]
+    out.diverged[idx] = ~finite | ~np.isfinite(losses[-1])
+    out.group[idx] = len(out.stacks)
+    out.row[idx] = np.arange(keep)
+    out.stacks.append((initial, nets.weights()))
 
 
 def _with_ones(X: np.ndarray) -> np.ndarray:
@@ -262,34 +309,19 @@ def _with_ones(X: np.ndarray) -> np.ndarray:
     return np.column_stack([X, np.ones(len(X), X.dtype)])
 
 
-def _record(out: Collector, idx, column: int, step: int, z, y4, loss: str) -> None:
-    """Loss and solved-so-far on the four XOR points from their logits z (4, M)."""
-    out.loss_curve[idx, column] = _loss_from_logits(loss, z, y4)
-    right = ((sigmoid(z) > 0.5) == (y4 > 0.5)).all(axis=0)
-    fresh = right & (out.solved_step[idx] < 0)
-    out.solved_step[idx[fresh]] = step
-
-
 def _loss_from_logits(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Mean loss per network (M,), computed in float64 from logits z (n, M), targets (n, 1)."""
+    """Mean loss over the points, computed in float64 from logits z (..., n, M) and targets
+    (n, 1): shape (..., M)."""
     z = z.astype(np.float64)
     if loss == "mse":
-        return ((sigmoid(z) - y) ** 2).mean(axis=0)
-    return (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean(axis=0)
+        return ((sigmoid(z) - y) ** 2).mean(axis=-2)
+    return (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean(axis=-2)
 
 
 def hash_keys(seeds: np.ndarray, epoch: int, n: int) -> np.ndarray:
-    """Pseudo-random uint64 keys (M, n) that depend only on (seed, epoch, row): splitmix64."""
-    with np.errstate(over="ignore"):
-        x = (seeds.astype(np.uint64)[:, None] * np.uint64(0x9E3779B97F4A7C15)
-             + np.uint64(epoch) * np.uint64(0xD1B54A32D192ED03)
-             + np.arange(n, dtype=np.uint64)[None, :] * np.uint64(0x8CB92BA72F3D8DD7))
-        x ^= x >> np.uint64(30)
-        x *= np.uint64(0xBF58476D1CE4E5B9)
-        x ^= x >> np.uint64(27)
-        x *= np.uint64(0x94D049BB133111EB)
-        x ^= x >> np.uint64(31)
-    return x
+    """Pseudo-random uint64 keys (M, n) that depend only on (seed, epoch, row)."""
+    counters = (np.uint64(epoch) << np.uint64(32)) + np.arange(n, dtype=np.uint64)
+    return splitmix64(seeds.astype(np.uint64)[:, None], counters[None, :] | np.uint64(1 << 63))
 
 
 def act(activation: str, Z: np.ndarray) -> np.ndarray:
