@@ -1,0 +1,483 @@
+"""A multilayer perceptron from scratch in NumPy: forward, backward, a gradient step, and a
+gradient check against finite differences (notebook 04).
+
+Everything a framework hides is spelled out here, one line of maths per line of code:
+
+    forward:   Z_l = A_{l-1} @ W_l + b_l,   A_l = act_l(Z_l),   A_0 = X
+    backward:  dZ_l = dA_l * act_l'(Z_l),   dW_l = A_{l-1}^T @ dZ_l,   db_l = sum of dZ_l,
+               dA_{l-1} = dZ_l @ W_l^T
+
+A ``Net`` is just its weights, its activations, its loss and the function it uses as the
+derivative of ReLU. That last one is pluggable so that a wrong derivative, such as
+``case_e_relu_derivative`` (computed from the activation as ``A >= 0``, true everywhere), can
+be put in and caught by ``gradient_check``.
+
+Several networks of one architecture can live in one ``Net``: give every weight a leading
+"models" axis, W of shape (M, fan_in, fan_out) and b of shape (M, 1, fan_out). The same code
+then trains all M at once through NumPy's broadcasting matrix product; nothing flows between
+them, and losses come out per network, shape (M,).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._check import check_choice, check_float, check_int, check_seed
+
+ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
+LOSSES = ("binary_crossentropy", "mse")
+INITS = ("normal", "he_normal", "glorot_uniform")
+LEAKY_SLOPE = 0.2  # as Keras' activation="leaky_relu"
+
+
+# ------------------------------------------------------------------ activations and slopes
+
+def activate(name: str, Z: np.ndarray) -> np.ndarray:
+    """The activation ``name`` applied to the pre-activations ``Z`` (notebook 04)."""
+    check_choice("name", name, ACTIVATIONS)
+    if name == "relu":
+        return np.maximum(Z, 0.0)
+    if name == "leaky_relu":
+        return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+    if name == "sigmoid":
+        return _sigmoid(Z)
+    if name == "tanh":
+        return np.tanh(Z)
+    return Z
+
+
+def relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """The derivative of ReLU: 1 where the unit's input Z is positive, else 0 (notebook 04)."""
+    return (Z > 0).astype(float)
+
+
+def case_e_relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """Case E's bug: the ReLU derivative taken from the activation as ``A >= 0``.
+
+    Since A = relu(Z) is never negative, this is 1 everywhere: the backward pass treats every
+    ReLU as the identity. Plug it into a ``Net`` to reproduce case E (notebook 04).
+    """
+    return (A >= 0).astype(float)
+
+
+def slope(name: str, Z: np.ndarray, A: np.ndarray,
+          relu_grad: Callable[[np.ndarray, np.ndarray], np.ndarray] = relu_derivative
+          ) -> np.ndarray:
+    """d act / d Z for activation ``name`` at ``Z`` (with ``A = act(Z)``); ReLU uses
+    ``relu_grad`` (notebook 04)."""
+    check_choice("name", name, ACTIVATIONS)
+    if name == "relu":
+        return relu_grad(Z, A)
+    if name == "leaky_relu":
+        return np.where(Z > 0, 1.0, LEAKY_SLOPE)
+    if name == "sigmoid":
+        return A * (1 - A)
+    if name == "tanh":
+        return 1 - A * A
+    return np.ones_like(Z)
+
+
+def _sigmoid(Z):
+    # two branches so that neither exp can overflow
+    E = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1 / (1 + E), E / (1 + E))
+
+
+# ------------------------------------------------------------------------------- the net
+
+@dataclass
+class Net:
+    """A multilayer perceptron: weights, activations, loss, and its ReLU derivative.
+
+    - ``weights``: W of each layer, shape (fan_in, fan_out), or (M, fan_in, fan_out) for M nets.
+    - ``biases``: b of each layer as a row, shape (1, fan_out), or (M, 1, fan_out).
+    - ``activations``: one name per layer, the last one the output's.
+    - ``loss``: "binary_crossentropy" (needs a sigmoid output) or "mse", a mean over examples.
+    - ``relu_grad``: the function used as ReLU's derivative, ``relu_derivative`` unless you
+      plug in another one (such as ``case_e_relu_derivative``).
+
+    Build one with ``init_net`` or ``from_weights``. Introduced in notebook 04.
+    """
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    activations: tuple[str, ...]
+    loss: str = "binary_crossentropy"
+    relu_grad: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(default=relu_derivative)
+
+    def __post_init__(self):
+        _validate_net(self)
+
+    @property
+    def n_models(self) -> int | None:
+        """M when the weights carry a leading models axis, else None."""
+        return None if self.weights[0].ndim == 2 else self.weights[0].shape[0]
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """Sizes from input to output, e.g. (2, 3, 3, 1)."""
+        return (self.weights[0].shape[-2], *(W.shape[-1] for W in self.weights))
+
+    def copy(self) -> Net:
+        """An independent copy (training one does not change the other)."""
+        return Net([W.copy() for W in self.weights], [b.copy() for b in self.biases],
+                   self.activations, self.loss, self.relu_grad)
+
+
+def init_net(layer_sizes: Sequence[int], activations: Sequence[str] | str = "relu",
+             init: str = "he_normal", scale: float | None = None,
+             loss: str = "binary_crossentropy", seed: int = 0, n_models: int | None = None,
+             bias_scale: float = 0.0, output_activation: str = "sigmoid",
+             relu_grad: Callable = relu_derivative) -> Net:
+    """A freshly initialised ``Net`` (notebook 04).
+
+    ``layer_sizes`` runs from input to output, e.g. (2, 3, 3, 1). ``activations`` is one name
+    for all hidden layers (the output gets ``output_activation``) or a list with one name per
+    layer including the output. ``init``: "normal" draws N(0, 1) * ``scale`` (case E uses scale
+    0.001), "he_normal" N(0, 2 / fan_in), "glorot_uniform" U(-a, a) with a = sqrt(6 / (fan_in +
+    fan_out)). Biases are 0, or N(0, 1) * ``bias_scale``. With ``n_models`` = M, draws M nets at
+    once (weights with a leading models axis). Returns the Net.
+    """
+    sizes = _as_sizes(layer_sizes)
+    acts = _as_activations(activations, len(sizes) - 1, output_activation)
+    check_choice("init", init, INITS)
+    if init == "normal":
+        if scale is None:
+            raise ValueError("scale is required with init='normal' (the std of the weights), "
+                             "got None")
+        scale = check_float("scale", scale, low=0.0, low_open=True)
+    elif scale is not None:
+        raise ValueError(f"scale must be None with init={init!r}, got {scale!r}")
+    bias_scale = check_float("bias_scale", bias_scale, low=0.0)
+    if n_models is not None:
+        n_models = check_int("n_models", n_models, low=1)
+    gen = np.random.default_rng(check_seed("seed", seed))
+    lead = () if n_models is None else (n_models,)
+    weights, biases = [], []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        shape = (*lead, fan_in, fan_out)
+        if init == "normal":
+            W = scale * gen.standard_normal(shape)
+        elif init == "he_normal":
+            W = math.sqrt(2 / fan_in) * gen.standard_normal(shape)
+        else:
+            limit = math.sqrt(6 / (fan_in + fan_out))
+            W = gen.uniform(-limit, limit, shape)
+        weights.append(W)
+        biases.append(bias_scale * gen.standard_normal((*lead, 1, fan_out)))
+    return Net(weights, biases, acts, check_choice("loss", loss, LOSSES), relu_grad)
+
+
+def from_weights(weights, activations: Sequence[str] | str = "relu",
+                 loss: str = "binary_crossentropy", output_activation: str = "sigmoid",
+                 relu_grad: Callable = relu_derivative) -> Net:
+    """A ``Net`` with given weights: a list of (W, b) per layer (notebook 04).
+
+    W is (fan_in, fan_out) and b (fan_out,), as Keras' ``get_weights`` gives them, or both with a
+    leading models axis, W (M, fan_in, fan_out) and b (M, fan_out), as
+    ``SweepResult.stacked_weights`` gives them. The arrays are copied as float64.
+    """
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise TypeError("weights must be a non-empty list of (W, b) pairs, one per layer")
+    Ws, bs = [], []
+    for k, pair in enumerate(weights):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise TypeError(f"weights[{k}] must be a (W, b) pair")
+        W = np.array(pair[0], dtype=float)
+        b = np.array(pair[1], dtype=float)
+        if W.ndim not in (2, 3) or b.shape != (*W.shape[:-2], W.shape[-1]):
+            raise ValueError(f"weights[{k}] must be W (fan_in, fan_out) with b (fan_out,), or "
+                             f"W (M, fan_in, fan_out) with b (M, fan_out); got W {W.shape} and "
+                             f"b {b.shape}")
+        Ws.append(W)
+        bs.append(b[..., None, :])
+    acts = _as_activations(activations, len(Ws), output_activation)
+    return Net(Ws, bs, acts, check_choice("loss", loss, LOSSES), relu_grad)
+
+
+# ----------------------------------------------------------------- forward and backward
+
+def forward(net: Net, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Run the net on ``X`` (n, fan_in). Returns ``(output, cache)`` (notebook 04).
+
+    ``output`` is (n, 1), or (M, n, 1) for M nets. ``cache`` holds, per layer, the triple
+    (A_prev, Z, A) that the backward pass needs.
+    """
+    A = _as_inputs(net, X)
+    cache = []
+    for W, b, name in zip(net.weights, net.biases, net.activations, strict=True):
+        A_prev = A
+        Z = A_prev @ W + b
+        A = activate(name, Z)
+        cache.append((A_prev, Z, A))
+    return A, cache
+
+
+def predict(net: Net, X) -> np.ndarray:
+    """The net's outputs on ``X`` as shape (n,), or (M, n) for M nets (notebook 04)."""
+    output, _ = forward(net, X)
+    return output[..., 0]
+
+
+def loss_value(net: Net, X, y) -> float | np.ndarray:
+    """The mean loss over the examples: a float, or shape (M,) for M nets (notebook 04)."""
+    Y = _as_targets(X, y)
+    output, cache = forward(net, X)
+    return _loss_from(net, cache[-1][1], output, Y)
+
+
+def _loss_from(net, Z_out, output, Y):
+    if net.loss == "binary_crossentropy":
+        # -[y log p + (1-y) log(1-p)] with p = sigmoid(z), written so that no log sees a 0
+        per_example = np.logaddexp(0, Z_out) - Y * Z_out
+    else:
+        per_example = (output - Y) ** 2
+    value = per_example.mean(axis=(-2, -1))
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Gradients of the loss with respect to every weight: a list of (dW, db) per layer,
+    shaped like the weights (notebook 04). For M nets, each net's own gradient."""
+    Y = _as_targets(X, y)
+    output, cache = forward(net, X)
+    n = Y.shape[0]
+    _, Z_out, A_out = cache[-1]
+    if net.loss == "binary_crossentropy":
+        dZ = (A_out - Y) / n              # d loss / d Z of a sigmoid output
+    else:
+        dA = 2 * (A_out - Y) / n          # d loss / d output of the mean squared error
+        dZ = dA * slope(net.activations[-1], Z_out, A_out, net.relu_grad)
+    grads = []
+    for layer in range(len(net.weights) - 1, -1, -1):
+        A_prev, Z, A = cache[layer]
+        if layer < len(net.weights) - 1:
+            dZ = dA * slope(net.activations[layer], Z, A, net.relu_grad)
+        dW = np.swapaxes(A_prev, -1, -2) @ dZ
+        db = dZ.sum(axis=-2, keepdims=True)
+        grads.append((dW, db))
+        dA = dZ @ np.swapaxes(net.weights[layer], -1, -2)
+    return grads[::-1]
+
+
+def gradient_step(net: Net, grads, lr: float) -> None:
+    """Plain gradient descent, in place: W -= lr * dW, b -= lr * db (notebook 04)."""
+    lr = check_float("lr", lr, low=0.0, low_open=True)
+    for W, b, (dW, db) in zip(net.weights, net.biases, grads, strict=True):
+        W -= lr * dW
+        b -= lr * db
+
+
+def train(net: Net, X, y, lr: float, num_steps: int, record_every: int = 1) -> np.ndarray:
+    """Train ``net`` in place with ``num_steps`` full-batch gradient steps (notebook 04).
+
+    Returns the loss before the first step and after every ``record_every`` steps: shape
+    (num_steps // record_every + 1,), or (that, M) for M nets. A net whose weights become
+    NaN or inf shows NaN there; ``diverged`` flags it.
+    """
+    lr = check_float("lr", lr, low=0.0, low_open=True)
+    num_steps = check_int("num_steps", num_steps, low=1, high=10**7)
+    record_every = check_int("record_every", record_every, low=1, high=num_steps)
+    _as_targets(X, y)
+    losses = [loss_value(net, X, y)]
+    with np.errstate(all="ignore"):
+        for step in range(1, num_steps + 1):
+            gradient_step(net, backward(net, X, y), lr)
+            if step % record_every == 0:
+                losses.append(loss_value(net, X, y))
+    return np.array(losses)
+
+
+def diverged(net: Net) -> bool | np.ndarray:
+    """True where a weight became NaN or inf: a bool, or shape (M,) for M nets."""
+    bad = [~np.isfinite(W).reshape(*W.shape[:-2], -1).all(axis=-1) for W in net.weights]
+    bad += [~np.isfinite(b).reshape(*b.shape[:-2], -1).all(axis=-1) for b in net.biases]
+    out = np.any(bad, axis=0)
+    return bool(out) if np.ndim(out) == 0 else out
+
+
+def solved(net: Net, X, y, margin: float = 0.0) -> bool | np.ndarray:
+    """True where the net puts every example on the right side of 0.5, by more than
+    ``margin``, and has not diverged: a bool, or shape (M,) for M nets (notebook 04).
+
+    An output of exactly 0.5 is on neither side. With ``margin=0.1`` the 1s need outputs above
+    0.6 and the 0s below 0.4, so that outputs stuck at 0.5 +- 1e-9 cannot pass by luck.
+    """
+    margin = check_float("margin", margin, low=0.0, high=0.5)
+    Y = _as_targets(X, y)[:, 0]
+    with np.errstate(all="ignore"):
+        P = predict(net, X)
+        right = np.where(Y > 0.5, P > 0.5 + margin, P < 0.5 - margin).all(axis=-1)
+    out = right & ~diverged(net)
+    return bool(out) if np.ndim(out) == 0 else out
+
+
+# ------------------------------------------------------------------------ gradient check
+
+def numerical_gradients(net: Net, X, y, eps: float = 1e-6) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Central finite differences (L(w + eps) - L(w - eps)) / (2 eps) for every weight, shaped
+    like ``backward``'s result (notebook 04). Slow (two forward passes per weight): for checks."""
+    eps = check_float("eps", eps, low=0.0, low_open=True)
+    _as_targets(X, y)
+    probe = net.copy()
+    grads = []
+    for W, b in zip(probe.weights, probe.biases, strict=True):
+        pair = []
+        for P in (W, b):
+            G = np.zeros_like(P)
+            for i in np.ndindex(P.shape):
+                saved = P[i]
+                P[i] = saved + eps
+                up = np.sum(loss_value(probe, X, y))
+                P[i] = saved - eps
+                down = np.sum(loss_value(probe, X, y))
+                P[i] = saved
+                G[i] = (up - down) / (2 * eps)
+            pair.append(G)
+        grads.append(tuple(pair))
+    return grads
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """The result of ``gradient_check`` (notebook 04).
+
+    ``relative_errors``: per layer, |g - g_num| / (|g| + |g_num|) over that layer's weights and
+    biases (0 when both are 0). ``tolerance``: the largest error called agreement.
+    ``smallest_relu_input``: the smallest |Z| of any ReLU unit on the data; finite differences
+    across a kink (Z = 0) are meaningless, so a check is ``reliable`` only when this exceeds
+    10 * eps. ``passed``: reliable and every layer agrees.
+    """
+
+    relative_errors: tuple[float, ...]
+    layer_sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    tolerance: float
+    eps: float
+    smallest_relu_input: float
+
+    @property
+    def max_error(self) -> float:
+        return max(self.relative_errors)
+
+    @property
+    def reliable(self) -> bool:
+        return self.smallest_relu_input > 10 * self.eps
+
+    @property
+    def passed(self) -> bool:
+        return self.reliable and self.max_error <= self.tolerance
+
+    def __str__(self) -> str:
+        lines = []
+        for k, err in enumerate(self.relative_errors):
+            shape = f"{self.layer_sizes[k]}->{self.layer_sizes[k + 1]}"
+            verdict = (f"< {self.tolerance:.0e}  agrees" if err <= self.tolerance
+                       else f"{err:.2f}  DISAGREES")
+            lines.append(f"layer {k + 1} ({shape}, {self.activations[k]}): "
+                         f"relative error {verdict}")
+        if not self.reliable:
+            lines.append("warning: a ReLU input sits at its kink (|Z| <= 10 eps); finite "
+                         "differences are not meaningful there, check at another point")
+        lines.append("gradient check " + ("passed" if self.passed else "FAILED"))
+        return "\n".join(lines)
+
+
+def gradient_check(net: Net, X, y, eps: float = 1e-6, tolerance: float = 1e-6) -> GradientCheck:
+    """Compare ``backward`` with central finite differences (notebook 04).
+
+    Returns a ``GradientCheck``; print it for a per-layer verdict. A correct backward pass in
+    float64 agrees to ~1e-9; a wrong derivative gives errors of order 0.1 to 1.
+    """
+    eps = check_float("eps", eps, low=0.0, low_open=True)
+    tolerance = check_float("tolerance", tolerance, low=0.0, low_open=True)
+    analytic = backward(net, X, y)
+    numeric = numerical_gradients(net, X, y, eps)
+    errors = []
+    for (dW, db), (nW, nb) in zip(analytic, numeric, strict=True):
+        a = np.concatenate([dW.ravel(), db.ravel()])
+        n = np.concatenate([nW.ravel(), nb.ravel()])
+        denom = np.linalg.norm(a) + np.linalg.norm(n)
+        errors.append(0.0 if denom == 0 else float(np.linalg.norm(a - n) / denom))
+    _, cache = forward(net, X)
+    relu_inputs = [np.abs(Z).min() for (_, Z, _), name in zip(cache, net.activations,
+                                                                strict=True)
+                   if name in ("relu", "leaky_relu")]
+    smallest = float(min(relu_inputs)) if relu_inputs else math.inf
+    return GradientCheck(tuple(errors), net.layer_sizes, net.activations, tolerance, eps,
+                         smallest)
+
+
+# ------------------------------------------------------------------------------ checking
+
+def _validate_net(net: Net) -> None:
+    if not isinstance(net.weights, list) or not isinstance(net.biases, list) or not net.weights:
+        raise TypeError("weights and biases must be non-empty lists of arrays")
+    if len(net.weights) != len(net.biases):
+        raise ValueError(f"weights and biases must have one entry per layer, got "
+                         f"{len(net.weights)} and {len(net.biases)}")
+    if isinstance(net.activations, str):
+        raise TypeError(f"activations must list one name per layer, got {net.activations!r}")
+    net.activations = _as_activations(net.activations, len(net.weights), None)
+    check_choice("loss", net.loss, LOSSES)
+    if net.loss == "binary_crossentropy" and net.activations[-1] != "sigmoid":
+        raise ValueError("loss='binary_crossentropy' needs a sigmoid output activation, got "
+                         f"{net.activations[-1]!r}; use loss='mse' for other outputs")
+    if not callable(net.relu_grad):
+        raise TypeError(f"relu_grad must be a function (Z, A) -> slope, got {net.relu_grad!r}")
+    lead = net.weights[0].shape[:-2]
+    fan_in = net.weights[0].shape[-2]
+    for k, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        if not isinstance(W, np.ndarray) or W.ndim not in (2, 3) or W.shape[:-2] != lead:
+            raise ValueError(f"weights[{k}] must be an array (fan_in, fan_out), or "
+                             f"(M, fan_in, fan_out) like the others; got "
+                             f"{getattr(W, 'shape', W)!r}")
+        if W.shape[-2] != fan_in:
+            raise ValueError(f"weights[{k}] takes {W.shape[-2]} inputs but the layer before "
+                             f"gives {fan_in}")
+        if not isinstance(b, np.ndarray) or b.shape != (*lead, 1, W.shape[-1]):
+            raise ValueError(f"biases[{k}] must have shape {(*lead, 1, W.shape[-1])}, got "
+                             f"{getattr(b, 'shape', b)!r}")
+        fan_in = W.shape[-1]
+
+
+def _as_sizes(layer_sizes) -> tuple[int, ...]:
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}")
+    if len(layer_sizes) < 2:
+        raise ValueError(f"layer_sizes must list at least an input and an output size, got "
+                         f"{layer_sizes!r}")
+    return tuple(check_int(f"layer_sizes[{i}]", s, low=1) for i, s in enumerate(layer_sizes))
+
+
+def _as_activations(activations, n_layers: int, output_activation) -> tuple[str, ...]:
+    if isinstance(activations, str):
+        check_choice("activations", activations, ACTIVATIONS)
+        check_choice("output_activation", output_activation, ACTIVATIONS)
+        return (activations,) * (n_layers - 1) + (output_activation,)
+    if not isinstance(activations, Sequence) or len(activations) != n_layers:
+        raise ValueError(f"activations must be one name or a list of {n_layers} names (one per "
+                         f"layer, the output's last), got {activations!r}")
+    return tuple(check_choice(f"activations[{i}]", a, ACTIVATIONS)
+                 for i, a in enumerate(activations))
+
+
+def _as_inputs(net: Net, X) -> np.ndarray:
+    X = np.asarray(X, dtype=float)
+    fan_in = net.layer_sizes[0]
+    if X.ndim != 2 or X.shape[1] != fan_in or len(X) == 0:
+        raise ValueError(f"X must have shape (n, {fan_in}) with n >= 1, got shape {X.shape}")
+    return X
+
+
+def _as_targets(X, y) -> np.ndarray:
+    n = len(np.asarray(X))
+    Y = np.asarray(y, dtype=float)
+    if Y.shape not in ((n,), (n, 1)) or n == 0:
+        raise ValueError(f"y must have shape ({n},), one target per row of X; got shape "
+                         f"{Y.shape}")
+    return Y.reshape(n, 1)
