@@ -10,12 +10,17 @@ import pytest
 
 from xorhelpers.data import noisy_xor, random_xor_pairs, truth_table
 from xorhelpers.sweep import (
+    MODES,
     Config,
     SweepResult,
     batch_order,
+    code_partition,
+    failure_mode,
     forward,
     grid,
     init_weights,
+    linear_on_points,
+    plateau_loss,
     train,
 )
 
@@ -268,6 +273,80 @@ def test_batch_order_is_a_seeded_permutation():
     assert not np.array_equal(order, batch_order(5, 1, 1000))
     with pytest.raises(ValueError, match="epoch"):
         batch_order(5, -1, 10)
+
+
+# ------------------------------------------------------------------------- failure modes
+
+H_THIRD = -(np.log(1 / 3) / 3 + 2 * np.log(2 / 3) / 3)  # entropy of a 1/3 : 2/3 split
+
+
+@pytest.mark.parametrize("partition, mode, bce, mse", [
+    ([0, 0, 0, 0], MODES[0], np.log(2), 0.25),
+    ([0, 1, 0, 0], MODES[1], 3 * H_THIRD / 4, (2 / 9 + 4 / 9) / 4),
+    ([0, 1, 0, 1], MODES[2], np.log(2), 0.25),
+    ([0, 0, 1, 2], MODES[3], np.log(2) / 2, 0.125),
+    ([0, 1, 1, 0], MODES[5], 0.0, 0.0),  # shared codes with equal labels do no harm
+    ([0, 1, 2, 3], MODES[5], 0.0, 0.0),
+])
+def test_plateau_of_each_sharing_pattern(partition, mode, bce, mse):
+    assert failure_mode(partition) == mode
+    assert plateau_loss(partition) == pytest.approx(bce)
+    assert plateau_loss(partition, "mse") == pytest.approx(mse)
+    # by brute force: the best shared outputs on a fine grid
+    grid_p = np.linspace(1e-6, 1 - 1e-6, 20001)
+    _, y = truth_table()
+    best = 0.0
+    for code in set(partition):
+        ys = y[np.array(partition) == code]
+        bce_code = -(ys[:, None] * np.log(grid_p) + (1 - ys[:, None]) * np.log1p(-grid_p))
+        best += bce_code.sum(axis=0).min() / 4
+    assert best == pytest.approx(bce, abs=1e-5)
+
+
+def test_partitions_linearity_and_modes_of_trained_networks():
+    result = train(Config(widths=(2,), optimizer="sgd", lr=1e-9, num_steps=1), 2,
+                   initial_weights=HAND)
+    assert code_partition(result).tolist() == [[0, 1, 1, 2]] * 2
+    assert not linear_on_points(result).any()
+    all_on = [(np.ones((2, 2)), np.ones(2)), HAND[1]]
+    on = train(Config(widths=(2,), optimizer="sgd", lr=1e-9, num_steps=1), 1,
+               initial_weights=all_on)
+    assert linear_on_points(on).all() and code_partition(on).tolist() == [[0, 1, 1, 2]]
+    assert failure_mode(code_partition(on), linear_on_points(on))[0] == MODES[4]
+    assert plateau_loss(code_partition(on), linear=linear_on_points(on))[0] == pytest.approx(
+        np.log(2))
+    zeros = train(Config(widths=(3, 2), init="zeros", num_steps=5), 2)
+    assert (code_partition(zeros) == 0).all() and (code_partition(zeros, layer=0) == 0).all()
+    mixed = train(grid(widths=[2, 4], activation=["relu", "tanh", "linear"], lr=0.05,
+                       num_steps=300), 30)
+    part, lin = code_partition(mixed), linear_on_points(mixed)
+    modes, plateau = failure_mode(part, lin), plateau_loss(part, linear=lin)
+    assert part.shape == (180, 4) and set(modes) <= set(MODES)
+    assert lin[mixed.config_index % 3 == 2].all() and not lin[mixed.config_index % 3 == 1].any()
+    stuck = mixed.failed & (modes != MODES[5])
+    assert stuck.sum() > 10  # each stuck network sits at the plateau its codes allow
+    assert np.abs(mixed.final_loss[stuck] - plateau[stuck]).max() < 0.02
+    assert (plateau[mixed.solved] == 0).all()
+
+
+def test_failure_mode_helpers_reject_bad_input():
+    result = train(Config(num_steps=5), 2)
+    with pytest.raises(TypeError, match="result"):
+        code_partition("result")
+    with pytest.raises(ValueError, match="layer"):
+        code_partition(result, layer=1)
+    with pytest.raises(ValueError, match="tol"):
+        code_partition(result, tol=-1.0)
+    with pytest.raises(TypeError, match="result"):
+        linear_on_points(None)
+    with pytest.raises(ValueError, match="partition"):
+        plateau_loss([0, 1, 2])
+    with pytest.raises(ValueError, match="partition"):
+        failure_mode([0, 1, 2, 7])
+    with pytest.raises(ValueError, match="loss"):
+        plateau_loss([0, 0, 0, 0], loss="hinge")
+    with pytest.raises(ValueError, match="linear"):
+        failure_mode([[0, 0, 0, 0]], linear=[True, False])
 
 
 # ---------------------------------------------------------------------------- bad input

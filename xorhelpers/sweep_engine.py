@@ -77,6 +77,8 @@ class WeightTable(Sequence):
 
     def stacked(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per layer (W (M, in, out), b (M, out)); needs one architecture for all networks."""
+        if not len(self):
+            raise ValueError("stacked weights need at least one network; the selection is empty")
         groups = np.unique(self._group)
         shapes = {tuple(W.shape[1:] for W, _ in self._stacks[g]) for g in groups}
         if len(shapes) != 1:
@@ -293,10 +295,10 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y, record_ev
         losses = _loss_from_logits(nets.loss, logits, y4)[:, :keep]  # (records, M)
         right = ((sigmoid(logits) > 0.5) == (y4 > 0.5)).all(axis=1)[:, :keep]
         finite = (np.isfinite(nets.P).all(axis=0) & np.isfinite(z4).all(axis=0))[:keep]
+        out.outputs[idx] = sigmoid(z4).T[:keep]
     out.loss_curve[idx, :len(logits)] = losses.T
     out.solved_step[idx] = np.where(right.any(axis=0), right.argmax(axis=0) * record_every, -1)
     out.final_loss[idx] = losses[-1]
-    out.outputs[idx] = sigmoid(z4).T[:keep]
     out.dead_units[idx] = _dead(nets.activation, slopes, len(configs))[:keep]
     out.diverged[idx] = ~finite | ~np.isfinite(losses[-1])
     out.group[idx] = len(out.stacks)
