@@ -319,3 +319,13 @@ def test_heat_map_with_open_colour_limits(vmin, vmax):
 def test_heat_map_shape_must_match_labels():
     with pytest.raises(ValueError, match=r"values must have shape \(2, 3\)"):
         plots.heat_map(np.zeros((3, 2)), ["a", "b"], [1, 2, 3])
+
+
+def test_rate_lines_draws_one_line_with_error_bars_per_label():
+    rates = [[[0.2, 0.1, 0.3], [0.5, 0.4, 0.6]], [[1.0, 0.9, 1.0], [0.0, 0.0, 0.1]]]
+    ax = plots.rate_lines([1, 2], rates, ["relu", "tanh"], xlabel="depth")
+    assert len(ax.containers) == 2 and ax.get_xlabel() == "depth"
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.2, 0.5])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu", "tanh"]
+    with pytest.raises(ValueError, match=r"rates must have shape \(2, 3, 3\)"):
+        plots.rate_lines([1, 2, 3], rates, ["relu", "tanh"])

@@ -200,3 +200,24 @@ def heat_map(values, row_labels: Sequence, col_labels: Sequence, ax=None, fmt: s
     ax.figure.colorbar(im, ax=ax)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     return ax
+
+
+def rate_lines(x: Sequence, rates, labels: Sequence[str], ax=None, xlabel: str = "",
+               ylabel: str = "rate", title: str | None = None):
+    """Rates with their confidence intervals as error bars, one line per row (notebook 03).
+
+    ``rates`` has shape (len(labels), len(x), 3) holding (rate, low, high), e.g. stacked
+    ``SweepResult.rates()`` or ``stats.rate`` triples. Returns the Axes.
+    """
+    rates = np.asarray(rates, dtype=float)
+    x = list(x)
+    if rates.shape != (len(labels), len(x), 3):
+        raise ValueError(f"rates must have shape ({len(labels)}, {len(x)}, 3) to match labels "
+                         f"and x, got {rates.shape}")
+    ax = _axes(ax)
+    for label, rows in zip(labels, rates, strict=True):
+        p, lo, hi = rows.T
+        ax.errorbar(x, p, yerr=[p - lo, hi - p], marker="o", capsize=3, label=str(label))
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title, ylim=(-0.03, 1.03))
+    ax.legend(fontsize=8)
+    return ax
