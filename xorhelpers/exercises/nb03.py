@@ -1,0 +1,87 @@
+"""Exercises of notebook 03 (sigmoid vs ReLU: failure rates, shared codes, plateaus)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..stats import wilson_interval
+from ..sweep import plateau_loss
+from . import Exercise
+
+THREE_SHARE = 3 / 4 * -(math.log(1 / 3) / 3 + 2 * math.log(2 / 3) / 3)  # 0.477
+
+
+def _number(answer) -> float:
+    if isinstance(answer, bool):
+        raise TypeError("give a number, not True/False")
+    return float(answer)
+
+
+def _three_share(answer):
+    value = _number(answer)
+    if abs(value - THREE_SHARE) <= 0.005:
+        return True, ("the shared code must output 1/3 (two 0s and one 1, or the reverse): "
+                      "3 x 0.637 / 4 = 0.477; the fourth point costs nothing.")
+    if abs(value - math.log(2) / 2) <= 0.005:
+        return False, "0.347 is two points at 0.5; here three points share one output."
+    if abs(value - math.log(2)) <= 0.005:
+        return False, "0.693 is all four at 0.5; the best shared output for three is not 0.5."
+    return False, "the best shared output is the mean target of the three points (1/3 or 2/3)."
+
+
+def _harmless_sharing(answer):
+    part = np.asarray(answer)
+    if part.shape != (4,) or not np.issubdtype(part.dtype, np.integer):
+        return False, "give four integer code labels, e.g. [0, 1, 2, 2]."
+    if len(set(part.tolist())) == 4:
+        return False, "all four codes differ here; make two points share a code."
+    if plateau_loss(part) > 1e-9:
+        return False, (f"this sharing forces a compromise (plateau {plateau_loss(part):.3f}): "
+                       "a shared code mixes a 0-point and a 1-point.")
+    return True, ("points with the same target may share a code: the hand-built net of "
+                  "notebook 02 maps (0,1) and (1,0) to one code.")
+
+
+def _both_observed(answer):
+    value = _number(answer)
+    if abs(value - 0.5 * 0.65) <= 0.005:
+        return True, "0.5 x 0.65 = 0.325: about one learner in three sees 'width 5 suddenly works'."
+    if abs(value - 0.5 * 0.35) <= 0.005:
+        return False, "width 5 has to *work*: that has probability 1 - 0.35."
+    return False, "the two runs are independent: multiply P(width 4 fails) by P(width 5 works)."
+
+
+def _seeds_needed(answer):
+    value = _number(answer)
+    if value != int(value) or value < 1:
+        return False, "give a whole number of seeds."
+    n = int(value)
+    lo, hi = wilson_interval(n // 2, n)
+    enough = (hi - lo) / 2 <= 0.05
+    if enough and n > 10:
+        lo10, hi10 = wilson_interval((n - 10) // 2, n - 10)
+        enough_with_fewer = (hi10 - lo10) / 2 <= 0.05
+    else:
+        enough_with_fewer = False
+    if enough and not enough_with_fewer:
+        return True, (f"about 1.96^2 x 0.25 / 0.05^2 = 384 seeds: the interval is "
+                      f"{100 * lo:.1f}-{100 * hi:.1f}% at {n}.")
+    if not enough:
+        return False, f"with {n} seeds the half-width is {50 * (hi - lo):.1f} points, over 5."
+    return False, f"{n} is enough but far more than needed; find the smallest such number."
+
+
+q1 = Exercise("Exercise 1", _three_share,
+              "what mean binary cross-entropy on the four points does a network reach at best "
+              "when three of them share one hidden code? (a number, 3 decimals)")
+q2 = Exercise("Exercise 2", _harmless_sharing,
+              "give code labels for (0,0), (0,1), (1,0), (1,1), e.g. [0, 1, 2, 2], where two "
+              "points share a code and yet the plateau is 0.")
+q3 = Exercise("Exercise 3", _both_observed,
+              "say a width-4 ReLU net fails with probability 0.5 and a width-5 one with 0.35; "
+              "what is the chance that one run of each shows 'fails at 4, works at 5'?")
+q4 = Exercise("Exercise 4", _seeds_needed,
+              "how many seeds make the 95% Wilson interval of a 50% rate at most +/-5 points "
+              "wide? (within 10 of the smallest such number)")
