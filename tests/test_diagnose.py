@@ -201,3 +201,15 @@ def test_bad_keras_losses_and_fields_are_rejected():
         rec.record(model, -1)
     with pytest.raises(ValueError, match="every"):
         d.DiagnosticsCallback(X4, Y4, every=0)
+
+
+def test_callback_through_fit_full_batch():
+    from xorhelpers.models import fit_full_batch
+
+    model = mlp([4], activation="relu", seed=2)
+    callback = d.DiagnosticsCallback(X4, Y4)
+    losses = fit_full_batch(model, X4, Y4, num_steps=60, record_every=20, callbacks=[callback])
+    assert callback.recorder.steps == [0, 1, 2, 3]  # one record per 20 steps
+    assert len(losses) == 3
+    assert callback.recorder.series("loss")[-1] == pytest.approx(
+        float(model.evaluate(X4, Y4, verbose=0)), rel=1e-4)

@@ -117,13 +117,15 @@ def make_optimizer(name: str, lr: float):
 
 
 def fit_full_batch(model, X, y, num_steps: int = 1000, optimizer: str = "adam", lr: float = 0.1,
-                   loss: str = "binary_crossentropy", record_every: int = 10) -> np.ndarray:
+                   loss: str = "binary_crossentropy", record_every: int = 10,
+                   callbacks: list | None = None) -> np.ndarray:
     """Train ``model`` with ``num_steps`` full-batch gradient steps on (X, y) (notebook 02).
 
     Keras' ``fit`` pays a fixed cost per epoch, so the data are tiled ``record_every`` times and
     fed unshuffled in batches of len(X): every batch is the whole data set, exactly full-batch
     training, at a fraction of the cost. Returns the loss recorded every ``record_every`` steps
-    (mean over those steps), shape (num_steps // record_every,).
+    (mean over those steps), shape (num_steps // record_every,). Keras ``callbacks`` (e.g.
+    ``xorhelpers.diagnose.DiagnosticsCallback``, notebook 04) see one epoch per record.
     """
     if not hasattr(model, "fit"):
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
@@ -145,7 +147,7 @@ def fit_full_batch(model, X, y, num_steps: int = 1000, optimizer: str = "adam", 
     Xt = np.concatenate([X] * record_every)
     yt = np.concatenate([y] * record_every)
     hist = model.fit(Xt, yt, batch_size=len(X), epochs=num_steps // record_every,
-                     shuffle=False, verbose=0)
+                     shuffle=False, verbose=0, callbacks=callbacks)
     return np.asarray(hist.history["loss"])
 
 
