@@ -54,6 +54,15 @@ def test_nothing_helps_while_weights_are_tiny_and_the_derivative_is_wrong(table)
     assert table.flags(True, True, True).sum() > table.flags(True, False, False).sum()
 
 
+def test_solved_with_a_margin():
+    result = sweep.train(case_e.config(init=True, budget=True), 20)
+    strict = case_e.solved(result, margin=0.0)
+    np.testing.assert_array_equal(strict, result.solved)
+    assert (case_e.solved(result, margin=0.3) <= strict).all()
+    with pytest.raises(TypeError, match="SweepResult"):
+        case_e.solved("result")
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="n_seeds"):
         case_e.fix_table(n_seeds=0)

@@ -54,6 +54,18 @@ def config(init: bool = False, budget: bool = False, lr: float = 0.2,
     return base
 
 
+def solved(result: sweep.SweepResult, margin: float = 0.1) -> np.ndarray:
+    """Per network of a sweep, True when all four final outputs are on the right side of 0.5
+    by more than ``margin``, the criterion of ``fix_table`` (notebook 04)."""
+    if not isinstance(result, sweep.SweepResult):
+        raise TypeError(f"result must be a SweepResult, got {type(result).__name__}")
+    margin = check_float("margin", margin, low=0.0, high=0.5)
+    _, y = truth_table()
+    P = np.asarray(result.outputs, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(y > 0.5, P > 0.5 + margin, P < 0.5 - margin).all(axis=1)
+
+
 @dataclass(frozen=True)
 class FixTable:
     """Which seeds solve XOR under each combination of fixes (notebook 04).
@@ -109,17 +121,18 @@ def fix_table(n_seeds: int = 200, lr: float = 0.2, num_steps: int = 3000,
     inits_budgets = list(itertools.product((False, True), repeat=2))
     configs = [config(i, b, lr, num_steps) for i, b in inits_budgets]
     result = sweep.train(configs, n_seeds)
-    combos, solved = [], []
+    combos, rows = [], []
     for derivative in (False, True):
         for k, (init, budget) in enumerate(inits_budgets):
             group = result.for_config(k)
             if derivative:
-                net = scratch.from_weights(group.stacked_weights(), "relu")
+                flags = solved(group, margin)
             else:
                 net = scratch.from_weights(group.stacked_weights(initial=True), "relu",
                                            relu_grad=scratch.case_e_relu_derivative)
                 steps = configs[k].num_steps
                 scratch.train(net, X, y, configs[k].lr, steps, record_every=steps)
+                flags = scratch.solved(net, X, y, margin=margin)
             combos.append((derivative, init, budget))
-            solved.append(scratch.solved(net, X, y, margin=margin))
-    return FixTable(tuple(combos), np.array(solved), margin, lr, num_steps)
+            rows.append(flags)
+    return FixTable(tuple(combos), np.array(rows), margin, lr, num_steps)
