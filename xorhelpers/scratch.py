@@ -376,8 +376,10 @@ class GradientCheck:
         lines = []
         for k, err in enumerate(self.relative_errors):
             shape = f"{self.layer_sizes[k]}->{self.layer_sizes[k + 1]}"
-            verdict = (f"< {self.tolerance:.0e}  agrees" if err <= self.tolerance
-                       else f"{err:.2f}  DISAGREES")
+            if err <= self.tolerance:
+                verdict = f"< {self.tolerance:.0e}  agrees"
+            else:
+                verdict = (f"{err:.2f}" if err >= 0.01 else f"{err:.0e}") + "  DISAGREES"
             lines.append(f"layer {k + 1} ({shape}, {self.activations[k]}): "
                          f"relative error {verdict}")
         if not self.reliable:
