@@ -255,14 +255,25 @@ class Feed:
         epoch, pos = divmod(step, self.per_epoch)
         if pos == 0:
             self.order = np.argsort(hash_keys(self.seeds, epoch, self.n), axis=1)
+            if self.few:
+                self.epoch_weights = self._row_weights(self.order)
+        if self.few:
+            return self.X, self.y, self.epoch_weights[pos]
         rows = self.order[:, pos * self.batch_size:(pos + 1) * self.batch_size]
         size = rows.shape[1]
-        if self.few:
-            ids = self.inverse[rows]  # (M, size) distinct-row ids
-            weight = (ids[None, :, :] == np.arange(len(self.X))[:, None, None]).sum(axis=2)
-            return self.X, self.y, weight.astype(DTYPE) / DTYPE(size)
         Xb = np.ascontiguousarray(self.X[rows].transpose(1, 2, 0))  # (size, 3, M)
         return Xb, np.ascontiguousarray(self.y[rows].T), DTYPE(1 / size)
+
+
+    def _row_weights(self, order: np.ndarray) -> np.ndarray:
+        """Every batch of an epoch as weights over the distinct rows: (steps, rows, M)."""
+        M, B, steps = len(order), self.batch_size, self.per_epoch
+        ids = np.full((M, steps * B), -1)
+        ids[:, :self.n] = self.inverse[order]  # distinct-row id of each visited row
+        ids = ids.reshape(M, steps, B)
+        sizes = np.minimum(B, self.n - B * np.arange(steps)).astype(DTYPE)  # last may be short
+        counts = np.stack([(ids == r).sum(axis=2) for r in range(len(self.X))])  # (rows, M, steps)
+        return np.ascontiguousarray((counts / sizes).astype(DTYPE).transpose(2, 0, 1))
 
 
 def train_group(configs: list[Config], seeds: np.ndarray, start, X, y, record_every: int,
