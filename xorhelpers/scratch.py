@@ -27,10 +27,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._check import check_choice, check_float, check_int, check_seed
+from ._scratch_checks import (
+    ACTIVATIONS,
+    INITS,
+    LOSSES,
+    _as_activations,
+    _as_inputs,
+    _as_sizes,
+    _as_targets,
+    _validate_net,
+)
 
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
-LOSSES = ("binary_crossentropy", "mse")
-INITS = ("normal", "he_normal", "glorot_uniform")
 LEAKY_SLOPE = 0.2  # as Keras' activation="leaky_relu"
 
 
@@ -412,74 +419,3 @@ def gradient_check(net: Net, X, y, eps: float = 1e-6, tolerance: float = 1e-6) -
     smallest = float(min(relu_inputs)) if relu_inputs else math.inf
     return GradientCheck(tuple(errors), net.layer_sizes, net.activations, tolerance, eps,
                          smallest)
-
-
-# ------------------------------------------------------------------------------ checking
-
-def _validate_net(net: Net) -> None:
-    if not isinstance(net.weights, list) or not isinstance(net.biases, list) or not net.weights:
-        raise TypeError("weights and biases must be non-empty lists of arrays")
-    if len(net.weights) != len(net.biases):
-        raise ValueError(f"weights and biases must have one entry per layer, got "
-                         f"{len(net.weights)} and {len(net.biases)}")
-    if isinstance(net.activations, str):
-        raise TypeError(f"activations must list one name per layer, got {net.activations!r}")
-    net.activations = _as_activations(net.activations, len(net.weights), None)
-    check_choice("loss", net.loss, LOSSES)
-    if net.loss == "binary_crossentropy" and net.activations[-1] != "sigmoid":
-        raise ValueError("loss='binary_crossentropy' needs a sigmoid output activation, got "
-                         f"{net.activations[-1]!r}; use loss='mse' for other outputs")
-    if not callable(net.relu_grad):
-        raise TypeError(f"relu_grad must be a function (Z, A) -> slope, got {net.relu_grad!r}")
-    lead = net.weights[0].shape[:-2]
-    fan_in = net.weights[0].shape[-2]
-    for k, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
-        if not isinstance(W, np.ndarray) or W.ndim not in (2, 3) or W.shape[:-2] != lead:
-            raise ValueError(f"weights[{k}] must be an array (fan_in, fan_out), or "
-                             f"(M, fan_in, fan_out) like the others; got "
-                             f"{getattr(W, 'shape', W)!r}")
-        if W.shape[-2] != fan_in:
-            raise ValueError(f"weights[{k}] takes {W.shape[-2]} inputs but the layer before "
-                             f"gives {fan_in}")
-        if not isinstance(b, np.ndarray) or b.shape != (*lead, 1, W.shape[-1]):
-            raise ValueError(f"biases[{k}] must have shape {(*lead, 1, W.shape[-1])}, got "
-                             f"{getattr(b, 'shape', b)!r}")
-        fan_in = W.shape[-1]
-
-
-def _as_sizes(layer_sizes) -> tuple[int, ...]:
-    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
-        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}")
-    if len(layer_sizes) < 2:
-        raise ValueError(f"layer_sizes must list at least an input and an output size, got "
-                         f"{layer_sizes!r}")
-    return tuple(check_int(f"layer_sizes[{i}]", s, low=1) for i, s in enumerate(layer_sizes))
-
-
-def _as_activations(activations, n_layers: int, output_activation) -> tuple[str, ...]:
-    if isinstance(activations, str):
-        check_choice("activations", activations, ACTIVATIONS)
-        check_choice("output_activation", output_activation, ACTIVATIONS)
-        return (activations,) * (n_layers - 1) + (output_activation,)
-    if not isinstance(activations, Sequence) or len(activations) != n_layers:
-        raise ValueError(f"activations must be one name or a list of {n_layers} names (one per "
-                         f"layer, the output's last), got {activations!r}")
-    return tuple(check_choice(f"activations[{i}]", a, ACTIVATIONS)
-                 for i, a in enumerate(activations))
-
-
-def _as_inputs(net: Net, X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
-    fan_in = net.layer_sizes[0]
-    if X.ndim != 2 or X.shape[1] != fan_in or len(X) == 0:
-        raise ValueError(f"X must have shape (n, {fan_in}) with n >= 1, got shape {X.shape}")
-    return X
-
-
-def _as_targets(X, y) -> np.ndarray:
-    n = len(np.asarray(X))
-    Y = np.asarray(y, dtype=float)
-    if Y.shape not in ((n,), (n, 1)) or n == 0:
-        raise ValueError(f"y must have shape ({n},), one target per row of X; got shape "
-                         f"{Y.shape}")
-    return Y.reshape(n, 1)
