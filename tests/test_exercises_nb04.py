@@ -20,7 +20,7 @@ def test_unanswered(exercise, capsys):
     assert ok is False and "not answered yet" in out
 
 
-def test_q1(capsys):
+def test_q1_relu_slope(capsys):
     assert _check(nb04.q1, [0, 1, 1, 0], capsys)[0]
     assert _check(nb04.q1, np.array([0.0, 1.0, 1.0, 0.0]), capsys)[0]
     ok, out = _check(nb04.q1, [1, 1, 1, 1], capsys)
@@ -31,24 +31,24 @@ def test_q1(capsys):
     assert scratch.case_e_relu_derivative(Z, scratch.activate("relu", Z)).tolist() == [1] * 4
 
 
-def test_q2(capsys):
-    assert _check(nb04.q2, (0.2025, 1.0), capsys)[0]
-    ok, out = _check(nb04.q2, (0.2025, 0.2025), capsys)
+def test_q4_loss_and_accuracy(capsys):
+    assert _check(nb04.q4, (0.2025, 1.0), capsys)[0]
+    ok, out = _check(nb04.q4, (0.2025, 0.2025), capsys)
     assert not ok and "right side" in out
-    ok, out = _check(nb04.q2, (0.25, 1.0), capsys)
+    ok, out = _check(nb04.q4, (0.25, 1.0), capsys)
     assert not ok and "0.45" in out
 
 
-def test_q3(capsys):
-    assert _check(nb04.q3, 1 / 16, capsys)[0]
-    ok, out = _check(nb04.q3, 0.5, capsys)
+def test_q2_layer_off_at_one_point(capsys):
+    assert _check(nb04.q2, 1 / 16, capsys)[0]
+    ok, out = _check(nb04.q2, 0.5, capsys)
     assert not ok and "all four" in out
-    assert not _check(nb04.q3, 0.25, capsys)[0]
+    assert not _check(nb04.q2, 0.25, capsys)[0]
 
 
-def test_q4(capsys):
-    assert _check(nb04.q4, 1 - (7 / 8) ** 9, capsys)[0]
-    assert _check(nb04.q4, 0.70, capsys)[0]
-    ok, out = _check(nb04.q4, 1 - (7 / 8) ** 10, capsys)
+def test_q3_single_point_bound(capsys):
+    assert _check(nb04.q3, 1 - (7 / 8) ** 9, capsys)[0]
+    assert _check(nb04.q3, 0.70, capsys)[0]
+    ok, out = _check(nb04.q3, 1 - (7 / 8) ** 10, capsys)
     assert not ok and "first layer" in out
     assert born_dead.single_point_bound(3, 10) == pytest.approx(1 - 0.875 ** 9)

@@ -66,9 +66,9 @@ def _bound(answer):
 
 q1 = Exercise("Exercise 1", _relu_slope,
               "give the correct relu derivative at Z = [-2.0, 0.5, 3.0, -0.1], four numbers.")
-q2 = Exercise("Exercise 2", _loss_and_accuracy,
-              "outputs [0.45, 0.55, 0.55, 0.45] on targets [0, 1, 1, 0]: give (mse, accuracy).")
-q3 = Exercise("Exercise 3", _layer_off,
+q2 = Exercise("Exercise 2", _layer_off,
               "at one input, what is the probability that all 4 units of a ReLU layer are off?")
-q4 = Exercise("Exercise 4", _bound,
+q3 = Exercise("Exercise 3", _bound,
               "the single-point upper bound for width 3 and depth 10 on the interval [-1, 1].")
+q4 = Exercise("Exercise 4", _loss_and_accuracy,
+              "outputs [0.45, 0.55, 0.55, 0.45] on targets [0, 1, 1, 0]: give (mse, accuracy).")
