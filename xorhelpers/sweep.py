@@ -1,11 +1,13 @@
 """Train many small networks at once, one per (config, seed): the batched sweep engine.
 
 ``train(configs, seeds)`` trains every pair of a ``Config`` (see ``xorhelpers.sweep_configs``)
-and a seed as one NumPy computation with a leading model axis: each network keeps its own
-weights, optimizer state and minibatch order, and nothing flows between networks, so a network
-trained among thousands ends exactly where it ends when trained alone. The result, a
-``SweepResult``, holds per-network arrays (final loss, accuracy, solved flag and step, loss
-curve, dead units, divergence, weights) and gives rates with 95% Wilson intervals per config.
+and a seed as one NumPy computation over a model axis (``xorhelpers.sweep_engine``): each
+network keeps its own weights, optimizer state and minibatch order, and nothing flows between
+networks, so a network trained among thousands ends exactly where it ends when trained alone.
+The result, a ``SweepResult``, holds per-network arrays (final loss, accuracy, solved flag and
+step, loss curve, dead units, divergence, weights) and gives rates with 95% Wilson intervals per
+config. The failure-mode helpers (``code_partition``, ``linear_on_points``, ``failure_mode``,
+``plateau_loss``) name why a network got stuck and the loss plateau that implies.
 Introduced in notebook 03; used by notebook 04 onwards.
 """
 
@@ -33,7 +35,8 @@ from .sweep_configs import (
 )
 from .sweep_engine import Collector, WeightTable, act, hash_keys, sigmoid, train_group
 
-__all__ = ["Config", "SweepResult", "batch_order", "forward", "grid", "init_weights", "train"]
+__all__ = ["MODES", "Config", "SweepResult", "batch_order", "code_partition", "failure_mode",
+           "forward", "grid", "init_weights", "linear_on_points", "plateau_loss", "train"]
 
 FLAGS = ("solved", "failed", "diverged")
 
