@@ -1,11 +1,13 @@
 """Every committed notebook is a clean Restart & Run All: valid, counted 1..n, no errors."""
 
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_notebooks():
@@ -44,3 +46,26 @@ def test_notebook_anatomy(path):
                         for o in c.outputs if o.output_type == "stream" and o.name == "stdout")
     assert "CLAIM FAILED" not in printed
     assert printed.count("OK: ") >= 3, f"{path.name} prints fewer than three checked claims"
+
+
+def _relative_links(markdown: str) -> list[str]:
+    """Targets of the markdown links [text](target) that point inside the repository."""
+    targets = re.findall(r"\]\(([^)\s]+)\)", markdown)
+    return [t.split("#")[0] for t in targets if not re.match(r"[a-z]+:", t) and t.split("#")[0]]
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, ROOT / "README.md"], ids=lambda p: p.name)
+def test_relative_links_resolve(path):
+    """Every link to another notebook or file (README, "Next:" lines) leads somewhere."""
+    if path.suffix == ".ipynb":
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    else:
+        text = path.read_text()
+    missing = [t for t in _relative_links(text) if not (path.parent / t).exists()]
+    assert not missing, f"{path.name} links to files that do not exist: {missing}"
+
+
+def test_link_finder_sees_links():
+    text = "see [02](02_x.ipynb), [web](https://example.org) and [part](03_y.ipynb#top)"
+    assert _relative_links(text) == ["02_x.ipynb", "03_y.ipynb"]

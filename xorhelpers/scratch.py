@@ -16,6 +16,11 @@ Several networks of one architecture can live in one ``Net``: give every weight 
 "models" axis, W of shape (M, fan_in, fan_out) and b of shape (M, 1, fan_out). The same code
 then trains all M at once through NumPy's broadcasting matrix product; nothing flows between
 them, and losses come out per network, shape (M,).
+
+Every matrix product goes through ``matmul``, which is ``A @ B`` computed by ``np.einsum``
+rather than by the BLAS library: BLAS picks a different kernel (and so a different rounding)
+on each processor, and a chaotic training run that ends one ulp apart can end on the other side
+of "solved". With ``matmul`` the same seed gives the same numbers on every machine.
 """
 
 from __future__ import annotations
@@ -42,6 +47,12 @@ LEAKY_SLOPE = 0.2  # as Keras' activation="leaky_relu"
 
 
 # ------------------------------------------------------------------ activations and slopes
+
+def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``A @ B`` (with broadcasting over leading axes), the same to the last bit on every
+    machine: NumPy's own summation loop instead of the processor-specific BLAS kernel."""
+    return np.einsum("...ij,...jk->...ik", A, B)
+
 
 def activate(name: str, Z: np.ndarray) -> np.ndarray:
     """The activation ``name`` applied to the pre-activations ``Z`` (notebook 04)."""
@@ -218,7 +229,7 @@ def forward(net: Net, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray,
     cache = []
     for W, b, name in zip(net.weights, net.biases, net.activations, strict=True):
         A_prev = A
-        Z = A_prev @ W + b
+        Z = matmul(A_prev, W) + b
         A = activate(name, Z)
         cache.append((A_prev, Z, A))
     return A, cache
@@ -264,10 +275,10 @@ def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
         A_prev, Z, A = cache[layer]
         if layer < len(net.weights) - 1:
             dZ = dA * slope(net.activations[layer], Z, A, net.relu_grad)
-        dW = np.swapaxes(A_prev, -1, -2) @ dZ
+        dW = matmul(np.swapaxes(A_prev, -1, -2), dZ)
         db = dZ.sum(axis=-2, keepdims=True)
         grads.append((dW, db))
-        dA = dZ @ np.swapaxes(net.weights[layer], -1, -2)
+        dA = matmul(dZ, np.swapaxes(net.weights[layer], -1, -2))
     return grads[::-1]
 
 
