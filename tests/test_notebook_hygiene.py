@@ -69,3 +69,13 @@ def test_relative_links_resolve(path):
 def test_link_finder_sees_links():
     text = "see [02](02_x.ipynb), [web](https://example.org) and [part](03_y.ipynb#top)"
     assert _relative_links(text) == ["02_x.ipynb", "03_y.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_markdown_has_no_control_characters(path):
+    """A tab or carriage return in prose is a LaTeX escape gone wrong (\\tfrac, \\right)."""
+    nb = nbformat.read(path, as_version=4)
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            bad = sorted({repr(ch) for ch in cell.source if ord(ch) < 32 and ch != "\n"})
+            assert not bad, f"{path.name} cell {k} contains control characters {bad}"
