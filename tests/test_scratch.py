@@ -330,3 +330,18 @@ def test_bad_nets_are_rejected():
         s.from_weights([])
     with pytest.raises(ValueError, match="name"):
         s.activate("swish", np.zeros(2))
+
+
+def test_matmul_is_the_matrix_product_with_broadcasting():
+    gen = np.random.default_rng(0)
+    A, B, C = gen.normal(size=(4, 3)), gen.normal(size=(5, 3, 2)), gen.normal(size=(5, 2, 6))
+    np.testing.assert_allclose(s.matmul(A, B), A @ B, rtol=1e-12)
+    np.testing.assert_allclose(s.matmul(B, C), B @ C, rtol=1e-12)
+    assert s.matmul(A, B).shape == (5, 4, 2)
+
+
+def test_matmul_names_mismatched_shapes():
+    with pytest.raises(ValueError, match=r"A \(4, 3\) and B \(2, 2\)"):
+        s.matmul(np.ones((4, 3)), np.ones((2, 2)))
+    with pytest.raises(ValueError, match="matmul needs"):
+        s.matmul(np.ones(3), np.ones((3, 2)))

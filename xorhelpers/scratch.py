@@ -20,7 +20,7 @@ them, and losses come out per network, shape (M,).
 Every matrix product goes through ``matmul``, which is ``A @ B`` computed by ``np.einsum``
 rather than by the BLAS library: BLAS picks a different kernel (and so a different rounding)
 on each processor, and a chaotic training run that ends one ulp apart can end on the other side
-of "solved". With ``matmul`` the same seed gives the same numbers on every machine.
+of "solved". ``matmul`` gives the same numbers whichever BLAS kernel the processor gets.
 """
 
 from __future__ import annotations
@@ -49,8 +49,12 @@ LEAKY_SLOPE = 0.2  # as Keras' activation="leaky_relu"
 # ------------------------------------------------------------------ activations and slopes
 
 def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``A @ B`` (with broadcasting over leading axes), the same to the last bit on every
-    machine: NumPy's own summation loop instead of the processor-specific BLAS kernel."""
+    """``A @ B`` (broadcasting over leading axes) computed by NumPy's own summation loop, so
+    its rounding does not depend on the processor-specific BLAS kernel (notebook 04)."""
+    A, B = np.asarray(A), np.asarray(B)
+    if A.ndim < 2 or B.ndim < 2 or A.shape[-1] != B.shape[-2]:
+        raise ValueError(f"matmul needs A (..., n, k) and B (..., k, m) with matching k; "
+                         f"got A {A.shape} and B {B.shape}")
     return np.einsum("...ij,...jk->...ik", A, B)
 
 
