@@ -17,10 +17,11 @@ Several networks of one architecture can live in one ``Net``: give every weight 
 then trains all M at once through NumPy's broadcasting matrix product; nothing flows between
 them, and losses come out per network, shape (M,).
 
-Every matrix product goes through ``matmul``, which is ``A @ B`` computed by ``np.einsum``
-rather than by the BLAS library: BLAS picks a different kernel (and so a different rounding)
-on each processor, and a chaotic training run that ends one ulp apart can end on the other side
-of "solved". ``matmul`` gives the same numbers whichever BLAS kernel the processor gets.
+Every matrix product goes through ``matmul`` (or its unchecked twin in the training loop),
+which is ``A @ B`` computed by ``np.einsum`` rather than by the BLAS library: BLAS picks a
+different kernel (and so a different rounding) on each processor, and a chaotic training run
+that ends one ulp apart can end on the other side of "solved". ``matmul`` gives the same
+numbers whichever BLAS kernel the processor gets.
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     if A.ndim < 2 or B.ndim < 2 or A.shape[-1] != B.shape[-2]:
         raise ValueError(f"matmul needs A (..., n, k) and B (..., k, m) with matching k; "
                          f"got A {A.shape} and B {B.shape}")
+    return _matmul(A, B)
+
+
+def _matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``matmul`` without the shape check, for the training loop: a Net's shapes were
+    checked when it was built, and the check would cost about a tenth of every product."""
     return np.einsum("...ij,...jk->...ik", A, B)
 
 
@@ -233,7 +240,7 @@ def forward(net: Net, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray,
     cache = []
     for W, b, name in zip(net.weights, net.biases, net.activations, strict=True):
         A_prev = A
-        Z = matmul(A_prev, W) + b
+        Z = _matmul(A_prev, W) + b
         A = activate(name, Z)
         cache.append((A_prev, Z, A))
     return A, cache
@@ -279,10 +286,10 @@ def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
         A_prev, Z, A = cache[layer]
         if layer < len(net.weights) - 1:
             dZ = dA * slope(net.activations[layer], Z, A, net.relu_grad)
-        dW = matmul(np.swapaxes(A_prev, -1, -2), dZ)
+        dW = _matmul(np.swapaxes(A_prev, -1, -2), dZ)
         db = dZ.sum(axis=-2, keepdims=True)
         grads.append((dW, db))
-        dA = matmul(dZ, np.swapaxes(net.weights[layer], -1, -2))
+        dA = _matmul(dZ, np.swapaxes(net.weights[layer], -1, -2))
     return grads[::-1]
 
 
