@@ -5,9 +5,18 @@
     python3 dev.py test       set up .venv and run the whole test suite (what CI runs)
     python3 dev.py execute    re-execute every notebook in place from a fresh kernel
     python3 dev.py execute notebooks/02_smallest_solution.ipynb   ... or only some
+    python3 dev.py lock       refresh constraints.txt from the newest releases, re-execute
+                              the notebooks with them and run the whole test suite
+
+    python3 dev.py test --versions oldest   the unit tests, and every notebook run with its
+    python3 dev.py test --versions newest   claims checked but its printed output not compared,
+                                            against the lowest versions pyproject.toml allows
+                                            or the newest ones available
 
 Needs nothing but Python >= 3.10 with pip and venv. The virtual environment lives in
-.venv/ inside the repository and is re-installed whenever pyproject.toml changes.
+.venv/ inside the repository and holds exactly the versions in constraints.txt (the ones the
+committed notebook outputs were made with); it is re-installed whenever pyproject.toml or
+constraints.txt changes. `--versions oldest|newest` use .venv-oldest/ and .venv-newest/.
 Extra arguments after `lab` or `test` are passed on to JupyterLab or pytest.
 """
 
@@ -15,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
+import re
 import subprocess
 import sys
 import time
@@ -22,10 +33,22 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+LOCK = ROOT / "constraints.txt"
+VERSIONS = ("locked", "oldest", "newest")
 VENV = ROOT / ".venv"
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-STAMP = VENV / ".xorhelpers-installed"
+
+
+def venv_dir(versions: str = "locked") -> Path:
+    """The virtual environment for one set of versions: .venv, .venv-oldest or .venv-newest."""
+    return VENV if versions == "locked" else ROOT / f".venv-{versions}"
+
+
+def python_of(versions: str = "locked") -> Path:
+    bin_dir = venv_dir(versions) / ("Scripts" if os.name == "nt" else "bin")
+    return bin_dir / ("python.exe" if os.name == "nt" else "python")
+
+
+PYTHON = python_of()
 
 
 def _run(cmd: list[str | Path], **kwargs) -> int:
@@ -33,44 +56,102 @@ def _run(cmd: list[str | Path], **kwargs) -> int:
     return subprocess.call([str(c) for c in cmd], **kwargs)
 
 
-def setup() -> None:
-    """Create .venv and install the package with its test extra, if not done already."""
+def _requirements() -> list[str]:
+    """The direct dependencies and the test extra, as written in pyproject.toml."""
+    text = (ROOT / "pyproject.toml").read_text()
+    specs = []
+    for key in ("dependencies", "test"):
+        block = re.search(rf"^{key} = \[(.*?)^\]", text, re.S | re.M)
+        specs += re.findall(r'"([^"]+)"', block.group(1))
+    return specs
+
+
+def oldest_constraints() -> str:
+    """Pins every direct dependency to the lower bound pyproject.toml gives it."""
+    lines = []
+    for spec in _requirements():
+        m = re.fullmatch(r"([A-Za-z0-9_.\-]+)>=([0-9][0-9.]*)", spec.replace(" ", ""))
+        if not m:
+            sys.exit(f"pyproject.toml: {spec!r} has no plain lower bound (name>=X.Y.Z)")
+        lines.append(f"{m.group(1)}=={m.group(2)}")
+    return "\n".join(lines) + "\n"
+
+
+def _lock_python() -> str | None:
+    m = re.search(r"^# python (\d+\.\d+)", LOCK.read_text(), re.M) if LOCK.exists() else None
+    return m.group(1) if m else None
+
+
+def setup(versions: str = "locked") -> Path:
+    """Create the environment for `versions` and install the package with its test extra,
+    if not done already; return its Python. `locked` installs exactly constraints.txt,
+    `oldest` the lower bounds of pyproject.toml, `newest` the newest releases available."""
     if sys.version_info < (3, 10):  # noqa: UP036 (dev.py may be started by an older python)
         sys.exit(f"Python >= 3.10 is needed, this is {sys.version.split()[0]}")
-    if not PYTHON.exists():
-        print(f"Creating the virtual environment in {VENV} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted:
-        return
-    print("Installing xorhelpers and its dependencies (a few minutes the first time) ...")
-    pip = [PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    if _run([*pip, "--upgrade", "pip"]) or _run([*pip, "-e", f"{ROOT}[test]"], cwd=ROOT):
+    venv_path, python = venv_dir(versions), python_of(versions)
+    stamp = venv_path / ".xorhelpers-installed"
+    if not python.exists():
+        print(f"Creating the virtual environment in {venv_path} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(venv_path)
+    pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    constraints, upgrade = None, []
+    if versions == "locked" and LOCK.exists():
+        constraints = LOCK
+        here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        if _lock_python() not in (None, here):
+            print(f"Note: constraints.txt was made with Python {_lock_python()}, this is {here}; "
+                  "if installing it fails, try `python3 dev.py test --versions newest`.")
+    elif versions == "oldest":
+        constraints = venv_path / "constraints-oldest.txt"
+        constraints.write_text(oldest_constraints())
+    elif versions == "newest":
+        upgrade = ["--upgrade", "--upgrade-strategy", "eager"]
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + versions.encode()
+                            + (constraints.read_bytes() if constraints else b"")).hexdigest()
+    if versions != "newest" and stamp.exists() and stamp.read_text().strip() == wanted:
+        return python
+    print(f"Installing xorhelpers and its dependencies ({versions} versions; a few minutes the "
+          "first time) ...", flush=True)
+    pinned = ["-c", constraints] if constraints else upgrade
+    if _run([*pip, "--upgrade", "pip"]) or _run([*pip, *pinned, "-e", f"{ROOT}[test]"], cwd=ROOT):
         sys.exit("Installation failed; see the pip output above.")
-    STAMP.write_text(wanted)
+    stamp.write_text(wanted)
+    return python
 
 
-def _env() -> dict[str, str]:
+def _env(versions: str = "locked") -> dict[str, str]:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
     env.pop("PYTHONPATH", None)
+    if versions == "locked":
+        # NumPy picks its exp/log kernels by processor, and its AVX-512 ones round differently
+        # in the last bit; asking for the AVX2 ones makes an AVX-512 machine print what every
+        # other x86-64 machine prints (conftest.py does the same for a plain `pytest`).
+        env.setdefault("NPY_DISABLE_CPU_FEATURES", "X86_V4")
     return env
 
 
-def lab(args: list[str]) -> int:
-    setup()
+def lab(args: list[str], versions: str = "locked") -> int:
+    python = setup(versions)
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # e.g. in a container: Jupyter refuses root
         args = ["--allow-root", *args]
-    return _run([PYTHON, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT / 'notebooks'}", *args],
-                env=_env())
+    return _run([python, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT / 'notebooks'}", *args],
+                env=_env(versions))
 
 
-def test(args: list[str]) -> int:
-    setup()
-    return _run([PYTHON, "-m", "pytest", "--nbval", "--durations=12", *args], cwd=ROOT, env=_env())
+def test(args: list[str], versions: str = "locked") -> int:
+    """The whole suite. With the locked versions notebooks are compared strictly (nbval);
+    with the oldest or newest versions their printed output is not compared (nbval's lax
+    mode), but every cell must run and every claim still raises when it does not hold."""
+    python = setup(versions)
+    mode = ["--nbval"] if versions == "locked" else ["--nbval-lax", "-m", "not browser"]
+    return _run([python, "-m", "pytest", *mode, "--durations=12", *args], cwd=ROOT,
+                env=_env(versions))
 
 
-def execute(args: list[str]) -> int:
+def execute(args: list[str], versions: str = "locked") -> int:
     """Re-execute notebooks in place from a fresh kernel and print each one's wall time."""
+    if versions != "locked":
+        sys.exit("execute writes the committed outputs: it runs with the locked versions only")
     setup()
     paths = args or sorted(str(p) for p in (ROOT / "notebooks").glob("*.ipynb"))
     code = (
@@ -93,15 +174,47 @@ def execute(args: list[str]) -> int:
     return _run([PYTHON, "-c", code, *paths], cwd=ROOT, env=_env())
 
 
-COMMANDS = {"lab": lab, "test": test, "execute": execute}
+def write_lock(python: Path) -> int:
+    """Write constraints.txt: every package installed in `python`'s environment, pinned."""
+    frozen = subprocess.run([python, "-m", "pip", "freeze", "--exclude-editable",
+                             "--disable-pip-version-check"],
+                            capture_output=True, text=True, check=True).stdout
+    pins = sorted((ln for ln in frozen.splitlines() if re.fullmatch(r"[A-Za-z0-9_.\-]+==\S+", ln)),
+                  key=str.lower)
+    LOCK.write_text(
+        "# The exact versions of every package (direct and transitive) that the committed\n"
+        "# notebook outputs were made with; dev.py installs them with `pip install -c`.\n"
+        f"# python {sys.version_info[0]}.{sys.version_info[1]} on "
+        f"{platform.system()} {platform.machine()}, {time.strftime('%Y-%m-%d')}\n"
+        "# Refresh with: python3 dev.py lock\n" + "\n".join(pins) + "\n")
+    print(f"Wrote {LOCK.name} ({len(pins)} packages)", flush=True)
+    return len(pins)
+
+
+def lock(args: list[str], versions: str = "locked") -> int:
+    """Write constraints.txt from the newest releases, then re-execute every notebook with
+    them and run the whole test suite (arguments go to pytest)."""
+    if versions != "locked":
+        sys.exit("lock takes no --versions")
+    write_lock(setup("newest"))
+    return execute([]) or test(args)
+
+
+COMMANDS = {"lab": lab, "test": test, "execute": execute, "lock": lock}
 
 
 def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         return 2
+    args, versions = sys.argv[2:], "locked"
+    if args[:1] == ["--versions"]:
+        if len(args) < 2 or args[1] not in VERSIONS:
+            print(f"--versions takes one of {', '.join(VERSIONS)}")
+            return 2
+        versions, args = args[1], args[2:]
     t0 = time.perf_counter()
-    rc = COMMANDS[sys.argv[1]](sys.argv[2:])
+    rc = COMMANDS[sys.argv[1]](args, versions)
     print(f"dev.py {sys.argv[1]}: exit {rc} after {time.perf_counter() - t0:.0f} s", flush=True)
     return rc
 

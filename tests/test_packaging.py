@@ -25,30 +25,77 @@ def _pyproject() -> dict[str, str]:
     return dict(_norm(s) for s in specs)
 
 
-def _environment() -> dict[str, str]:
-    deps = {}
-    in_deps = False
+def _environment() -> tuple[str, list[str], dict[str, str]]:
+    """environment.yml as (conda's python pin, pip's option lines, pip's requirements)."""
+    python, options, deps, in_pip = None, [], {}, False
     for line in (ROOT / "environment.yml").read_text().splitlines():
-        if line.startswith("dependencies:"):
-            in_deps = True
-            continue
-        m = re.fullmatch(r"  - ([^:]+)", line)
-        if in_deps and m and m.group(1).strip() not in ("pip",):
-            name, bound = _norm(m.group(1))
-            deps[name] = bound
-    return deps
+        if m := re.fullmatch(r"  - python=(\S+)", line):
+            python = m.group(1)
+        elif line.strip() == "- pip:":
+            in_pip = True
+        elif in_pip and (m := re.fullmatch(r"      - (.+)", line)):
+            item = m.group(1).strip()
+            if item.startswith("-"):
+                options.append(item)
+            else:
+                name, bound = _norm(item)
+                deps[name] = bound
+    return python, options, deps
+
+
+def _lock() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def _lock_python() -> str:
+    m = re.search(r"^# python (\d+\.\d+) ", (ROOT / "constraints.txt").read_text(), re.M)
+    assert m, "constraints.txt names the Python it was made with"
+    return m.group(1)
 
 
 def test_environment_matches_pyproject():
-    env = _environment()
-    python_bound = env.pop("python")
-    assert python_bound == ">=3.10"
-    assert env == _pyproject()
+    python, options, deps = _environment()
+    assert deps == _pyproject()
+    assert options == ["-c constraints.txt", "-e ."]
+    assert python == _lock_python()
+
+
+def test_lock_pins_every_dependency_within_its_bounds():
+    from packaging.specifiers import SpecifierSet
+
+    pins = _lock()
+    for name, bound in _pyproject().items():
+        assert name in pins, f"constraints.txt does not pin {name}"
+        assert pins[name] in SpecifierSet(bound), f"{name}=={pins[name]} is outside {bound}"
+    assert "xorhelpers" not in pins
+
+
+def test_readme_names_the_locked_versions():
+    readme = (ROOT / "README.md").read_text()
+    pins = _lock()
+    for name in ("tensorflow", "keras", "numpy", "matplotlib", "ipywidgets", "jupyterlab"):
+        assert f"{name} {pins[name]}" in readme, f"README does not name {name} {pins[name]}"
+    assert f"Python {_lock_python()}" in readme
+
+
+def test_oldest_pins_the_lower_bounds():
+    sys.path.insert(0, str(ROOT))
+    try:
+        import dev
+    finally:
+        sys.path.remove(str(ROOT))
+    pins = dict(ln.split("==") for ln in dev.oldest_constraints().split())
+    assert pins == {name: bound.removeprefix(">=") for name, bound in _pyproject().items()}
 
 
 def test_pyproject_requires_the_stack():
     deps = _pyproject()
-    assert deps["tensorflow"] == ">=2.16" and deps["ipywidgets"] == ">=8"
+    assert deps["tensorflow"] == ">=2.16.1" and deps["ipywidgets"] == ">=8"
     assert deps["jupyterlab"] == ">=4"
     assert {"pytest", "nbval", "ruff", "numpy", "matplotlib"} <= set(deps)
 
