@@ -153,3 +153,24 @@ def test_bank_accuracy_by_length_reads_prefixes_of_one_batch():
         bank_accuracy_by_length(bank, [])
     with pytest.raises(ValueError, match=r"lengths\[1\]"):
         bank_accuracy_by_length(bank, [3, 0])
+
+
+def test_stage_callback_sees_the_weights_after_each_stage():
+    """After stage 0 of a two-stage run the weights are those of a run with stage 0 alone."""
+    seed_everything(0)
+    seen = []
+    bank = seed_bank(SEEDS[:2], units=2)
+    train_bank_stages(bank, [(5, 4), (9, 2)], batch_size=8, lr=0.05, seed=4,
+                      on_stage_end=lambda i, b: seen.append((i, members(b))))
+    assert [i for i, _ in seen] == [0, 1]
+    for a, b in zip(seen[1][1][0], members(bank)[0], strict=True):
+        np.testing.assert_array_equal(a, b)
+    seed_everything(0)
+    short = seed_bank(SEEDS[:2], units=2)
+    train_bank_stages(short, [(5, 4)], batch_size=8, lr=0.05, seed=4)
+    for j in range(2):
+        for a, b in zip(seen[0][1][j], members(short)[j], strict=True):
+            np.testing.assert_allclose(a, b, atol=1e-6)
+    assert not np.allclose(seen[0][1][0][0], seen[1][1][0][0])  # stage 1 moved the weights
+    with pytest.raises(TypeError, match="on_stage_end"):
+        train_bank_stages(bank, [(5, 1)], on_stage_end="print")

@@ -48,3 +48,20 @@ def test_length_curves_and_accuracy_vs_bits():
     assert ax.get_xlabel() == "number of bits n"
     with pytest.raises(ValueError, match="acc"):
         parity_plots.accuracy_vs_bits([2, 3], [1.0])
+
+
+def test_accuracy_bars_legend_names_colours_and_chance():
+    ax = parity_plots.accuracy_bars([1.0, 0.5])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["solved (>= 99.9%)", "not solved", "chance"]
+
+
+def test_length_curves_dodge_separates_overlapping_recipes():
+    acc = {"a": np.ones((2, 2)), "b": np.ones((2, 2))}
+    ax = parity_plots.length_curves([50, 500], acc, dodge=0.1)
+    xs = [tuple(line.get_xdata()) for line in ax.get_lines()[:4]]
+    assert xs[0] == xs[1] == (50, 500)
+    np.testing.assert_allclose(xs[2], (55, 550))
+    assert "chance" in [t.get_text() for t in ax.get_legend().get_texts()]
+    with pytest.raises(ValueError, match="dodge"):
+        parity_plots.length_curves([50, 500], acc, dodge=-1)

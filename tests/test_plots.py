@@ -329,3 +329,14 @@ def test_rate_lines_draws_one_line_with_error_bars_per_label():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu", "tanh"]
     with pytest.raises(ValueError, match=r"rates must have shape \(2, 3, 3\)"):
         plots.rate_lines([1, 2, 3], rates, ["relu", "tanh"])
+
+
+def test_integer_ticks_leaves_only_whole_numbers():
+    _, ax = plt.subplots()
+    ax.plot([1, 20], [0, 1])
+    plots.integer_ticks(ax)
+    ticks = ax.get_xticks()
+    assert len(ticks) >= 2 and np.all(ticks == np.round(ticks))
+    with pytest.raises(ValueError, match="axis must be"):
+        plots.integer_ticks(ax, axis="z")
+    plt.close("all")

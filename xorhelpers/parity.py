@@ -119,17 +119,22 @@ def check_stages(stages) -> tuple[tuple[int, int], ...]:
 
 
 def fit_stages(model, stages, batch_size: int = 256, lr: float = 0.1, seed: int = 0,
-               loss="binary_crossentropy") -> np.ndarray:
+               loss="binary_crossentropy", on_stage_end=None) -> np.ndarray:
     """Train ``model`` with Adam(``lr``) through a length curriculum (notebook 06).
 
     ``stages`` lists (length, num_steps): for each stage, ``num_steps`` batches of
     ``batch_size`` fresh sequences of that length (running-parity targets, so a loss at every
     step; final-parity targets if the model reads out only at the end), each seen once.
-    ``loss`` is passed to Keras' compile. Returns the mean loss of each stage.
+    ``loss`` is passed to Keras' compile. ``on_stage_end(i, model)``, when given, is called
+    after stage i (e.g. to keep a copy of the weights; one optimizer runs through all
+    stages). Returns the mean loss of each stage.
     """
     import keras
 
     stages = check_stages(stages)
+    if on_stage_end is not None and not callable(on_stage_end):
+        raise TypeError(f"on_stage_end must be None or a function (i, model), got "
+                        f"{type(on_stage_end).__name__}")
     batch_size = check_int("batch_size", batch_size, low=1, high=1_000_000)
     lr = check_float("lr", lr, low=0.0, low_open=True)
     seed = check_seed("seed", seed)
@@ -142,6 +147,8 @@ def fit_stages(model, stages, batch_size: int = 256, lr: float = 0.1, seed: int 
                                 complement=complement, running=per_step)
         hist = model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
         losses.append(hist.history["loss"][-1])
+        if on_stage_end is not None:
+            on_stage_end(i, model)
     return np.asarray(losses)
 
 

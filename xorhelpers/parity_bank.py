@@ -190,14 +190,15 @@ def train_bank(bank, X, y, epochs: int = 1, batch_size: int = 128, lr: float = 1
 
 
 def train_bank_stages(bank, stages, batch_size: int = 256, lr: float = 0.1,
-                      seed: int = 0) -> np.ndarray:
+                      seed: int = 0, on_stage_end=None) -> np.ndarray:
     """``parity.fit_stages`` for a bank: every member through the same length curriculum.
 
-    Returns the summed loss of each stage.
+    ``on_stage_end(i, bank)`` is called after stage i, as in ``fit_stages``. Returns the
+    summed loss of each stage.
     """
     M, _, width = _bank_shape(bank)
     return fit_stages(bank, stages, batch_size=batch_size, lr=lr, seed=seed,
-                      loss=bank_loss(M, width))
+                      loss=bank_loss(M, width), on_stage_end=on_stage_end)
 
 
 def bank_accuracy(bank, length: int, n: int = 2000, seed: int = 10_000) -> np.ndarray:

@@ -30,9 +30,14 @@ def accuracy_bars(acc, threshold: float = 0.999, ax=None, title: str | None = No
     ax = _axes(ax)
     colors = [COLORS[0] if a >= threshold else COLORS[1] for a in acc]
     ax.bar(np.arange(acc.size), acc, color=colors)
-    ax.axhline(0.5, color="gray", lw=1, ls=":")
+    ax.axhline(0.5, color="gray", lw=1, ls=":", label="chance")
     ax.set(xlabel="seed", ylabel="accuracy", ylim=(0, 1.05), xticks=np.arange(acc.size),
            title=title)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=COLORS[0], label=f"solved (>= {threshold:.1%})"),
+               Patch(color=COLORS[1], label="not solved"), ax.lines[-1]]
+    ax.legend(handles=handles, fontsize=7, loc="lower right", framealpha=0.9)
     return ax
 
 
@@ -68,22 +73,27 @@ def flip_flop(model, bits, ax=None, title: str | None = None):
     return ax
 
 
-def length_curves(lengths: Sequence[int], accuracies: Mapping[str, np.ndarray], ax=None):
+def length_curves(lengths: Sequence[int], accuracies: Mapping[str, np.ndarray], ax=None,
+                  dodge: float = 0.0):
     """Accuracy against test length, lowest and median over seeds, per recipe (notebook 06).
 
-    ``accuracies`` maps a label to an array (seeds, len(lengths)).
+    ``accuracies`` maps a label to an array (seeds, len(lengths)). With ``dodge`` > 0 the
+    points of the k-th recipe are drawn at lengths * (1 + dodge) ** k, so that curves lying on
+    top of each other (e.g. all at 100%) stay visible.
     """
     lengths = np.asarray(lengths)
+    dodge = check_float("dodge", dodge, low=0.0, high=1.0)
     ax = _axes(ax, (6, 3.5))
     for i, (label, acc) in enumerate(accuracies.items()):
         acc = np.asarray(acc, dtype=float)
         if acc.ndim != 2 or acc.shape[1] != lengths.size:
             raise ValueError(f"accuracies[{label!r}] must have shape (seeds, {lengths.size}), "
                              f"got {acc.shape}")
-        ax.plot(lengths, np.median(acc, axis=0), "o-", color=f"C{i}", label=f"{label}: median")
-        ax.plot(lengths, acc.min(axis=0), "s--", color=f"C{i}", alpha=0.7,
+        x = lengths * (1 + dodge) ** i
+        ax.plot(x, np.median(acc, axis=0), "o-", color=f"C{i}", label=f"{label}: median")
+        ax.plot(x, acc.min(axis=0), "s--", color=f"C{i}", alpha=0.7,
                 label=f"{label}: worst seed")
-    ax.axhline(0.5, color="gray", lw=1, ls=":")
+    ax.axhline(0.5, color="gray", lw=1, ls=":", label="chance")
     ax.set(xscale="log", xlabel="test length (bits)", ylabel="final-step accuracy",
            ylim=(0.4, 1.02))
     ax.legend(fontsize=8)

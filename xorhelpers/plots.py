@@ -221,3 +221,15 @@ def rate_lines(x: Sequence, rates, labels: Sequence[str], ax=None, xlabel: str =
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title, ylim=(-0.03, 1.03))
     ax.legend(fontsize=8)
     return ax
+
+
+def integer_ticks(ax, axis: str = "x"):
+    """Put ticks at whole numbers only on ``axis`` ("x", "y" or "both") of ``ax``, e.g. for
+    depths or widths (notebook 04). Returns the Axes."""
+    from matplotlib.ticker import MaxNLocator
+
+    if axis not in ("x", "y", "both"):
+        raise ValueError(f"axis must be 'x', 'y' or 'both', got {axis!r}")
+    for name in ("x", "y") if axis == "both" else (axis,):
+        getattr(ax, f"{name}axis").set_major_locator(MaxNLocator(integer=True))
+    return ax

@@ -37,8 +37,8 @@ def _loss_and_accuracy(answer):
     want_mse = float(((Q2_OUTPUTS - _Y) ** 2).mean())
     want_acc = float(((Q2_OUTPUTS > 0.5) == (_Y > 0.5)).mean())
     if abs(mse - want_mse) < 5e-4 and abs(accuracy - want_acc) < 1e-9:
-        return True, ("MSE 0.2025 with every point right: a loss near 0.25 says the outputs "
-                      "are near 0.5, not that a quarter of the answers are right.")
+        return True, ("MSE 0.2025 with every point right: a loss measures how far the outputs "
+                      "are from the targets, not the share of right answers.")
     if abs(mse - want_mse) >= 5e-4:
         return False, "each output is 0.45 away from its target: the MSE is the mean of 0.45^2."
     return False, "count the outputs on the right side of 0.5 and divide by 4."

@@ -48,13 +48,13 @@ def _check_q3(answer):
 
 
 q1 = Exercise(
-    "q1", _check_q1,
+    "Exercise 1", _check_q1,
     f"list the running parity of the bits {list(Q1_BITS)}: one 0/1 per bit.")
 q2 = Exercise(
-    "q2", _check_q2,
+    "Exercise 2", _check_q2,
     "a gate computes 0.7*b - 0.2*(1-b) + 0.1 on the input [b, 1-b]; give (w, c) so that "
     "w*b + c is the same for b = 0 and b = 1.")
 q3 = Exercise(
-    "q3", _check_q3,
+    "Exercise 3", _check_q3,
     f"give the {Q3_NUM_BITS} output weights w of hand_built_parity({Q3_NUM_BITS}); hidden "
     "unit k is relu(number of ones - k).")
