@@ -6,7 +6,9 @@ Every function takes either a Keras model (its Dense layers are inspected, in or
 ``xorhelpers.scratch.Net`` (one network, not a stack of them), plus the data ``X`` to look at:
 
 - ``dead_units``: per layer, which ReLU units are never active (input <= 0) on any row of X.
-  Such a unit passes no gradient, so nothing it sees can revive it.
+  Such a unit passes no gradient, and its own weights get none. In the first hidden layer it
+  therefore stays dead; higher up it can come back when the layers below it change its inputs
+  (``xorhelpers.revival`` counts how often).
 - ``saturation``: per layer, the fraction of (example, unit) pairs of a sigmoid or tanh layer
   whose slope is below ``threshold`` times its largest slope: there the gradient is crushed.
 - ``gradient_norms``: per layer, the norm of the loss gradient with respect to W and b.
