@@ -16,7 +16,7 @@ labels, 'warning': learning is made hard, 'info': noted, often harmless):
 - ``OUTPUT_SHAPE_MISMATCH``: the output holds fewer or other values per example than the
   labels (ignoring axes of length 1).
 - ``INFORMATION_LOST``: a layer that every path passes through maps inputs with different
-  labels to the same value: no later layer can separate them.
+  labels to the same value at the current weights: no later layer can separate them.
 - ``SCALAR_BOTTLENECK``: every path passes through one unit, and the labels are not monotone
   in its value: later layers must decode a non-monotone function of one number (possible, but
   hard to learn).
@@ -263,7 +263,7 @@ def _trial(model, X, y, loss_fn, loss_kind, epochs, lr, batch_size, seed) -> lis
     twin = keras.models.clone_model(model)
     twin.set_weights(model.get_weights())
     twin.compile(optimizer=keras.optimizers.Adam(lr), loss=loss_fn)
-    feed = X[0] if len(X) == 1 else X
+    feed = X[0] if len(X) == 1 else list(X)
     twin.fit(feed, y.astype(np.float32), epochs=epochs, batch_size=batch_size, verbose=0)
     pred = np.asarray(twin.predict(feed, verbose=0, batch_size=4096), dtype=np.float64)
     pred = pred.reshape(len(y), -1)

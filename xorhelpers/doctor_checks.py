@@ -132,22 +132,25 @@ class Patient:
     graph: Graph
     Z: dict
     A: dict
+    input_shapes: dict
+    output_shape: tuple
 
     @classmethod
     def measure(cls, model, X, y, loss_kind) -> Patient:
         graph = Graph(model)
         probe = keras.Model(model.inputs, [layer.input for layer in graph.dense]
-                            + [layer.output for layer in graph.dense])
-        values = probe(X[0] if len(X) == 1 else X, training=False)
+                            + [layer.output for layer in graph.dense] + [graph.output])
+        values = probe(list(X), training=False)
         n = len(graph.dense)
-        Z, A = {}, {}
+        Z, A, shapes = {}, {}, {}
         for k, layer in enumerate(graph.dense):
             inp = np.asarray(values[k], dtype=np.float64)
             W = np.asarray(layer.kernel, dtype=np.float64)
             b = np.asarray(layer.bias, dtype=np.float64) if layer.bias is not None else 0.0
             Z[layer.name] = inp @ W + b
+            shapes[layer.name] = tuple(inp.shape[1:])
             A[layer.name] = np.asarray(values[n + k], dtype=np.float64)
-        return cls(model, X, y, loss_kind, graph, Z, A)
+        return cls(model, X, y, loss_kind, graph, Z, A, shapes, tuple(values[-1].shape[1:]))
 
     @property
     def n(self) -> int:
@@ -172,7 +175,7 @@ def check_output(p: Patient) -> list[Finding]:
                         "use Dense(1, activation='sigmoid') for one binary label (softmax needs "
                         "one unit per class)", dict(min=float(out.min()), max=float(out.max())))]
     found = []
-    per_example = tuple(p.model.outputs[0].shape[1:])
+    per_example = p.output_shape
     if _strip_ones(per_example) != _strip_ones(p.y.shape[1:]):
         found.append(Finding(
             "OUTPUT_SHAPE_MISMATCH", name, "error",
@@ -272,7 +275,7 @@ def check_dense_not_flat(p: Patient) -> list[Finding]:
     for layer in p.graph.dense:
         if p.graph.fed_by_dense(layer):
             continue  # reported at the first Dense of the chain
-        shape = tuple(layer.input.shape[1:])
+        shape = p.input_shapes[layer.name]
         middle = _strip_ones(shape[:-1])
         if not middle or middle == label_shape:
             continue
@@ -309,11 +312,12 @@ def check_bottleneck(p: Patient) -> list[Finding]:
         if clash:
             a, b = clash[0]
             return [Finding(
-                "INFORMATION_LOST", layer.name, "error",
-                f"{len(clash)} pairs of inputs with different labels reach the same value "
-                f"here (e.g. input patterns {a} and {b}); nothing after this layer can tell "
-                "them apart", "widen the layer or change its activation so that different "
-                "inputs stay different", dict(pairs=len(clash)))]
+                "INFORMATION_LOST", layer.name, "warning",
+                f"{len(clash)} pair(s) of input patterns with different labels reach the same "
+                f"value here at the current weights (e.g. patterns {a} and {b} of the batch's "
+                f"{len(first)} distinct ones): no layer after it can tell them apart",
+                "widen the layer or change its activation so that different inputs stay "
+                "different", dict(pairs=len(clash), distinct=len(first)))]
         if R.shape[1] == 1 and labels.shape[1] == 1:
             order = np.argsort(R[:, 0], kind="stable")
             seq = labels[order, 0] > 0.5
@@ -396,7 +400,7 @@ def _gradient_ratio(p: Patient, first, last) -> float:
     variables = [(layer.bias if layer.bias is not None else layer.kernel) for layer in wanted]
     with tf.GradientTape() as tape:
         value = tf.reduce_mean(tf.reduce_sum(
-            probe(p.X[0] if len(p.X) == 1 else p.X, training=False), axis=-1))
+            probe(list(p.X), training=False), axis=-1))
     grads = tape.gradient(value, [v.value for v in variables])
     norms = [0.0 if g is None else float(np.sqrt((np.asarray(g, np.float64) ** 2).sum()))
              for g in grads]
