@@ -232,7 +232,7 @@ class Runs:
         return rate(self.solved)
 
     def row(self) -> str:
-        return f"{self.variant.label:<34}{format_rate(self.solved)}"
+        return f"{self.variant.label:<38}{format_rate(self.solved)}"
 
 
 def _flat_params(weights) -> tuple[np.ndarray, list]:
