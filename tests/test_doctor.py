@@ -49,6 +49,13 @@ def test_sigmoid_output_with_from_logits_is_a_mismatch():
     assert codes(seq(D(8, "tanh"), D(1, "linear")), loss=loss) == set()
 
 
+def test_activation_layer_after_the_output_counts():
+    model = seq(D(8, "tanh"), D(1, "linear"), keras.layers.Activation("sigmoid"))
+    assert codes(model) == set()
+    model = seq(D(8, "tanh"), D(1, "linear"), keras.layers.Activation("relu"))
+    assert codes(model) == {"OUTPUT_LOSS_MISMATCH"}
+
+
 def test_softmax_on_one_unit():
     model = seq(D(8, "tanh"), D(1, "softmax"))
     report = doctor.examine(model, X2, Y2, loss="bce")
@@ -308,3 +315,11 @@ def test_bad_arguments():
         doctor.examine(model, X2, Y2, loss=3)
     with pytest.raises(ValueError, match="loss_kind must be"):
         doctor.constant_loss(Y2, "hinge")
+    with pytest.raises(ValueError, match="no defined inputs"):
+        doctor.examine(keras.Sequential([D(1, "sigmoid")]), X2, Y2, loss="bce")
+    with pytest.raises(ValueError, match="no Dense layers"):
+        doctor.examine(seq(keras.layers.Activation("sigmoid")), X2, Y2, loss="bce")
+    x = keras.Input((2,))
+    two = keras.Model(x, [D(1, "sigmoid")(x), D(1, "sigmoid")(x)])
+    with pytest.raises(ValueError, match="exactly one output"):
+        doctor.examine(two, X2, Y2, loss="bce")

@@ -132,7 +132,9 @@ def examine(model, X, y, loss=None, *, trial_epochs: int = 0, trial_lr: float = 
     or a Keras loss) is needed when the model is not compiled. With ``trial_epochs`` > 0 a copy
     of the model is trained for that many epochs on (X, y) (Adam, ``trial_lr``, batch
     ``trial_batch_size``, seeded with ``seed``) to test for STUCK_AT_CHANCE. At most the first
-    2048 rows are examined. The model's weights are never changed.
+    2048 rows are examined (the trial fit uses all of them). The model's weights are never
+    changed; the trial reseeds Python, NumPy and Keras through ``repro.seed_everything(seed)``.
+    A loss the doctor does not know (a custom function) skips the loss-specific checks.
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")

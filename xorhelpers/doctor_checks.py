@@ -72,8 +72,9 @@ class Graph:
         self.dense.sort(key=lambda layer: order.get(layer.name, 0))
         if not self.dense:
             raise ValueError(f"model {model.name!r} has no Dense layers to examine")
-        self.output_layer = self._dense_before(self.output)[0] if self._dense_before(
-            self.output) else None
+        last = self._dense_before(self.output)
+        self.output_layer = last[0] if len(last) == 1 else None
+        self.output_activation = self._output_activation()
 
     def _collect(self, tensor, seen) -> None:
         op = _producer(tensor)
@@ -84,6 +85,18 @@ class Graph:
             self.dense.append(op)
         for t in _op_inputs(op):
             self._collect(t, seen)
+
+    def _output_activation(self) -> str:
+        """The activation applied last: an Activation layer after the output Dense, or its own."""
+        op = _producer(self.output)
+        while not isinstance(op, keras.layers.Dense):
+            if isinstance(op, keras.layers.Activation):
+                return activation_name(op)
+            inputs = _op_inputs(op)
+            if len(inputs) != 1:
+                break
+            op = _producer(inputs[0])
+        return activation_name(self.output_layer) if self.output_layer is not None else "unknown"
 
     def _dense_before(self, tensor) -> list:
         """The nearest Dense layers that feed ``tensor`` (through any non-Dense operations)."""
@@ -133,7 +146,7 @@ class Patient:
     Z: dict
     A: dict
     input_shapes: dict
-    output_shape: tuple
+    output: np.ndarray
 
     @classmethod
     def measure(cls, model, X, y, loss_kind) -> Patient:
@@ -150,7 +163,8 @@ class Patient:
             Z[layer.name] = inp @ W + b
             shapes[layer.name] = tuple(inp.shape[1:])
             A[layer.name] = np.asarray(values[n + k], dtype=np.float64)
-        return cls(model, X, y, loss_kind, graph, Z, A, shapes, tuple(values[-1].shape[1:]))
+        return cls(model, X, y, loss_kind, graph, Z, A, shapes,
+                   np.asarray(values[-1], dtype=np.float64))
 
     @property
     def n(self) -> int:
@@ -166,8 +180,8 @@ def check_output(p: Patient) -> list[Finding]:
     layer = p.graph.output_layer
     if layer is None:
         return []
-    act, name = activation_name(layer), layer.name
-    out = p.A[name]
+    act, name = p.graph.output_activation, layer.name
+    out = p.output
     if act == "softmax" and out.shape[-1] == 1:
         return [Finding("SOFTMAX_ONE_UNIT", name, "error",
                         f"softmax over 1 unit: all {out.size} outputs lie in "
@@ -175,7 +189,7 @@ def check_output(p: Patient) -> list[Finding]:
                         "use Dense(1, activation='sigmoid') for one binary label (softmax needs "
                         "one unit per class)", dict(min=float(out.min()), max=float(out.max())))]
     found = []
-    per_example = p.output_shape
+    per_example = tuple(out.shape[1:])
     if _strip_ones(per_example) != _strip_ones(p.y.shape[1:]):
         found.append(Finding(
             "OUTPUT_SHAPE_MISMATCH", name, "error",
