@@ -1,0 +1,289 @@
+"""Case A, the element-wise XOR of two bit matrices (notebook 05): the learner's Keras model,
+its variants with one fault fixed at a time, a batched NumPy replica that trains hundreds of
+seeds of every variant at once, and the design that fits the problem (one small XOR net
+shared by every coordinate).
+
+The learner's network, for matrices of shape (size, size): each input -> Dense(size, sigmoid);
+concatenate; Dense(1, sigmoid) -> Dense(3, sigmoid) -> Dense(5, relu) -> Dense(4, sigmoid)
+-> Dense(3, sigmoid) -> Dense(1, relu). A ``Variant`` changes the width after the merge
+(``merge_width``), the activation of the sigmoid hidden layers (``hidden``) and the output's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._check import check_choice, check_int, check_seed
+from .data import bit_matrix_pairs
+from .stats import format_rate, rate
+
+HIDDEN = ("sigmoid", "tanh")
+OUTPUTS = ("relu", "sigmoid")
+CLIP_EPS = 1e-7  # Keras' binary cross-entropy clips probabilities into [eps, 1 - eps]
+AFTER_MERGE = (3, 5, 4, 3)  # the widths between the merge layer and the output
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One version of case A's network (notebook 05): ``merge_width`` units after the merge
+    (the learner: 1), ``hidden`` activation of the layers the learner made sigmoid (sigmoid or
+    tanh) and the ``output`` activation (the learner: relu). The Dense(5, relu) layer stays."""
+
+    merge_width: int = 1
+    hidden: str = "sigmoid"
+    output: str = "relu"
+    label: str = "as the learner built it"
+
+    def __post_init__(self):
+        check_int("merge_width", self.merge_width, low=1, high=64)
+        check_choice("hidden", self.hidden, HIDDEN)
+        check_choice("output", self.output, OUTPUTS)
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """Widths after the per-input layers: merge layer, the four middle layers, output."""
+        return (self.merge_width, *AFTER_MERGE, 1)
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        h = self.hidden
+        return (h, h, h, h, "relu", h, h, self.output)  # the two per-input layers first
+
+
+LEARNER = Variant()
+
+
+def learner_model(size: int = 1, variant: Variant = LEARNER, seed: int | None = None):
+    """Case A's network in Keras 3 as the learner wrote it, or a ``variant`` of it
+    (notebook 05). Inputs ``a`` and ``b`` of shape (size, size); returns an uncompiled
+    functional model. Keras 2's ``keras.layers.merge.concatenate`` is ``keras.layers.concatenate``
+    (or the ``Concatenate`` layer) in Keras 3."""
+    import keras
+
+    size = check_int("size", size, low=1)
+    if not isinstance(variant, Variant):
+        raise TypeError(f"variant must be a case_a.Variant, got {type(variant).__name__}")
+    if seed is not None:
+        keras.utils.set_random_seed(check_seed("seed", seed))
+    a = keras.Input(shape=(size, size), name="a")
+    b = keras.Input(shape=(size, size), name="b")
+    h = variant.hidden
+    x = keras.layers.concatenate([keras.layers.Dense(size, activation=h, name="dense_a")(a),
+                                  keras.layers.Dense(size, activation=h, name="dense_b")(b)],
+                                 name="merge")
+    for k, (width, act) in enumerate(zip(variant.widths, variant.activations[2:],
+                                         strict=True)):
+        last = k == len(variant.widths) - 1
+        x = keras.layers.Dense(width, activation=act,
+                               name="output" if last else f"dense_{k + 1}")(x)
+    return keras.Model([a, b], x, name="case_a")
+
+
+def shared_xor_net(hidden: int = 4, activation: str = "tanh"):
+    """One small XOR net applied at every coordinate (notebook 05): inputs ``a`` and ``b`` of
+    any shape (rows, cols); the two bits of each coordinate -> Dense(hidden) -> Dense(1,
+    sigmoid). Its 4 * hidden + 1 parameters do not depend on the matrix size. Uncompiled."""
+    import keras
+
+    hidden = check_int("hidden", hidden, low=1, high=256)
+    check_choice("activation", activation, ("tanh", "relu", "sigmoid"))
+    a = keras.Input(shape=(None, None), name="a")
+    b = keras.Input(shape=(None, None), name="b")
+    pairs = keras.ops.stack([a, b], axis=-1)  # (n, rows, cols, 2): one pair per coordinate
+    h = keras.layers.Dense(hidden, activation=activation, name="xor_hidden")(pairs)
+    out = keras.layers.Dense(1, activation="sigmoid", name="xor_out")(h)
+    return keras.Model([a, b], keras.ops.squeeze(out, axis=-1), name="shared_xor")
+
+
+def dense_model(size: int, hidden: int = 64):
+    """A fixed-size dense model (notebook 05): both (size, size) inputs flattened and
+    concatenated -> Dense(hidden, relu) -> Dense(size * size, sigmoid), reshaped to
+    (size, size). Only counts as a yardstick for the number of parameters. Uncompiled."""
+    import keras
+
+    size = check_int("size", size, low=1)
+    hidden = check_int("hidden", hidden, low=1)
+    a = keras.Input(shape=(size, size), name="a")
+    b = keras.Input(shape=(size, size), name="b")
+    x = keras.layers.concatenate([keras.layers.Flatten()(a), keras.layers.Flatten()(b)])
+    x = keras.layers.Dense(hidden, activation="relu")(x)
+    x = keras.layers.Dense(size * size, activation="sigmoid")(x)
+    return keras.Model([a, b], keras.layers.Reshape((size, size))(x), name="dense")
+
+
+# ------------------------------------------------------------------ the batched replica
+
+def _act(name: str, z: np.ndarray) -> np.ndarray:
+    if name == "sigmoid":
+        return 1 / (1 + np.exp(-np.clip(z, -60, 60)))
+    if name == "tanh":
+        return np.tanh(z)
+    return np.maximum(z, 0)
+
+
+def _slope(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    if name == "sigmoid":
+        return a * (1 - a)
+    if name == "tanh":
+        return 1 - a * a
+    return (z > 0).astype(z.dtype)
+
+
+def init_weights(variant: Variant, seeds) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Size-1 weights for many seeds of ``variant``, drawn like Keras' defaults (Glorot
+    uniform kernels, zero biases): a list of (W, b) with a leading seed axis. The first entry
+    holds both per-input layers (W (K, 1, 2): a's weight and b's weight)."""
+    seeds = np.asarray(seeds, dtype=np.int64).reshape(-1)
+    sizes = (2, *variant.widths)
+    out = []
+    gens = [np.random.default_rng([int(s), 5]) for s in seeds]
+    enc = np.stack([g.uniform(-math.sqrt(3), math.sqrt(3), (1, 2)) for g in gens])
+    out.append((enc, np.zeros((len(seeds), 1, 2))))
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        lim = math.sqrt(6 / (fan_in + fan_out))
+        W = np.stack([g.uniform(-lim, lim, (fan_in, fan_out)) for g in gens])
+        out.append((W, np.zeros((len(seeds), 1, fan_out))))
+    return out
+
+
+def weights_from_keras(model) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The weights of a size-1 ``learner_model`` in the replica's layout, for one seed."""
+    get = {layer.name: [np.asarray(w, np.float64) for w in layer.get_weights()]
+           for layer in model.layers if layer.get_weights()}
+    wa, ba = get["dense_a"]
+    wb, bb = get["dense_b"]
+    out = [(np.concatenate([wa, wb], axis=1)[None], np.concatenate([ba, bb])[None, None])]
+    names = [n for n in get if n.startswith("dense_") and n not in ("dense_a", "dense_b")]
+    for name in sorted(names, key=lambda n: int(n.split("_")[1])) + ["output"]:
+        W, b = get[name]
+        out.append((W[None], b[None, None]))
+    return out
+
+
+def forward(weights, variant: Variant, X: np.ndarray) -> tuple[np.ndarray, list]:
+    """Outputs (K, n) of K size-1 networks on X (n, 2) = the bits (a, b), and the cache."""
+    W0, b0 = weights[0]
+    z = np.asarray(X, np.float64)[None] * W0 + b0
+    a = _act(variant.activations[0], z)
+    cache = [(z, a)]
+    for (W, b), act in zip(weights[1:], variant.activations[2:], strict=True):
+        z = a @ W + b
+        a = _act(act, z)
+        cache.append((z, a))
+    return a[..., 0], cache
+
+
+def loss_and_grads(weights, variant: Variant, X, y) -> tuple[np.ndarray, list]:
+    """Per network, the mean binary cross-entropy on (X, y) as Keras computes it (a sigmoid
+    output from its logit, any other output clipped into [1e-7, 1 - 1e-7], which passes no
+    gradient outside), and its gradient per layer: (loss (K,), [(dW, db), ...])."""
+    X = np.asarray(X, np.float64)
+    y = np.asarray(y, np.float64)[None]
+    p, cache = forward(weights, variant, X)
+    n = X.shape[0]
+    pc = np.clip(p, CLIP_EPS, 1 - CLIP_EPS)
+    if variant.output == "sigmoid":
+        z = cache[-1][0][..., 0]
+        loss = (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean(axis=1)
+        dz = (p - y) / n
+    else:
+        loss = -(y * np.log(pc) + (1 - y) * np.log(1 - pc)).mean(axis=1)
+        inside = (p >= CLIP_EPS) & (p <= 1 - CLIP_EPS)
+        dp = (-y / pc + (1 - y) / (1 - pc)) * inside / n
+        dz = dp * _slope(variant.output, cache[-1][0][..., 0], p)
+    dz = dz[..., None]
+    grads = [None] * len(weights)
+    acts = variant.activations[2:]
+    for k in range(len(weights) - 1, 0, -1):
+        below = cache[k - 1][1]
+        grads[k] = (below.transpose(0, 2, 1) @ dz, dz.sum(axis=1, keepdims=True))
+        dh = dz @ weights[k][0].transpose(0, 2, 1)
+        z, a = cache[k - 1]
+        dz = dh * _slope(variant.activations[0] if k == 1 else acts[k - 2], z, a)
+    grads[0] = ((dz * X[None]).sum(axis=1, keepdims=True), dz.sum(axis=1, keepdims=True))
+    return loss, grads
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Many seeds of one ``Variant`` trained by ``train`` (notebook 05): per seed ``solved``
+    (at least 99% accuracy on fresh test pairs), ``test_accuracy``, ``final_loss`` on the four
+    patterns, ``dead_output_init`` / ``dead_output`` (the output is 0 on all four patterns at
+    the start / the end), and ``at_ln2`` (final loss within 0.01 of ln 2)."""
+
+    variant: Variant
+    seeds: np.ndarray
+    solved: np.ndarray
+    test_accuracy: np.ndarray
+    final_loss: np.ndarray
+    dead_output_init: np.ndarray
+    dead_output: np.ndarray
+    initial_weights: list
+    final_weights: list
+
+    @property
+    def at_ln2(self) -> np.ndarray:
+        return np.abs(self.final_loss - math.log(2)) < 0.01
+
+    def rate(self) -> tuple[float, float, float]:
+        return rate(self.solved)
+
+    def row(self) -> str:
+        return f"{self.variant.label:<38}{format_rate(self.solved)}"
+
+
+def _flat_params(weights) -> tuple[np.ndarray, list]:
+    """One (K, P) array holding every weight, and (W, b) views into it in the same layout."""
+    K = weights[0][0].shape[0]
+    theta = np.concatenate([part.reshape(K, -1) for layer in weights for part in layer], axis=1)
+    views, at = [], 0
+    for layer in weights:
+        pair = []
+        for part in layer:
+            size = int(np.prod(part.shape[1:]))
+            pair.append(theta[:, at:at + size].reshape(part.shape))
+            at += size
+        views.append(tuple(pair))
+    assert all(np.shares_memory(theta, w) for pair in views for w in pair)
+    return theta, views
+
+
+PATTERNS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+
+
+def train(variant: Variant, seeds, lr: float = 0.01, num_steps: int = 2000,
+          test_pairs: int = 1000, test_seed: int = 12345) -> Runs:
+    """Train one size-1 network of ``variant`` per seed with Adam (Keras 3's update, epsilon
+    1e-7), full batch on the four input patterns, ``num_steps`` steps (notebook 05). Returns
+    ``Runs``; "solved" means at least 99% accuracy on ``test_pairs`` fresh random pairs."""
+    if not isinstance(variant, Variant):
+        raise TypeError(f"variant must be a case_a.Variant, got {type(variant).__name__}")
+    seeds = np.asarray([check_seed("seeds", int(s)) for s in np.asarray(seeds).reshape(-1)])
+    if seeds.size == 0:
+        raise ValueError("seeds must hold at least one seed")
+    num_steps = check_int("num_steps", num_steps, low=1, high=10**6)
+    if not (isinstance(lr, (int, float)) and lr > 0):
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    X, y = PATTERNS, np.logical_xor(PATTERNS[:, 0], PATTERNS[:, 1]).astype(float)
+    start = init_weights(variant, seeds)
+    theta, params = _flat_params(start)
+    dead_init = (forward(params, variant, X)[0] <= 0).all(axis=1)
+    m = np.zeros_like(theta)
+    v = np.zeros_like(theta)
+    for t in range(1, num_steps + 1):
+        _, grads = loss_and_grads(params, variant, X, y)
+        g = np.concatenate([part.reshape(len(seeds), -1) for layer in grads for part in layer],
+                           axis=1)
+        m += (g - m) * 0.1
+        v += (g * g - v) * 0.001
+        theta -= (lr * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)) * m / (np.sqrt(v) + 1e-7)
+    loss, _ = loss_and_grads(params, variant, X, y)
+    A, B, Y = bit_matrix_pairs(test_pairs, size=1, seed=test_seed)
+    p, _ = forward(params, variant, np.stack([A[:, 0, 0], B[:, 0, 0]], axis=1))
+    accuracy = ((p > 0.5) == (Y[:, 0, 0] > 0.5)[None]).mean(axis=1)
+    final = [(W.copy(), b.copy()) for W, b in params]
+    return Runs(variant, seeds, accuracy >= 0.99, accuracy, loss, dead_init,
+                (forward(params, variant, X)[0] <= 0).all(axis=1), start, final)

@@ -1,0 +1,70 @@
+"""Exercises of notebook 05 (broken architectures)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..data import bit_matrix_pairs
+from . import Exercise
+
+
+def tanh_output_model():
+    """Exercise 1's model: 2 inputs -> Dense(8, relu) -> Dense(1, tanh), to be trained with
+    binary cross-entropy."""
+    import keras
+
+    keras.utils.set_random_seed(1)
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"),
+                             keras.layers.Dense(1, activation="tanh")], name="exercise_1")
+
+
+def _predict_doctor(answer):
+    from ..doctor import CODES
+
+    if not isinstance(answer, str):
+        return False, f"give the code as a string, e.g. 'DEAD_UNITS'; got {answer!r}"
+    code = answer.strip().upper()
+    if code == "OUTPUT_LOSS_MISMATCH":
+        return True, ("tanh outputs lie in (-1, 1); binary cross-entropy clips every negative "
+                      "output to 1e-7 and passes no gradient there.")
+    if code not in CODES:
+        return False, f"that is not one of the doctor's codes: {', '.join(CODES)}."
+    return False, "look at the output layer and the loss it is trained with."
+
+
+def _repair(answer):
+    import keras
+
+    from ..doctor import examine
+
+    if not isinstance(answer, keras.Model):
+        return False, f"give a Keras model, got {type(answer).__name__}"
+    shapes = [tuple(t.shape[1:]) for t in answer.inputs]
+    if shapes != [(1, 1), (1, 1)]:
+        return False, f"keep case A's two inputs of shape (1, 1); got {shapes}"
+    A, B, Y = bit_matrix_pairs(256, size=1, seed=7)
+    report = examine(answer, [A, B], Y, loss="binary_crossentropy")
+    if report.warnings:
+        return False, "the doctor still reports " + ", ".join(f.code for f in report.warnings)
+    return True, "the doctor finds nothing wrong with it; train it to see it solve XOR."
+
+
+def _count(answer):
+    value = np.asarray(answer, dtype=float).reshape(-1)
+    if value.size != 1:
+        raise ValueError(f"expected one number, got {value.size}")
+    if value[0] == 4 * 8 + 1:
+        return True, ("2 x 8 + 8 weights and biases in the hidden layer, 8 + 1 in the output: "
+                      "33, at every matrix size.")
+    if value[0] == 3 * 8 + 1:
+        return False, "each hidden unit has two weights (one per bit) and a bias."
+    return False, "hidden layer: 2 inputs x 8 units + 8 biases; output: 8 weights + 1 bias."
+
+
+q1 = Exercise("Exercise 1", _predict_doctor,
+              "which code will the doctor report for exercise_1's model with binary "
+              "cross-entropy? Give it as a string.")
+q2 = Exercise("Exercise 2", _repair,
+              "build a model with case A's inputs a, b of shape (1, 1) that the doctor passes.")
+q3 = Exercise("Exercise 3", _count,
+              "how many parameters does case_a.shared_xor_net(hidden=8) have?")
