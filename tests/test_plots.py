@@ -329,3 +329,23 @@ def test_rate_lines_draws_one_line_with_error_bars_per_label():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu", "tanh"]
     with pytest.raises(ValueError, match=r"rates must have shape \(2, 3, 3\)"):
         plots.rate_lines([1, 2, 3], rates, ["relu", "tanh"])
+
+
+def test_class_legend_names_both_classes_outside_the_axes():
+    ax = plots.scatter_points(X4, Y4)
+    legend = plots.class_legend(ax)
+    assert [t.get_text() for t in legend.get_texts()] == ["y = 0", "y = 1"]
+    assert legend.get_title().get_text() == "class"
+    assert legend.get_bbox_to_anchor().x0 >= ax.get_window_extent().x1
+
+
+def test_class_legend_inside_and_bad_input():
+    ax = plots.scatter_points(X4, Y4)
+    assert plots.class_legend(ax, outside=False).get_title().get_text() == "class"
+    with pytest.raises(TypeError, match="ax"):
+        plots.class_legend("not an axes")
+    _, empty = plt.subplots()
+    with pytest.raises(ValueError, match="nothing labelled"):
+        plots.class_legend(empty)
+    with pytest.raises(TypeError, match="outside"):
+        plots.class_legend(ax, outside="yes")

@@ -221,3 +221,21 @@ def rate_lines(x: Sequence, rates, labels: Sequence[str], ax=None, xlabel: str =
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title, ylim=(-0.03, 1.03))
     ax.legend(fontsize=8)
     return ax
+
+
+def class_legend(ax, outside: bool = True):
+    """Add the legend of the class markers (y = 0 blue, y = 1 red) and any labelled lines.
+
+    ``outside`` puts it to the right of the axes, where it cannot cover one of the four
+    points. Returns the Legend. Notebook 01 onwards.
+    """
+    if not hasattr(ax, "legend") or not hasattr(ax, "get_legend_handles_labels"):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    outside = check_bool("outside", outside)
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        raise ValueError("ax has nothing labelled to put in a legend (draw the points first)")
+    if outside:
+        return ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                         borderaxespad=0.0, title="class", title_fontsize=8)
+    return ax.legend(fontsize=8, title="class", title_fontsize=8)
