@@ -349,3 +349,18 @@ def test_class_legend_inside_and_bad_input():
         plots.class_legend(empty)
     with pytest.raises(TypeError, match="outside"):
         plots.class_legend(ax, outside="yes")
+
+
+def test_rate_lines_dodge_shifts_lines_apart_and_sets_markers():
+    rates = np.array([[[0.2, 0.1, 0.3], [0.4, 0.3, 0.5]], [[0.2, 0.1, 0.3], [0.4, 0.3, 0.5]]])
+    ax = plots.rate_lines([1, 2], rates, ["a", "b"], dodge=0.1, markers=["o", "s"])
+    lines = [c.lines[0] for c in ax.containers]
+    assert np.allclose(lines[0].get_xdata(), [0.95, 1.95])
+    assert np.allclose(lines[1].get_xdata(), [1.05, 2.05])
+    assert [ln.get_marker() for ln in lines] == ["o", "s"]
+    plain = plots.rate_lines([1, 2], rates, ["a", "b"])
+    assert np.allclose(plain.containers[0].lines[0].get_xdata(), [1, 2])
+    with pytest.raises(ValueError, match="dodge"):
+        plots.rate_lines([1, 2], rates, ["a", "b"], dodge=-1.0)
+    with pytest.raises(ValueError, match="markers"):
+        plots.rate_lines([1, 2], rates, ["a", "b"], markers=["o"])
