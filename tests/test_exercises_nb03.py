@@ -43,23 +43,23 @@ def test_q1_rejects_other_values_with_a_hint(answer, hint, capsys):
 
 @pytest.mark.parametrize("answer", [[0, 1, 1, 2], [0, 1, 1, 0], (0, 1, 2, 0),
                                     np.array([0, 1, 1, 2])])
-def test_q2_accepts_sharing_between_equal_targets(answer, capsys):
-    assert _check(nb03.q2, answer, capsys)[0] is True
+def test_q3_accepts_sharing_between_equal_targets(answer, capsys):
+    assert _check(nb03.q3, answer, capsys)[0] is True
 
 
 @pytest.mark.parametrize("answer, hint", [
     ([0, 1, 2, 3], "all four codes differ"), ([0, 0, 1, 2], "plateau 0.347"),
     ([0, 1, 0, 0], "plateau 0.477"), ([0, 1], "four integer"), ([0.0, 1.0, 1.0, 2.0], "integer")])
-def test_q2_rejects_harmful_or_malformed_partitions(answer, hint, capsys):
-    ok, out = _check(nb03.q2, answer, capsys)
+def test_q3_rejects_harmful_or_malformed_partitions(answer, hint, capsys):
+    ok, out = _check(nb03.q3, answer, capsys)
     assert ok is False and hint in out
 
 
-def test_q3_solution(capsys):
-    assert _check(nb03.q3, 0.325, capsys)[0] is True
-    ok, out = _check(nb03.q3, 0.175, capsys)
+def test_q2_solution(capsys):
+    assert _check(nb03.q2, 0.325, capsys)[0] is True
+    ok, out = _check(nb03.q2, 0.175, capsys)
     assert ok is False and "1 - 0.35" in out
-    assert _check(nb03.q3, 0.5, capsys)[0] is False
+    assert _check(nb03.q2, 0.5, capsys)[0] is False
 
 
 def test_q4_accepts_the_smallest_count_within_ten(capsys):

@@ -340,3 +340,47 @@ def test_perceptron_bad_input(kwargs, error, name):
 def test_with_product_needs_two_columns(bad):
     with pytest.raises(ValueError, match=r"\bX\b.*2 columns"):
         linear.with_product(bad)
+
+
+# ---- logistic_regression --------------------------------------------------------------------
+
+def test_logistic_regression_on_xor_ends_at_the_constant_half():
+    # By convexity and the symmetry x -> 1 - x of XOR, the optimum is w = 0, b = 0: loss ln 2.
+    w, b, loss = linear.logistic_regression(X, Y, num_steps=20000, lr=1.0, w0=(2.0, -3.0), b0=1.0)
+    assert np.abs(w).max() < 1e-3 and abs(b) < 1e-3
+    assert loss == pytest.approx(np.log(2), abs=1e-6)
+
+
+def test_logistic_regression_loss_matches_a_direct_cross_entropy():
+    w, b, loss = linear.logistic_regression(X, AND, num_steps=50, lr=0.5)
+    p = 1 / (1 + np.exp(-(X @ w + b)))
+    direct = -np.mean(AND * np.log(p) + (1 - AND) * np.log(1 - p))
+    assert loss == pytest.approx(direct, rel=1e-12)
+
+
+def test_logistic_regression_step_matches_finite_differences():
+    w0, b0 = np.array([0.3, -0.7]), 0.2
+    w1, b1, _ = linear.logistic_regression(X, OR, num_steps=1, lr=1.0, w0=w0, b0=b0)
+
+    def loss(w, b):
+        p = 1 / (1 + np.exp(-(X @ w + b)))
+        return -np.mean(OR * np.log(p) + (1 - OR) * np.log(1 - p))
+
+    eps = 1e-6
+    grad_w = [(loss(w0 + eps * e, b0) - loss(w0 - eps * e, b0)) / (2 * eps) for e in np.eye(2)]
+    grad_b = (loss(w0, b0 + eps) - loss(w0, b0 - eps)) / (2 * eps)
+    assert np.allclose(w0 - w1, grad_w, atol=1e-8) and b0 - b1 == pytest.approx(grad_b, abs=1e-8)
+
+
+def test_logistic_regression_separates_and():
+    w, b, loss = linear.logistic_regression(X, AND, num_steps=5000, lr=1.0)
+    assert ((X @ w + b > 0) == AND.astype(bool)).all() and loss < 0.05
+
+
+@pytest.mark.parametrize("kwargs,error,name", [
+    (dict(num_steps=0), ValueError, "num_steps"), (dict(lr=0.0), ValueError, "lr"),
+    (dict(w0=(1.0,)), ValueError, "w0"), (dict(b0="x"), TypeError, "b0"),
+])
+def test_logistic_regression_bad_input(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        linear.logistic_regression(X, Y, **kwargs)

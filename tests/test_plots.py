@@ -340,3 +340,38 @@ def test_integer_ticks_leaves_only_whole_numbers():
     with pytest.raises(ValueError, match="axis must be"):
         plots.integer_ticks(ax, axis="z")
     plt.close("all")
+
+
+def test_class_legend_names_both_classes_outside_the_axes():
+    ax = plots.scatter_points(X4, Y4)
+    legend = plots.class_legend(ax)
+    assert [t.get_text() for t in legend.get_texts()] == ["y = 0", "y = 1"]
+    assert legend.get_title().get_text() == "class"
+    assert legend.get_bbox_to_anchor().x0 >= ax.get_window_extent().x1
+
+
+def test_class_legend_inside_and_bad_input():
+    ax = plots.scatter_points(X4, Y4)
+    assert plots.class_legend(ax, outside=False).get_title().get_text() == "class"
+    with pytest.raises(TypeError, match="ax"):
+        plots.class_legend("not an axes")
+    _, empty = plt.subplots()
+    with pytest.raises(ValueError, match="nothing labelled"):
+        plots.class_legend(empty)
+    with pytest.raises(TypeError, match="outside"):
+        plots.class_legend(ax, outside="yes")
+
+
+def test_rate_lines_dodge_shifts_lines_apart_and_sets_markers():
+    rates = np.array([[[0.2, 0.1, 0.3], [0.4, 0.3, 0.5]], [[0.2, 0.1, 0.3], [0.4, 0.3, 0.5]]])
+    ax = plots.rate_lines([1, 2], rates, ["a", "b"], dodge=0.1, markers=["o", "s"])
+    lines = [c.lines[0] for c in ax.containers]
+    assert np.allclose(lines[0].get_xdata(), [0.95, 1.95])
+    assert np.allclose(lines[1].get_xdata(), [1.05, 2.05])
+    assert [ln.get_marker() for ln in lines] == ["o", "s"]
+    plain = plots.rate_lines([1, 2], rates, ["a", "b"])
+    assert np.allclose(plain.containers[0].lines[0].get_xdata(), [1, 2])
+    with pytest.raises(ValueError, match="dodge"):
+        plots.rate_lines([1, 2], rates, ["a", "b"], dodge=-1.0)
+    with pytest.raises(ValueError, match="markers"):
+        plots.rate_lines([1, 2], rates, ["a", "b"], markers=["o"])

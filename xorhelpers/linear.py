@@ -164,3 +164,25 @@ def with_product(X) -> np.ndarray:
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 columns, got {X.shape[1]}")
     return np.column_stack([X, X[:, 0] * X[:, 1]])
+
+
+def logistic_regression(X, y, num_steps: int = 5000, lr: float = 1.0, w0=None, b0: float = 0.0
+                        ) -> tuple[np.ndarray, float, float]:
+    """Fit sigmoid(w . x + b) by full-batch gradient descent on the mean binary cross-entropy.
+
+    Starts from ``w0`` (zeros when None) and ``b0``. Returns (w, b, loss) after ``num_steps``
+    steps, the loss in nats. Notebook 01 uses it to show that on XOR the best such linear
+    model is the constant 1/2, with loss ln 2.
+    """
+    X, y = _points(X, y)
+    num_steps = check_int("num_steps", num_steps, low=1, high=10**7)
+    lr = check_float("lr", lr, low=0.0, low_open=True)
+    w = np.zeros(X.shape[1]) if w0 is None else _weights(w0, X.shape[1], "w0").copy()
+    b = check_float("b0", b0)
+    for _ in range(num_steps):
+        p = 1.0 / (1.0 + np.exp(-(X @ w + b)))
+        w -= lr * X.T @ (p - y) / len(X)
+        b -= lr * float(np.mean(p - y))
+    z = X @ w + b
+    loss = float(np.mean(np.logaddexp(0.0, z) - y * z))  # -y ln p - (1-y) ln(1-p), stably
+    return w, float(b), loss

@@ -203,21 +203,29 @@ def heat_map(values, row_labels: Sequence, col_labels: Sequence, ax=None, fmt: s
 
 
 def rate_lines(x: Sequence, rates, labels: Sequence[str], ax=None, xlabel: str = "",
-               ylabel: str = "rate", title: str | None = None):
+               ylabel: str = "rate", title: str | None = None, dodge: float = 0.0,
+               markers: Sequence[str] | None = None):
     """Rates with their confidence intervals as error bars, one line per row (notebook 03).
 
     ``rates`` has shape (len(labels), len(x), 3) holding (rate, low, high), e.g. stacked
-    ``SweepResult.rates()`` or ``stats.rate`` triples. Returns the Axes.
+    ``SweepResult.rates()`` or ``stats.rate`` triples. ``dodge`` shifts the lines apart
+    sideways (line k by (k - (n-1)/2) * dodge) so that overlapping ones stay visible;
+    ``markers`` gives each line its own marker. Returns the Axes.
     """
+    dodge = check_float("dodge", dodge, low=0.0)
+    if markers is not None and (isinstance(markers, str) or len(markers) != len(labels)):
+        raise ValueError(f"markers must list one marker per label ({len(labels)}), got {markers!r}")
     rates = np.asarray(rates, dtype=float)
     x = list(x)
     if rates.shape != (len(labels), len(x), 3):
         raise ValueError(f"rates must have shape ({len(labels)}, {len(x)}, 3) to match labels "
                          f"and x, got {rates.shape}")
     ax = _axes(ax)
-    for label, rows in zip(labels, rates, strict=True):
+    shift = (np.arange(len(labels)) - (len(labels) - 1) / 2) * dodge
+    for k, (label, rows) in enumerate(zip(labels, rates, strict=True)):
         p, lo, hi = rows.T
-        ax.errorbar(x, p, yerr=[p - lo, hi - p], marker="o", capsize=3, label=str(label))
+        ax.errorbar(np.asarray(x, dtype=float) + shift[k], p, yerr=[p - lo, hi - p],
+                    marker="o" if markers is None else markers[k], capsize=3, label=str(label))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title, ylim=(-0.03, 1.03))
     ax.legend(fontsize=8)
     return ax
@@ -233,3 +241,21 @@ def integer_ticks(ax, axis: str = "x"):
     for name in ("x", "y") if axis == "both" else (axis,):
         getattr(ax, f"{name}axis").set_major_locator(MaxNLocator(integer=True))
     return ax
+
+
+def class_legend(ax, outside: bool = True):
+    """Add the legend of the class markers (y = 0 blue, y = 1 red) and any labelled lines.
+
+    ``outside`` puts it to the right of the axes, where it cannot cover one of the four
+    points. Returns the Legend. Notebook 01 onwards.
+    """
+    if not hasattr(ax, "legend") or not hasattr(ax, "get_legend_handles_labels"):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    outside = check_bool("outside", outside)
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        raise ValueError("ax has nothing labelled to put in a legend (draw the points first)")
+    if outside:
+        return ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                         borderaxespad=0.0, title="class", title_fontsize=8)
+    return ax.legend(fontsize=8, title="class", title_fontsize=8)
