@@ -6,8 +6,28 @@ through ``xorhelpers.sweep``), and the view ``Explorer`` (ipywidgets and matplot
 ``show(preset="case_b_relu")`` opens the view on a preset; ``PRESETS`` lists them.
 """
 
+from .code import config_code, keras_code, python_code, state_from_code
 from .compute import NetRun, SeedRun, frame_steps, known_plateaus, plateau_name, run, run_seeds
+from .draw import NetFigure, SeedFigure
+from .presets import PRESETS, Preset, preset
 from .state import State, as_state
+from .view import CLASSES, Explorer, show
 
-__all__ = ["NetRun", "SeedRun", "State", "as_state", "frame_steps", "known_plateaus",
-           "plateau_name", "run", "run_seeds"]
+__all__ = ["CLASSES", "PRESETS", "Explorer", "NetFigure", "NetRun", "Preset", "SeedFigure",
+           "SeedRun", "State", "as_state", "config_code", "figure", "frame_steps",
+           "keras_code", "known_plateaus", "plateau_name", "preset", "python_code", "run",
+           "run_seeds", "show", "state_from_code"]
+
+
+def figure(r, dpi: float = 100):
+    """A matplotlib figure of a ``NetRun`` or ``SeedRun``, drawn like the view draws it, for
+    static display in a notebook (made with pyplot, so Jupyter shows it inline)."""
+    import matplotlib.pyplot as plt
+
+    if isinstance(r, NetRun):
+        fig = plt.figure(figsize=(12.5, 3.3), dpi=dpi)
+        return NetFigure(fig).update(r).figure()
+    if isinstance(r, SeedRun):
+        fig = plt.figure(figsize=(7.5, 3.0), dpi=dpi)
+        return SeedFigure(fig).update(r).figure()
+    raise TypeError(f"r must be a NetRun or a SeedRun, got {type(r).__name__}")

@@ -249,6 +249,8 @@ def net_status(run_: dict) -> str:
     """The one-line status of a one-network run (the fields of a ``NetRun`` as a dict)."""
     state = run_["state"]
     head = f"step {run_['step']} of {state.num_steps}: "
+    if run_["step"] == 0:
+        head = f"step 0 of {state.num_steps} (before training): "
     if run_["outcome"] == "diverged":
         return head + "DIVERGED: NaN or inf in the weights or the loss; nothing to draw"
     if run_["outcome"] == "solved":
@@ -258,7 +260,7 @@ def net_status(run_: dict) -> str:
         line += f"; loss {run_['loss']:.3g}"
     else:
         mode, plateau, loss = run_["mode"], run_["plateau"], run_["loss"]
-        line = f"failed: {mode}"
+        line = f"{'failed: ' if run_['step'] else ''}{mode}"
         if plateau is not None and plateau > 1e-9:
             where = "sits on" if abs(loss - plateau) < 0.01 else "codes imply"
             line += f"; {where} the plateau {plateau_name(plateau, state.loss)}"
