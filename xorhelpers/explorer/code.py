@@ -53,7 +53,8 @@ def python_code(state, many: bool = False) -> str:
                 f"  # seeds 0-{state.n_seeds - 1}")
         show = "print(result.rate())  # (share solved, 95% interval low, high)"
     else:
-        call = f"result = sweep.train(config, [{state.seed}], X, y)  # one network, seed {state.seed}"
+        call = (f"result = sweep.train(config, [{state.seed}], X, y)"
+                f"  # one network, seed {state.seed}")
         show = "print(result.final_loss[0], result.solved[0])"
     return "\n".join(["from xorhelpers import sweep", f"from xorhelpers.data import {name}", "",
                       *data, f"config = sweep.{config_code(state)}", call, show]) + "\n"
