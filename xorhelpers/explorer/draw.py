@@ -200,7 +200,8 @@ class NetFigure(_Blitted):
         for k, (H, dead) in enumerate(zip(r.hidden_maps, r.dead, strict=True)):
             for u in range(H.shape[2]):
                 tile = H[::-1, :, u]  # rows from top = high x2, as the boundary map
-                lo_u, hi_u = np.nanmin(tile), np.nanmax(tile)
+                finite = tile[np.isfinite(tile)]
+                lo_u, hi_u = (finite.min(), finite.max()) if len(finite) else (0.0, 0.0)
                 scaled = (tile - lo_u) / (hi_u - lo_u) if hi_u > lo_u else np.zeros_like(tile)
                 mosaic[k * cell:k * cell + GRID, u * cell:u * cell + GRID] = scaled
                 if dead[u]:
@@ -326,6 +327,4 @@ def _rgba(color: str) -> np.ndarray:
 def _cmap(name: str):
     import matplotlib
 
-    cmap = matplotlib.colormaps[name].copy()
-    cmap.set_bad("white")
-    return cmap
+    return matplotlib.colormaps[name].with_extremes(bad="white")
