@@ -20,14 +20,13 @@ __all__ = ["CLASSES", "PRESETS", "Explorer", "NetFigure", "NetRun", "Preset", "S
 
 
 def figure(r, dpi: float = 100):
-    """A matplotlib figure of a ``NetRun`` or ``SeedRun``, drawn like the view draws it, for
-    static display in a notebook (made with pyplot, so Jupyter shows it inline)."""
-    import matplotlib.pyplot as plt
+    """A matplotlib ``Figure`` of a ``NetRun`` or ``SeedRun``, drawn as the view draws it, for
+    static display in a notebook with ``display(figure(r))``. It is not a pyplot figure, so
+    it is shown exactly where it is displayed and never a second time at the cell's end."""
+    from matplotlib.figure import Figure
 
     if isinstance(r, NetRun):
-        fig = plt.figure(figsize=(12.5, 3.3), dpi=dpi)
-        return NetFigure(fig).update(r).figure()
+        return NetFigure(Figure(figsize=(12.5, 3.3), dpi=dpi)).update(r).figure()
     if isinstance(r, SeedRun):
-        fig = plt.figure(figsize=(7.5, 3.0), dpi=dpi)
-        return SeedFigure(fig).update(r).figure()
+        return SeedFigure(Figure(figsize=(7.5, 3.0), dpi=dpi)).update(r).figure()
     raise TypeError(f"r must be a NetRun or a SeedRun, got {type(r).__name__}")

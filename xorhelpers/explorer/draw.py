@@ -164,7 +164,7 @@ class NetFigure(_Blitted):
         self.ax_map.set_ylim(lo, hi)
         self.points.set_offsets(shown[:, :2])
         self.points.set_facecolor(np.where(shown[:, 2:] > 0.5, _rgba(RED), _rgba(BLUE)))
-        self.points.set_sizes([36 if len(shown) <= 8 else 12])
+        self.points.set_sizes(_sizes(shown[:, 2], len(shown) <= 8))
         self.map_note.set_text("DIVERGED" if diverged else "")
         self.title_map.set_text(f"output, step {r.step}")
 
@@ -223,7 +223,7 @@ class NetFigure(_Blitted):
             H = r.hidden_data[k]
             self.codes.set_offsets(H)
             self.codes.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
-            self.codes.set_sizes([36 if len(H) <= 8 else 12])
+            self.codes.set_sizes(_sizes(r.shown_y, len(H) <= 8))
             x0, x1 = _limits(H[:, 0])
             y0, y1 = _limits(H[:, 1])
             self.ax_hidden.set_xlim(x0, x1)
@@ -307,6 +307,12 @@ def _title(ax, text: str, y: float = 1.03):
     """A title as a plain text artist (Axes.set_title re-positions itself on every draw)."""
     return ax.text(0.5, y, text, transform=ax.transAxes, ha="center", va="bottom",
                    fontsize=10)
+
+
+def _sizes(y: np.ndarray, few: bool) -> np.ndarray:
+    """Marker sizes: class 0 drawn larger than class 1, so that a 1 on top of a 0 (two points
+    sharing a code) shows as a red dot inside a blue disc."""
+    return np.where(y > 0.5, 28, 80) if few else np.where(y > 0.5, 8, 16)
 
 
 def _limits(v: np.ndarray) -> tuple[float, float]:
