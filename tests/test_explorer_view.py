@@ -106,11 +106,13 @@ def test_many_seed_mode_and_opening_one_seed(view):
     view.controls["mode"].value = "many"
     assert view.seeds.n == 40 and "of 40 seeds solve" in view.status.value
     assert view.one_box.layout.display == "none" and view.many_box.layout.display is None
-    assert view.controls["seed"].disabled and not view.controls["n_seeds"].disabled
+    assert not view.controls["n_seeds"].disabled
     assert all(b.disabled for b in view.buttons.values())
     assert "sweep.train(config, 40, X, y)" in view.python_code.value
     label, seed = view.open_seed.options[-1]
-    view.open_seed.value = seed
+    before = view.seeds
+    view.open_seed.value = seed  # picking a seed sets the seed control, retrains nothing
+    assert view.controls["seed"].value == seed and view.seeds is before
     view.open_button.click()
     assert view.mode == "one" and view.state.seed == seed
     expected = view.seeds.outcome[seed]  # the seed alone ends as it did among many
@@ -118,6 +120,10 @@ def test_many_seed_mode_and_opening_one_seed(view):
         assert view.net.outcome == expected
     else:
         assert view.net.outcome == "failed" and view.net.mode == expected
+    view.controls["mode"].value = "many"
+    view.controls["seed"].value = 33  # any seed can be opened
+    view.open_button.click()
+    assert view.mode == "one" and view.net.state.seed == 33
 
 
 def test_presets_load_their_settings_and_say_what_to_look_for():

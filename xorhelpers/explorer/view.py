@@ -165,8 +165,9 @@ class Explorer(widgets.VBox):
         self.open_seed = _control(widgets.Dropdown(
             description="open seed", options=[], style=STYLE,
             layout=widgets.Layout(width="520px")), "open-seed",
-            "a few seeds of each outcome; open one in the one-network view")
-        self.open_button = widgets.Button(description="open", tooltip="show this seed alone")
+            "a few seeds of each outcome; picking one sets the seed that open shows")
+        self.open_button = widgets.Button(description="open",
+                                          tooltip="show the seed alone in the one-network view")
         self.open_button.add_class("xor-explorer-open")
         self.python_code = widgets.Textarea(description="Python", disabled=False,
                                             layout=widgets.Layout(width="760px", height="190px"))
@@ -195,7 +196,8 @@ class Explorer(widgets.VBox):
         self.buttons["pause"].on_click(lambda _: self.pause())
         self.buttons["step"].on_click(lambda _: self.step())
         self.buttons["reset"].on_click(lambda _: self.reset())
-        self.open_button.on_click(lambda _: self.show_seed(self.open_seed.value))
+        self.open_seed.observe(self._on_pick, "value")
+        self.open_button.on_click(lambda _: self.show_seed(self.state.seed))
         self.restore.on_click(lambda _: self.restore_code(self.paste.value))
 
         col = widgets.VBox
@@ -288,7 +290,8 @@ class Explorer(widgets.VBox):
             u.disabled = k >= len(s.widths)
         many = self.mode == "many"
         c["n_seeds"].disabled = not many
-        c["seed"].disabled = many
+        c["seed"].tooltip = ("the seed that open shows alone" if many else
+                             "seeds the initial weights and the minibatch order")
         for b in self.buttons.values():
             b.disabled = many
             b.tooltip = b.tooltip.split(" (disabled:")[0] + (
@@ -303,6 +306,11 @@ class Explorer(widgets.VBox):
             return
         self.pause()
         state = self._read_controls()
+        if self.mode == "many" and state == self.state.replace(seed=state.seed) and \
+                change["owner"] is not self.controls["mode"]:
+            self.state = state  # only the seed to open changed: nothing to retrain
+            self.keras_code.value = keras_code(state)
+            return
         if state.batch_size != self.controls["batch_size"].value or state.data != self.state.data:
             self._set_controls(state)  # e.g. a batch size that the new data set cannot have
         if state != self.state:  # a setting changed (not only the view mode)
@@ -413,6 +421,10 @@ class Explorer(widgets.VBox):
                         "draw_ms": 1000 * (time.perf_counter() - t1)}
         # ticks come from the browser: never faster than a frame takes here
         self.timer.interval = max(250, int(1300 * (time.perf_counter() - t0)))
+
+    def _on_pick(self, change) -> None:
+        if change["new"] is not None:
+            self.controls["seed"].value = change["new"]
 
     def _on_playing(self, change) -> None:
         self.buttons["play"].disabled = change["new"] or self.mode == "many"
