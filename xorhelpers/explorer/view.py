@@ -12,55 +12,27 @@ between frames.
 from __future__ import annotations
 
 import html
-import math
 import time
 
 import ipywidgets as widgets
 
 from .code import keras_code, python_code, state_from_code
 from .compute import frame_steps, run, run_seeds
-from .draw import NetFigure, SeedFigure
-from .presets import PRESETS, preset
-from .state import (
-    ACTIVATIONS,
-    DATASET_LABELS,
-    INITS,
-    LOSSES,
-    LR_RANGE,
-    MAX_DEPTH,
-    MAX_SEEDS,
-    MAX_WIDTH,
-    OPTIMIZERS,
-    State,
-    as_state,
+from .controls import (
+    BATCH_OPTIONS,
+    CLASSES,
+    FRAMES,
+    NOT_APPLIES,
+    STYLE,
+    control,
+    make_controls,
+    round_value,
 )
+from .draw import NetFigure, SeedFigure
+from .presets import preset
+from .state import State, as_state
 
-STEP_OPTIONS = (100, 200, 500, 1000, 2000, 5000, 10_000, 25_000, 50_000)
-BATCH_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
-FRAMES = 20
-STYLE = {"description_width": "105px"}
-WIDE = widgets.Layout(width="330px")
-
-NOT_APPLIES = {
-    "noise": "applies to the noisy XOR cloud only",
-    "test_fraction": "applies to the noisy XOR cloud only (the other data sets hold only "
-                     "the four XOR points, so a test split would repeat them)",
-    "init_scale": "applies to the uniform and normal initializers only",
-    "init_biases": "applies to the uniform and normal initializers only (the others start "
-                   "biases at zero, as Keras does)",
-    "momentum": "applies to the momentum optimizer only",
-}
-
-
-def _round(value: float) -> float:
-    """A slider's value to 3 significant digits (a log slider sends 10 ** -2.3 = 0.00501...)."""
-    return float(f"{value:.3g}")
-
-
-def _control(widget, name: str, tooltip: str):
-    widget.add_class(f"xor-explorer-{name}")
-    widget.tooltip = tooltip
-    return widget
+__all__ = ["CLASSES", "Explorer", "show"]
 
 
 class Explorer(widgets.VBox):
@@ -78,68 +50,8 @@ class Explorer(widgets.VBox):
         self.timings: dict[str, float] = {}
         self._busy = False
         self._net_figure, self._seed_figure = NetFigure(), SeedFigure()
-        c = self.controls = {}
-        c["preset"] = _control(widgets.Dropdown(
-            description="preset", options=["(custom)", *PRESETS], value=preset_name or "(custom)",
-            style=STYLE, layout=WIDE), "preset", "one click loads a what-if setting")
-        c["data"] = _control(widgets.Dropdown(
-            description="data set", options=[(v, k) for k, v in DATASET_LABELS.items()],
-            style=STYLE, layout=WIDE), "data", "what the network is trained on")
-        c["noise"] = _control(widgets.FloatSlider(
-            description="noise", min=0, max=0.5, step=0.05, style=STYLE, layout=WIDE),
-            "noise", "standard deviation of the noise around each corner")
-        c["test_fraction"] = _control(widgets.FloatSlider(
-            description="test share", min=0, max=0.5, step=0.1, style=STYLE, layout=WIDE),
-            "test-fraction", "share of the cloud held out as a test set")
-        c["layers"] = _control(widgets.IntSlider(
-            description="hidden layers", min=1, max=MAX_DEPTH, style=STYLE, layout=WIDE),
-            "layers", "number of hidden layers")
-        self.units = [_control(widgets.BoundedIntText(
-            description=f"L{k + 1}", min=1, max=MAX_WIDTH, value=2,
-            style={"description_width": "22px"}, layout=widgets.Layout(width="78px")),
-            f"units-{k + 1}", f"units in hidden layer {k + 1}") for k in range(MAX_DEPTH)]
-        c["activation"] = _control(widgets.Dropdown(
-            description="activation", options=ACTIVATIONS, style=STYLE, layout=WIDE),
-            "activation", "activation of the hidden units (the output is a sigmoid)")
-        c["init"] = _control(widgets.Dropdown(
-            description="initializer", options=INITS, style=STYLE, layout=WIDE),
-            "init", "how the initial weights are drawn")
-        c["init_scale"] = _control(widgets.FloatLogSlider(
-            description="init scale", base=10, min=-3, max=1, step=0.1, style=STYLE,
-            layout=WIDE, readout_format=".3g"), "init-scale",
-            "a of U[-a, a], or the standard deviation of the normal")
-        c["init_biases"] = _control(widgets.Checkbox(
-            description="random biases", style=STYLE, layout=WIDE), "init-biases",
-            "draw the biases like the weights")
-        c["optimizer"] = _control(widgets.Dropdown(
-            description="optimizer", options=OPTIMIZERS, style=STYLE, layout=WIDE),
-            "optimizer", "Keras 3's update rule with default settings")
-        c["lr"] = _control(widgets.FloatLogSlider(
-            description="learning rate", base=10, min=math.log10(LR_RANGE[0]),
-            max=math.log10(LR_RANGE[1]), step=0.1, style=STYLE,
-            layout=WIDE, readout_format=".3g"), "lr", "learning rate, on a log scale")
-        c["momentum"] = _control(widgets.FloatSlider(
-            description="momentum", min=0, max=0.99, step=0.01, style=STYLE, layout=WIDE),
-            "momentum", "momentum of SGD with momentum")
-        c["loss"] = _control(widgets.Dropdown(
-            description="loss", options=LOSSES, style=STYLE, layout=WIDE), "loss",
-            "binary cross-entropy or mean squared error")
-        c["batch_size"] = _control(widgets.Dropdown(
-            description="batch size", options=[("full batch", None)], style=STYLE,
-            layout=WIDE), "batch-size", "rows per gradient step; a fresh shuffle each epoch")
-        c["num_steps"] = _control(widgets.Dropdown(
-            description="steps", options=STEP_OPTIONS, style=STYLE, layout=WIDE), "steps",
-            "number of gradient steps")
-        c["seed"] = _control(widgets.BoundedIntText(
-            description="seed", min=0, max=2**32 - 1, style=STYLE, layout=WIDE), "seed",
-            "seeds the initial weights and the minibatch order")
-        c["mode"] = _control(widgets.ToggleButtons(
-            description="view", options=[("one network", "one"), ("many seeds", "many")],
-            value=mode, style={"description_width": "40px", "button_width": "110px"}),
-            "mode", "one network, or the same settings over many seeds")
-        c["n_seeds"] = _control(widgets.IntSlider(
-            description="seeds", min=10, max=MAX_SEEDS, step=10, style=STYLE, layout=WIDE),
-            "n-seeds", "how many seeds the many-seed view trains (seeds 0 .. n-1)")
+        self.controls, self.units = make_controls(preset_name, mode)
+        c = self.controls
 
         self.look_for = widgets.HTML(layout=widgets.Layout(width="100%"), value="" if
                                      preset_name is None else self._look_for(preset_name))
@@ -162,7 +74,7 @@ class Explorer(widgets.VBox):
                                layout=widgets.Layout(width="90px"))
             b.add_class(f"xor-explorer-{name}")
             self.buttons[name] = b
-        self.open_seed = _control(widgets.Dropdown(
+        self.open_seed = control(widgets.Dropdown(
             description="open seed", options=[], style=STYLE,
             layout=widgets.Layout(width="520px")), "open-seed",
             "a few seeds of each outcome; picking one sets the seed that open shows")
@@ -239,9 +151,9 @@ class Explorer(widgets.VBox):
                      test_fraction=round(c["test_fraction"].value, 2),
                      widths=tuple(u.value for u in self.units[:depth]),
                      activation=c["activation"].value, init=c["init"].value,
-                     init_scale=_round(c["init_scale"].value),
+                     init_scale=round_value(c["init_scale"].value),
                      init_biases=c["init_biases"].value, optimizer=c["optimizer"].value,
-                     lr=_round(c["lr"].value), momentum=round(c["momentum"].value, 3),
+                     lr=round_value(c["lr"].value), momentum=round(c["momentum"].value, 3),
                      loss=c["loss"].value,
                      batch_size=c["batch_size"].value, num_steps=c["num_steps"].value,
                      seed=c["seed"].value, n_seeds=c["n_seeds"].value)
@@ -461,15 +373,3 @@ def show(preset: str | None = "default", state=None, mode: str = "one") -> Explo
         return Explorer(state, mode=mode)
     return Explorer(mode=mode, preset_name=preset)
 
-
-CLASSES = tuple(sorted(
-    ["xor-explorer", "xor-explorer-look-for", "xor-explorer-status", "xor-explorer-figure",
-     "xor-explorer-seeds-figure", "xor-explorer-timer", "xor-explorer-play",
-     "xor-explorer-pause", "xor-explorer-step", "xor-explorer-reset", "xor-explorer-open-seed",
-     "xor-explorer-open", "xor-explorer-code", "xor-explorer-code-python",
-     "xor-explorer-code-keras", "xor-explorer-paste", "xor-explorer-restore",
-     "xor-explorer-paste-status", *(f"xor-explorer-units-{k + 1}" for k in range(MAX_DEPTH)),
-     *(f"xor-explorer-{n}" for n in ("preset", "data", "noise", "test-fraction", "layers",
-                                     "activation", "init", "init-scale", "init-biases",
-                                     "optimizer", "lr", "momentum", "loss", "batch-size",
-                                     "steps", "seed", "mode", "n-seeds"))]))
