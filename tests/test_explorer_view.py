@@ -1,0 +1,171 @@
+"""The explorer's widgets: every control findable, changes reach the figures, controls that
+do not apply are disabled, Play steps through exact frames, many seeds, presets, code."""
+
+import ipywidgets as widgets
+import pytest
+
+from xorhelpers import explorer
+from xorhelpers.explorer import CLASSES, PRESETS, Explorer, State, run, show
+
+FAST = State(num_steps=200)
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+@pytest.fixture(scope="module")
+def view():
+    return Explorer(FAST)
+
+
+def test_every_css_class_is_on_one_widget_and_controls_have_descriptions(view):
+    found = {}
+    for w in walk(view):
+        for cls in w._dom_classes:
+            found.setdefault(cls, []).append(w)
+    assert set(CLASSES) <= set(found), set(CLASSES) - set(found)
+    assert all(len(found[c]) == 1 for c in CLASSES)
+    for name, control in view.controls.items():
+        assert control.description, name
+        assert control.tooltip, name
+    assert isinstance(found["xor-explorer-figure"][0], widgets.Image)
+    assert found["xor-explorer-play"][0].description == "play"
+
+
+def test_repr_is_stable(view):
+    view.set_state(FAST)
+    assert repr(view) == "<what-if explorer: 2-2-1 relu adam lr=0.01, seed 0>"
+
+
+def test_a_control_change_recomputes_and_redraws(view):
+    view.set_state(FAST)
+    before_png, before_status = view.image.value, view.status.value
+    view.controls["activation"].value = "tanh"
+    assert view.state == FAST.replace(activation="tanh")
+    assert view.net.state == view.state and view.image.value != before_png
+    assert view.status.value != before_status
+    assert view.net.status in view.status.value.replace("&#x27;", "'")
+    assert "activation='tanh'" in view.python_code.value
+    assert 'activation="tanh"' in view.keras_code.value
+    assert set(view.timings) == {"compute_ms", "draw_ms"}
+    assert view.controls["preset"].value == "(custom)"
+
+
+def test_controls_that_do_not_apply_are_disabled_with_the_reason(view):
+    view.set_state(FAST)
+    c = view.controls
+    for name in ("noise", "test_fraction", "init_scale", "init_biases", "momentum"):
+        assert c[name].disabled and "disabled:" in c[name].tooltip
+    assert [u.disabled for u in view.units] == [False] + [True] * 7
+    c["optimizer"].value = "momentum"
+    assert not c["momentum"].disabled and "disabled" not in c["momentum"].tooltip
+    c["layers"].value = 3
+    assert view.state.widths == (2, 2, 2) and [u.disabled for u in view.units][:4] == [
+        False, False, False, True]
+    view.units[1].value = 5
+    assert view.state.widths == (2, 5, 2)
+    c["data"].value = "cloud"
+    assert not c["noise"].disabled and not c["test_fraction"].disabled
+    c["test_fraction"].value = 0.3
+    assert view.state.n_test == 60 and "test accuracy" in view.status.value
+
+
+def test_batch_sizes_follow_the_data_set(view):
+    view.set_state(FAST.replace(data="case_b", batch_size=32))
+    assert view.controls["batch_size"].value == 32
+    view.controls["data"].value = "xor"  # 32 rows per batch cannot exist with 4 points
+    assert view.state.batch_size is None and view.controls["batch_size"].value is None
+    assert [v for _, v in view.controls["batch_size"].options] == [None, 1, 2]
+
+
+def test_play_shows_exact_frames_step_and_reset(view):
+    view.set_state(FAST)
+    assert view.timer.value == view.timer.max == 20  # the final network is shown
+    view.reset()
+    assert view.timer.value == 0 and "step 0 of 200" in view.status.value
+    view.step()
+    assert view.timer.value == 1 and "step 10 of 200" in view.status.value
+    frame = run(FAST, step=10)
+    assert frame.status in view.status.value.replace("&#x27;", "'")
+    view.timer.value = 20  # the browser's timer ticks like this
+    assert view.net.status in view.status.value.replace("&#x27;", "'")
+    view.step()
+    assert view.timer.value == 20  # already at the end
+    view.play()
+    assert view.timer.value == 0 and view.timer.playing  # restarts from step 0
+    assert view.buttons["play"].disabled
+    view.pause()
+    assert not view.timer.playing and not view.buttons["play"].disabled
+
+
+def test_many_seed_mode_and_opening_one_seed(view):
+    view.set_state(FAST.replace(n_seeds=40))
+    view.controls["mode"].value = "many"
+    assert view.seeds.n == 40 and "of 40 seeds solve" in view.status.value
+    assert view.one_box.layout.display == "none" and view.many_box.layout.display is None
+    assert not view.controls["n_seeds"].disabled
+    assert all(b.disabled for b in view.buttons.values())
+    assert "sweep.train(config, 40, X, y)" in view.python_code.value
+    label, seed = view.open_seed.options[-1]
+    before = view.seeds
+    view.open_seed.value = seed  # picking a seed sets the seed control, retrains nothing
+    assert view.controls["seed"].value == seed and view.seeds is before
+    view.open_button.click()
+    assert view.mode == "one" and view.state.seed == seed
+    expected = view.seeds.outcome[seed]  # the seed alone ends as it did among many
+    if expected in ("solved", "diverged"):
+        assert view.net.outcome == expected
+    else:
+        assert view.net.outcome == "failed" and view.net.mode == expected
+    view.controls["mode"].value = "many"
+    view.controls["seed"].value = 33  # any seed can be opened
+    view.open_button.click()
+    assert view.mode == "one" and view.net.state.seed == 33
+
+
+def test_presets_load_their_settings_and_say_what_to_look_for():
+    v = show(preset="deep_narrow_dead")
+    assert v.state == PRESETS["deep_narrow_dead"].state
+    assert v.controls["layers"].value == 8 and v.controls["preset"].value == "deep_narrow_dead"
+    assert "born dead" in v.look_for.value
+    v.controls["preset"].value = "classic_momentum"
+    assert v.state == PRESETS["classic_momentum"].state and not v.controls["momentum"].disabled
+    assert not v.controls["init_scale"].disabled and v.controls["init_biases"].value
+    with pytest.raises(ValueError, match="preset"):
+        explorer.preset("nope")
+
+
+def test_pasting_code_restores_the_controls(view):
+    view.set_state(FAST)
+    assert not view.restore_code("Config(lr='fast')")
+    assert "lr must be" in view.paste_status.value
+    code = explorer.python_code(FAST.replace(widths=(4, 3), activation="sigmoid", seed=9))
+    view.paste.value = code
+    view.restore.click()
+    assert view.paste_status.value == "restored"
+    assert view.state.widths == (4, 3) and view.state.seed == 9
+    assert [view.units[0].value, view.units[1].value] == [4, 3]
+    assert view.controls["activation"].value == "sigmoid"
+
+
+def test_diverged_training_is_shown_as_diverged_not_as_a_curve(view):
+    view.set_state(State(activation="linear", widths=(64,) * 8, lr=10.0, optimizer="sgd",
+                         num_steps=100))
+    assert "DIVERGED" in view.status.value
+    figure = view._net_figure
+    assert len(figure.curve.get_xdata()) == 0 and "DIVERGED" in figure.loss_note.get_text()
+
+
+def test_static_figures():
+    import matplotlib.pyplot as plt
+
+    fig = explorer.figure(run(FAST))
+    assert len(fig.axes) == 4 and not plt.get_fignums()  # not a pyplot figure
+    assert all(not a.get_animated() for ax in fig.axes for a in ax.get_children())
+    fig2 = explorer.figure(explorer.run_seeds(FAST.replace(n_seeds=20)))
+    assert len(fig2.axes) == 1
+    with pytest.raises(TypeError, match="NetRun"):
+        explorer.figure(FAST)

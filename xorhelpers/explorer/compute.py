@@ -1,0 +1,307 @@
+"""From settings to results, with no widgets involved (notebook 07).
+
+``run(state)`` trains the one network of a ``State`` (through ``xorhelpers.sweep``) and
+returns a ``NetRun``: everything the one-net view shows, from the decision boundary over the
+input plane to the one-line status. ``run(state, step=k)`` is the same network after its
+first k steps: a run of k steps is exactly the first k steps of a longer one (same initial
+weights, same minibatch order, same optimizer state), so each frame of the explorer's Play is
+exact. ``run_seeds(state)`` trains the same settings over ``state.n_seeds`` seeds and returns
+a ``SeedRun``: the solve rate with its Wilson interval, the final losses and the failure mode
+of every seed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._check import check_int
+from ..data import truth_table
+from ..stats import rate as _rate
+from ..sweep import SweepResult, code_partition, failure_mode, forward, linear_on_points, train
+from ..sweep import plateau_loss as _plateau_loss
+from .state import State, as_state
+
+GRID = 48  # points per side of the input-plane grid the maps are computed on
+MAX_SHOWN = 200  # data points shown in the hidden-space view
+_PLATEAU_NAMES = {"binary_crossentropy": ("ln(2)/2", "3/4 H(1/3)", "ln 2"),
+                  "mse": ("1/8", "1/6", "1/4")}
+_PLATEAU_CODES = ([0, 0, 1, 2], [0, 1, 0, 0], [0, 0, 0, 0])
+
+
+def known_plateaus(loss: str = "binary_crossentropy") -> dict[str, float]:
+    """The loss plateaus of the common failure modes, by name: a 0 and a 1 sharing a code,
+    three points sharing one, all four sharing (or a net linear on the points). Notebook 07."""
+    names = _PLATEAU_NAMES.get(loss)
+    if names is None:
+        raise ValueError(f"loss must be one of {', '.join(map(repr, _PLATEAU_NAMES))}; "
+                         f"got {loss!r}")
+    return {n: float(_plateau_loss(c, loss)) for n, c in zip(names, _PLATEAU_CODES, strict=True)}
+
+
+def plateau_name(value: float, loss: str = "binary_crossentropy") -> str:
+    """``'ln(2)/2 = 0.347'`` for a known plateau value, else the value to 3 decimals."""
+    for name, v in known_plateaus(loss).items():
+        if abs(v - value) < 1e-6:
+            return f"{name} = {v:.3f}"
+    return f"{value:.3f}"
+
+
+@dataclass(frozen=True)
+class NetRun:
+    """One network of a ``State`` after ``step`` of its ``num_steps`` steps (``run``).
+
+    Loss and outcome are measured on the four XOR points, as ``sweep.train`` does;
+    ``curve_steps`` / ``curve_loss`` is that loss during training up to ``step``. On the noisy
+    cloud, ``checkpoint_steps`` with ``train_loss`` and ``test_loss`` (NaN without a test set)
+    give the loss on the cloud itself, and ``train_accuracy`` / ``test_accuracy`` the final
+    accuracies. ``grid_output`` (GRID, GRID) is the network's output over the square
+    ``extent`` of the input plane (rows: x2, columns: x1), ``hidden_maps`` per hidden layer
+    (GRID, GRID, width) every unit's output, ``dead`` per layer which ReLUs output zero on
+    every training point, ``hidden_data`` per layer the codes of (up to 200) training points.
+    ``outcome`` is "solved", "failed" or "diverged"; a failed net has a failure ``mode``
+    (``sweep.MODES``) and the ``plateau`` its shared codes imply. ``status`` is one line.
+    """
+
+    state: State
+    step: int
+    outcome: str
+    loss: float
+    solved_step: int
+    mode: str | None
+    plateau: float | None
+    curve_steps: np.ndarray
+    curve_loss: np.ndarray
+    checkpoint_steps: np.ndarray | None
+    train_loss: np.ndarray | None
+    test_loss: np.ndarray | None
+    train_accuracy: float
+    test_accuracy: float | None
+    extent: tuple[float, float]
+    grid_output: np.ndarray
+    hidden_maps: list
+    dead: list
+    hidden_data: list
+    shown_y: np.ndarray
+    weights: list
+    status: str
+
+    @property
+    def diverged(self) -> bool:
+        return self.outcome == "diverged"
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """The settings of a ``State`` trained over seeds 0 .. n_seeds-1 (``run_seeds``).
+
+    ``result`` is the ``SweepResult``; ``solved`` of ``n`` seeds solve, ``rate`` is (rate,
+    low, high) with the 95% Wilson interval; ``final_loss`` the loss of each seed on the four
+    points (NaN when diverged); ``outcome`` per seed "solved", "diverged" or its failure mode;
+    ``plateau`` per seed the plateau its codes imply (NaN for solved and diverged seeds);
+    ``status`` one line.
+    """
+
+    state: State
+    result: SweepResult
+    solved: int
+    n: int
+    rate: tuple[float, float, float]
+    final_loss: np.ndarray
+    outcome: np.ndarray
+    plateau: np.ndarray
+    n_diverged: int
+    status: str
+
+    def examples(self, per_outcome: int = 5) -> dict[str, list[int]]:
+        """The first ``per_outcome`` seeds of every outcome, most common outcome first."""
+        per_outcome = check_int("per_outcome", per_outcome, low=1)
+        names, counts = np.unique(self.outcome, return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        return {str(names[i]): [int(s) for s in self.result.seeds[self.outcome == names[i]]
+                                [:per_outcome]] for i in order}
+
+
+def frame_steps(num_steps: int, frames: int = 20) -> list[int]:
+    """The training steps Play shows: 0, then ``frames`` steps up to ``num_steps``."""
+    num_steps = check_int("num_steps", num_steps, low=1)
+    frames = check_int("frames", frames, low=1)
+    return sorted({0, *(max(1, round(num_steps * f / frames)) for f in range(1, frames + 1))})
+
+
+def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun:
+    """Train the one network of ``state`` (a ``State`` or a dict of settings) for ``step``
+    steps (default all ``num_steps``) and return a ``NetRun``. Notebook 07.
+
+    ``full``, the ``NetRun`` of all steps, saves retraining when drawing Play frames: its loss
+    curve is cut at ``step``. Raises ValueError/TypeError naming a setting that is invalid.
+    """
+    state = as_state(state)
+    step = state.num_steps if step is None else check_int("step", step, low=0,
+                                                            high=state.num_steps)
+    if full is not None and (not isinstance(full, NetRun) or full.state != state
+                             or full.step != state.num_steps):
+        raise ValueError("full must be the NetRun of all steps of the same state")
+    X, y, Xt, yt = state.data_arrays()
+    config = state.config
+    initial = step == 0
+    result = _train(state, max(step, 1))
+    weights = result.initial_weights[0] if initial else result.final_weights[0]
+    if full is not None:
+        steps_all, loss_all = full.curve_steps, full.curve_loss
+    else:
+        steps_all, loss_all = result.curve_steps, result.loss_curve[0]
+    keep = steps_all <= step
+    curve_steps, curve_loss = steps_all[keep], loss_all[keep]
+
+    diverged = bool(result.diverged[0]) and not initial
+    loss = float(curve_loss[-1]) if initial else float(result.final_loss[0])
+    if diverged:
+        outcome, mode, plateau = "diverged", None, None
+    else:
+        part = code_partition(result, initial=initial)
+        lin = linear_on_points(result, initial=initial)
+        right = _outputs(weights, truth_table()[0], config.activation)[0]
+        solved = bool(((right > 0.5) == (truth_table()[1] > 0.5)).all())
+        outcome = "solved" if solved else "failed"
+        mode = None if solved else str(failure_mode(part, lin)[0])
+        plateau = None if solved else float(_plateau_loss(part, config.loss, linear=lin)[0])
+    solved_step = int(result.solved_step[0]) if not initial else -1
+    if solved_step > step:
+        solved_step = -1
+
+    # the cloud: loss on its own points at checkpoints (exact prefix runs)
+    ck_steps = train_loss = test_loss = None
+    if state.data == "cloud":
+        ck_steps = np.array([s for s in _checkpoints(state.num_steps) if s < step] + [step])
+        train_loss, test_loss = [], []
+        for s in ck_steps:
+            if s == step:
+                w = weights
+            elif s == 0:
+                w = result.initial_weights[0]
+            else:
+                w = _train(state, int(s)).final_weights[0]
+            train_loss.append(_data_loss(w, X, y, config))
+            test_loss.append(np.nan if Xt is None else _data_loss(w, Xt, yt, config))
+        train_loss, test_loss = np.array(train_loss), np.array(test_loss)
+    p_train = _outputs(weights, X, config.activation)[0]
+    train_acc = float(((p_train > 0.5) == (y > 0.5)).mean())
+    test_acc = None
+    if Xt is not None:
+        test_acc = float(((_outputs(weights, Xt, config.activation)[0] > 0.5) == (yt > 0.5))
+                         .mean())
+
+    extent = _extent(state)
+    g = np.linspace(*extent, GRID)
+    G = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
+    out, hidden = _outputs(weights, G, config.activation)
+    grid_output = out.reshape(GRID, GRID)
+    hidden_maps = [H.reshape(GRID, GRID, -1) for H in hidden]
+    _, hidden_train = _outputs(weights, X, config.activation)
+    dead = [((H == 0).all(axis=0) if config.activation == "relu"
+             else np.zeros(H.shape[1], bool)) for H in hidden_train]
+    shown = np.unique(np.column_stack([X, y]), axis=0) if state.data == "case_b" else \
+        np.column_stack([X, y])[:MAX_SHOWN]
+    _, hidden_shown = _outputs(weights, shown[:, :2], config.activation)
+
+    run_ = dict(state=state, step=step, outcome=outcome, loss=loss, solved_step=solved_step,
+                mode=mode, plateau=plateau, curve_steps=curve_steps, curve_loss=curve_loss,
+                checkpoint_steps=ck_steps, train_loss=train_loss, test_loss=test_loss,
+                train_accuracy=train_acc, test_accuracy=test_acc, extent=extent,
+                grid_output=grid_output, hidden_maps=hidden_maps, dead=dead,
+                hidden_data=hidden_shown, shown_y=shown[:, 2], weights=weights)
+    return NetRun(**run_, status=net_status(run_))
+
+
+def run_seeds(state) -> SeedRun:
+    """Train the settings of ``state`` over seeds 0 .. ``state.n_seeds``-1 as one batched
+    sweep and return a ``SeedRun``. Notebook 07."""
+    state = as_state(state)
+    X, y, _, _ = state.data_arrays()
+    config = state.config
+    result = train(config, state.n_seeds, X, y)
+    part, lin = code_partition(result), linear_on_points(result)
+    modes = failure_mode(part, lin)
+    plateau = _plateau_loss(part, config.loss, linear=lin)
+    outcome = np.where(result.diverged, "diverged", np.where(result.solved, "solved", modes))
+    plateau = np.where(outcome == modes, plateau, np.nan)
+    final = np.where(result.diverged, np.nan, result.final_loss)
+    p, lo, hi = _rate(result.solved)
+    k, n = int(result.solved.sum()), len(result)
+    n_div = int(result.diverged.sum())
+    line = f"{k} of {n} seeds solve: {100 * p:.0f}% (95% CI {100 * lo:.0f}-{100 * hi:.0f}%)"
+    failed = outcome[~result.solved & ~result.diverged]
+    if len(failed):
+        names, counts = np.unique(failed, return_counts=True)
+        top = names[np.argmax(counts)]
+        line += f"; most failures: {top} ({counts.max()} seeds)"
+    if n_div:
+        line += f"; {n_div} diverged (NaN or inf)"
+    return SeedRun(state=state, result=result, solved=k, n=n, rate=(p, lo, hi),
+                   final_loss=final, outcome=outcome, plateau=plateau, n_diverged=n_div,
+                   status=line)
+
+
+def net_status(run_: dict) -> str:
+    """The one-line status of a one-network run (the fields of a ``NetRun`` as a dict)."""
+    state = run_["state"]
+    head = f"step {run_['step']} of {state.num_steps}: "
+    if run_["step"] == 0:
+        head = f"step 0 of {state.num_steps} (before training): "
+    if run_["outcome"] == "diverged":
+        return head + "DIVERGED: NaN or inf in the weights or the loss; nothing to draw"
+    if run_["outcome"] == "solved":
+        line = "solved: all 4 XOR points on the right side of 0.5"
+        if run_["solved_step"] >= 0:
+            line += f" (from step {run_['solved_step']})"
+        line += f"; loss {run_['loss']:.3g}"
+    else:
+        mode, plateau, loss = run_["mode"], run_["plateau"], run_["loss"]
+        line = f"{'failed: ' if run_['step'] else ''}{mode}"
+        if plateau is not None and plateau > 1e-9:
+            where = "sits on" if abs(loss - plateau) < 0.01 else "codes imply"
+            line += f"; {where} the plateau {plateau_name(plateau, state.loss)}"
+        line += f"; loss {loss:.3f}"
+    n_dead = int(sum(d.sum() for d in run_["dead"]))
+    if n_dead:
+        line += f"; {n_dead} dead unit{'s' if n_dead > 1 else ''}"
+    if state.data == "cloud":
+        line += f"; train accuracy {run_['train_accuracy']:.0%}"
+        if run_["test_accuracy"] is not None:
+            line += f", test accuracy {run_['test_accuracy']:.0%}"
+    return head + line
+
+
+def _train(state: State, steps: int) -> SweepResult:
+    X, y, _, _ = state.data_arrays()
+    return train(state.config.replace(num_steps=steps), [state.seed], X, y)
+
+
+def _checkpoints(num_steps: int) -> list[int]:
+    """Steps at which the cloud's train and test losses are computed: 0 and num_steps / 2^j."""
+    return sorted({0, *(max(1, num_steps >> j) for j in range(7))})
+
+
+def _outputs(weights, X, activation: str):
+    stacked = [(W[None], b[None]) for W, b in weights]
+    with np.errstate(all="ignore"):
+        out, hidden = forward(stacked, np.asarray(X, np.float64), activation)
+    return out[0], [H[0] for H in hidden]
+
+
+def _data_loss(weights, X, y, config) -> float:
+    p = _outputs(weights, X, config.activation)[0]
+    if not np.isfinite(p).all():
+        return math.nan
+    if config.loss == "mse":
+        return float(((p - y) ** 2).mean())
+    p = np.clip(p, 1e-7, 1 - 1e-7)  # as Keras clips probabilities
+    return float(-(y * np.log(p) + (1 - y) * np.log1p(-p)).mean())
+
+
+def _extent(state: State) -> tuple[float, float]:
+    pad = 0.5 + (2 * state.noise if state.data == "cloud" else 0.0)
+    return (-pad, 1 + pad)

@@ -1,0 +1,336 @@
+"""The explorer's figures, drawn once and then updated in place (notebook 07).
+
+``NetFigure`` shows one network: its decision boundary over the input plane with the data,
+the loss curve, every hidden unit's output over the plane as a small map (dead units
+crossed out) and the hidden space of a 2-unit layer. ``SeedFigure`` shows many seeds: the
+histogram of final losses with the known plateaus marked. Both create their axes and artists
+once; ``update`` only changes data (set_data, set_offsets, set_height), which keeps a redraw
+cheap, and ``png`` renders the figure for an ipywidgets Image.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+from .compute import GRID, NetRun, SeedRun, known_plateaus
+
+BLUE, RED = "#1f77b4", "#d62728"  # class 0, class 1 (as xorhelpers.plots)
+GAP = 6  # pixels between unit maps
+LOSS_FLOOR = 1e-4
+LOSS_TICKS = (1e-4, 1e-3, 1e-2, 0.1, 1.0)
+
+
+def png(fig: Figure, dpi: float | None = None) -> bytes:
+    """The figure rendered as PNG bytes (no timestamp, so equal figures give equal bytes)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+class _Blitted:
+    """A figure whose static parts (axes, ticks, labels) are rendered once and kept as a
+    background; ``png()`` pastes the background and draws only the changing artists, unless
+    something static changed (``_key``), which re-renders everything once."""
+
+    fig: Figure
+    _animated: list
+    _key: tuple = ()
+
+    def _start(self, fig: Figure | None, size: tuple[float, float], dpi: float) -> Figure:
+        self.fig = fig if fig is not None else Figure(figsize=size, dpi=dpi)
+        if not isinstance(self.fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(self.fig)
+        self._animated = []
+        self._background, self._background_key = None, None
+        return self.fig
+
+    def _animate(self, *artists):
+        for a in artists:
+            a.set_animated(True)
+            self._animated.append(a)
+        return artists[0] if len(artists) == 1 else artists
+
+    def png(self, compress_level: int = 1) -> bytes:
+        """The figure as PNG bytes, redrawing only what changes since the last call."""
+        from PIL import Image
+
+        canvas = self.fig.canvas
+        if self._background is None or self._background_key != self._key:
+            canvas.draw()  # animated artists are left out of a full draw
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._background_key = self._key
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._animated:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        buf = canvas.buffer_rgba()
+        image = Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), bytes(buf), "raw",
+                                 "RGBA", 0, 1).convert("RGB")
+        out = io.BytesIO()
+        image.save(out, format="png", compress_level=compress_level)
+        return out.getvalue()
+
+    def figure(self) -> Figure:
+        """The figure with every artist drawn (for display outside the widget view)."""
+        for artist in self._animated:
+            artist.set_animated(False)
+        return self.fig
+
+
+class NetFigure(_Blitted):
+    """The one-network figure; ``update(net_run)`` redraws it for a ``NetRun``."""
+
+    def __init__(self, fig: Figure | None = None, dpi: float = 72):
+        f = self._start(fig, (12.5, 3.3), dpi)
+        self.ax_map = f.add_axes((0.035, 0.15, 0.2, 0.72))
+        self.ax_loss = f.add_axes((0.29, 0.15, 0.2, 0.72))
+        self.ax_units = f.add_axes((0.53, 0.15, 0.21, 0.72))
+        self.ax_hidden = f.add_axes((0.785, 0.15, 0.2, 0.72))
+
+        a = self.ax_map
+        self.im_map = a.imshow(np.full((GRID, GRID), 0.5), origin="lower", cmap="RdBu_r",
+                               vmin=0, vmax=1, extent=(-0.5, 1.5, -0.5, 1.5), aspect="auto",
+                               interpolation="bilinear")
+        self.points = a.scatter([], [], s=36, edgecolors="k", linewidths=0.6, zorder=3)
+        self.map_note = a.text(0.5, 0.5, "", transform=a.transAxes, ha="center",
+                               va="center", fontsize=14, color="k", weight="bold")
+        a.set_xlabel("x1")
+        a.set_ylabel("x2")
+        self.title_map = _title(a, "output over the input plane")
+
+        a = self.ax_loss
+        a.set_yscale("log")
+        a.set_ylim(LOSS_FLOOR, 1.5)
+        # fixed ticks with plain labels: log axes otherwise typeset every label as mathtext
+        a.yaxis.set_major_locator(FixedLocator(LOSS_TICKS))
+        a.yaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in LOSS_TICKS]))
+        a.yaxis.set_minor_locator(NullLocator())
+        (self.curve,) = a.plot([], [], c="k", lw=1.5, label="loss on the 4 points")
+        (self.train_curve,) = a.plot([], [], "o-", c="C2", ms=3, lw=1.2, label="train (cloud)")
+        (self.test_curve,) = a.plot([], [], "s--", c="C1", ms=3, lw=1.2, label="test (cloud)")
+        self.plateau_lines = [a.axhline(1, ls=":", c="gray", lw=1,
+                                        label="plateaus" if not k else None) for k in range(3)]
+        self.loss_note = a.text(0.5, 0.5, "", transform=a.transAxes, ha="center", va="center",
+                                fontsize=13, color=RED, weight="bold")
+        a.set_xlabel("step")
+        self.title_loss = _title(a, "loss")
+        self.legend = a.legend(loc="lower left", fontsize=7, frameon=False)
+
+        a = self.ax_units
+        cmap = _cmap("viridis")
+        self.im_units = a.imshow(np.zeros((GRID, GRID)), cmap=cmap, vmin=0, vmax=1,
+                                 interpolation="nearest", aspect="auto")
+        self.dead_marks = a.scatter([], [], marker="x", s=60, c=RED, linewidths=2, zorder=3)
+        a.set_xticks([])
+        self.title_units = _title(a, "hidden units (x: dead)")
+
+        a = self.ax_hidden
+        self.codes = a.scatter([], [], s=36, edgecolors="k", linewidths=0.6, zorder=3)
+        (self.split_line,) = a.plot([], [], c="k", lw=1, ls="--")
+        self.hidden_note = a.text(0.5, 0.5, "", transform=a.transAxes, ha="center",
+                                  va="center", fontsize=9, color="gray", wrap=True)
+        self.title_hidden = _title(a, "hidden space")
+        a.set_xticks([])
+        a.set_yticks([])
+        a.set_xlabel("unit 1")
+        a.set_ylabel("unit 2")
+        self._animate(self.im_map, self.points, self.map_note, self.title_map, self.curve,
+                      self.train_curve, self.test_curve, self.loss_note, self.title_loss,
+                      self.im_units, self.dead_marks, self.title_units, self.codes,
+                      self.split_line, self.hidden_note, self.title_hidden)
+
+    def update(self, r: NetRun) -> NetFigure:
+        """Show ``r``; returns self."""
+        if not isinstance(r, NetRun):
+            raise TypeError(f"r must be a NetRun, got {type(r).__name__}")
+        state = r.state
+        diverged = r.diverged
+        lo, hi = r.extent
+        depth, width = len(r.hidden_maps), max(H.shape[2] for H in r.hidden_maps)
+        self._key = (r.extent, state.num_steps, depth, width, state.loss)
+        X, y, _, _ = state.data_arrays()
+        shown = np.unique(np.column_stack([X, y]), axis=0) if state.data == "case_b" else \
+            np.column_stack([X, y])
+        # decision boundary
+        self.im_map.set_data(np.where(diverged, np.nan, r.grid_output))
+        self.im_map.set_extent((lo, hi, lo, hi))
+        self.ax_map.set_xlim(lo, hi)
+        self.ax_map.set_ylim(lo, hi)
+        self.points.set_offsets(shown[:, :2])
+        self.points.set_facecolor(np.where(shown[:, 2:] > 0.5, _rgba(RED), _rgba(BLUE)))
+        self.points.set_sizes(_sizes(shown[:, 2], len(shown) <= 8))
+        self.map_note.set_text("DIVERGED" if diverged else "")
+        self.title_map.set_text(f"output, step {r.step}")
+
+        # loss curves
+        a = self.ax_loss
+        a.set_xlim(0, max(state.num_steps, 1))
+        cloud = r.checkpoint_steps is not None
+        if diverged:
+            for line in (self.curve, self.train_curve, self.test_curve):
+                line.set_data([], [])
+            self.loss_note.set_text("DIVERGED\n(NaN or inf)\nno curve")
+        else:
+            self.loss_note.set_text("")
+            self.curve.set_data(r.curve_steps, np.maximum(r.curve_loss, LOSS_FLOOR))
+            if cloud:
+                self.train_curve.set_data(r.checkpoint_steps,
+                                          np.maximum(r.train_loss, LOSS_FLOOR))
+                self.test_curve.set_data(r.checkpoint_steps,
+                                         np.maximum(r.test_loss, LOSS_FLOOR))
+            else:
+                self.train_curve.set_data([], [])
+                self.test_curve.set_data([], [])
+        for line, value in zip(self.plateau_lines, known_plateaus(state.loss).values(),
+                               strict=True):
+            line.set_ydata([value, value])
+        self.title_loss.set_text(f"{'BCE' if state.loss != 'mse' else 'MSE'} loss, "
+                                 f"{r.loss:.3g}" if not diverged else "loss")
+
+        # unit maps: one tile per unit, a row per layer
+        cell = GRID + GAP
+        mosaic = np.full((depth * cell - GAP, width * cell - GAP), np.nan)
+        centres = []
+        for k, (H, dead) in enumerate(zip(r.hidden_maps, r.dead, strict=True)):
+            for u in range(H.shape[2]):
+                tile = H[::-1, :, u]  # rows from top = high x2, as the boundary map
+                finite = tile[np.isfinite(tile)]
+                lo_u, hi_u = (finite.min(), finite.max()) if len(finite) else (0.0, 0.0)
+                scaled = (tile - lo_u) / (hi_u - lo_u) if hi_u > lo_u else np.zeros_like(tile)
+                mosaic[k * cell:k * cell + GRID, u * cell:u * cell + GRID] = scaled
+                if dead[u]:
+                    centres.append((u * cell + GRID / 2, k * cell + GRID / 2))
+        self.im_units.set_data(mosaic)
+        self.im_units.set_extent((0, mosaic.shape[1], mosaic.shape[0], 0))
+        self.ax_units.set_xlim(0, mosaic.shape[1])
+        self.ax_units.set_ylim(mosaic.shape[0], 0)
+        self.dead_marks.set_offsets(np.array(centres) if centres else np.empty((0, 2)))
+        self.ax_units.set_yticks([k * cell + GRID / 2 for k in range(depth)],
+                                 [f"layer {k + 1}" for k in range(depth)], fontsize=7)
+        n_dead = int(sum(d.sum() for d in r.dead))
+        self.title_units.set_text(f"hidden units, {n_dead} dead (x)")
+
+        # the hidden space of the last 2-unit layer
+        two = [k for k, H in enumerate(r.hidden_data) if H.shape[1] == 2]
+        if two and not diverged:
+            k = two[-1]
+            H = r.hidden_data[k]
+            self.codes.set_offsets(H)
+            self.codes.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
+            self.codes.set_sizes(_sizes(r.shown_y, len(H) <= 8))
+            x0, x1 = _limits(H[:, 0])
+            y0, y1 = _limits(H[:, 1])
+            self.ax_hidden.set_xlim(x0, x1)
+            self.ax_hidden.set_ylim(y0, y1)
+            if k == len(r.hidden_data) - 1:  # the output unit's line w . h + b = 0
+                W, b = r.weights[-1]
+                w1, w2, c = float(W[0, 0]), float(W[1, 0]), float(b[0])
+                xs = np.array([x0, x1])
+                if abs(w2) > 1e-12:
+                    self.split_line.set_data(xs, -(w1 * xs + c) / w2)
+                elif abs(w1) > 1e-12:
+                    self.split_line.set_data([-c / w1] * 2, [y0, y1])
+                else:
+                    self.split_line.set_data([], [])
+            else:
+                self.split_line.set_data([], [])
+            self.hidden_note.set_text("")
+            self.title_hidden.set_text(f"hidden space of layer {k + 1}")
+        else:
+            self.codes.set_offsets(np.empty((0, 2)))
+            self.split_line.set_data([], [])
+            self.hidden_note.set_text("diverged" if diverged else
+                                      "shown when a hidden\nlayer has 2 units")
+            self.title_hidden.set_text("hidden space")
+        return self
+
+
+class SeedFigure(_Blitted):
+    """The many-seed figure; ``update(seed_run)`` redraws it for a ``SeedRun``."""
+
+    BINS = 40
+
+    def __init__(self, fig: Figure | None = None, dpi: float = 72):
+        self._start(fig, (7.5, 3.0), dpi)
+        self.ax = self.fig.add_axes((0.09, 0.17, 0.88, 0.7))
+        a = self.ax
+        self.bars = a.bar(np.arange(self.BINS), np.zeros(self.BINS), width=1, align="edge",
+                          color="C0", edgecolor="white", linewidth=0.5)
+        self.plateau_lines = [a.axvline(0, ls=":", c=RED, lw=1.2) for _ in range(3)]
+        self.plateau_text = [a.text(0, 1.0, "", transform=a.get_xaxis_transform(),
+                                    ha="center", va="bottom", fontsize=8, color=RED)
+                             for _ in range(3)]
+        self.note = a.text(0.98, 0.9, "", transform=a.transAxes, ha="right", va="top",
+                           fontsize=9)
+        a.set_xlabel("final loss on the 4 XOR points")
+        a.set_ylabel("share of seeds")
+        self.title = _title(a, "", y=1.07)
+        self._animate(*self.bars, self.title, self.note)
+
+    def update(self, r: SeedRun) -> SeedFigure:
+        """Show ``r``; returns self."""
+        if not isinstance(r, SeedRun):
+            raise TypeError(f"r must be a SeedRun, got {type(r).__name__}")
+        plateaus = known_plateaus(r.state.loss)
+        top = 1.1 * max(plateaus.values())
+        edges = np.linspace(0, top, self.BINS + 1)
+        finite = r.final_loss[np.isfinite(r.final_loss)]
+        counts, _ = np.histogram(np.clip(finite, 0, top), bins=edges)
+        share = counts / r.n
+        for bar, x, h in zip(self.bars, edges[:-1], share, strict=True):
+            bar.set_x(x)
+            bar.set_width(edges[1] - edges[0])
+            bar.set_height(h)
+        ceiling = next(c for c in (0.1, 0.25, 0.5, 1.0) if share.max() <= c)
+        self._key = (r.state.loss, ceiling)
+        self.ax.set_xlim(0, top)
+        self.ax.set_ylim(0, ceiling)
+        for line, text, (name, value) in zip(self.plateau_lines, self.plateau_text,
+                                             plateaus.items(), strict=True):
+            line.set_xdata([value, value])
+            text.set_x(value)
+            text.set_text(name)
+        p, lo, hi = r.rate
+        self.title.set_text(f"{r.solved} of {r.n} seeds solve: {100 * p:.0f}% "
+                            f"(95% CI {100 * lo:.0f}-{100 * hi:.0f}%)")
+        self.note.set_text(f"{r.n_diverged} diverged (not shown)" if r.n_diverged else "")
+        return self
+
+
+def _title(ax, text: str, y: float = 1.03):
+    """A title as a plain text artist (Axes.set_title re-positions itself on every draw)."""
+    return ax.text(0.5, y, text, transform=ax.transAxes, ha="center", va="bottom",
+                   fontsize=10)
+
+
+def _sizes(y: np.ndarray, few: bool) -> np.ndarray:
+    """Marker sizes: class 0 drawn larger than class 1, so that a 1 on top of a 0 (two points
+    sharing a code) shows as a red dot inside a blue disc."""
+    return np.where(y > 0.5, 28, 80) if few else np.where(y > 0.5, 8, 16)
+
+
+def _limits(v: np.ndarray) -> tuple[float, float]:
+    v = v[np.isfinite(v)]
+    if not len(v):
+        return -1.0, 1.0
+    lo, hi = float(v.min()), float(v.max())
+    pad = max(0.1 * (hi - lo), 0.1)
+    return lo - pad, hi + pad
+
+
+def _rgba(color: str) -> np.ndarray:
+    from matplotlib.colors import to_rgba
+
+    return np.array(to_rgba(color))[None, :]
+
+
+def _cmap(name: str):
+    import matplotlib
+
+    return matplotlib.colormaps[name].with_extremes(bad="white")

@@ -1,0 +1,375 @@
+"""The explorer's widgets: controls for every setting, the figures, Play, code (notebook 07).
+
+``Explorer`` is an ipywidgets VBox. Every control has a stable ``description`` and the CSS
+class ``xor-explorer-<name>`` (``CLASSES`` lists them), so a browser test can find it. A
+control change builds a new ``State`` (the controls cannot express an invalid one), runs the
+pure functions of ``compute`` and redraws the figures in place as PNG images. Play trains the
+network frame by frame: each frame is an exact run of the first k steps (see ``compute``),
+driven by a hidden ``widgets.Play`` timer that ticks in the browser, so Pause is honoured
+between frames.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+
+import ipywidgets as widgets
+
+from .code import keras_code, python_code, state_from_code
+from .compute import frame_steps, run, run_seeds
+from .controls import (
+    BATCH_OPTIONS,
+    CLASSES,
+    FRAMES,
+    NOT_APPLIES,
+    STYLE,
+    control,
+    make_controls,
+    round_value,
+)
+from .draw import NetFigure, SeedFigure
+from .presets import preset
+from .state import State, as_state
+
+__all__ = ["CLASSES", "Explorer", "show"]
+
+
+class Explorer(widgets.VBox):
+    """The what-if explorer view (notebook 07). ``Explorer(state, mode="one")``; prefer
+    ``show(preset=...)``. ``state`` is the current ``State``, ``net`` / ``seeds`` the last
+    ``NetRun`` / ``SeedRun``, ``timings`` the last update's compute and draw times in ms."""
+
+    def __init__(self, state=None, mode: str = "one", preset_name: str | None = None):
+        if mode not in ("one", "many"):
+            raise ValueError(f"mode must be 'one' or 'many', got {mode!r}")
+        if preset_name is not None:
+            state = preset(preset_name).state if state is None else state
+        self.state = State() if state is None else as_state(state)
+        self.net = self.seeds = None
+        self.timings: dict[str, float] = {}
+        self._busy = False
+        self._net_figure, self._seed_figure = NetFigure(), SeedFigure()
+        self.controls, self.units = make_controls(preset_name, mode)
+        c = self.controls
+
+        self.look_for = widgets.HTML(layout=widgets.Layout(width="100%"), value="" if
+                                     preset_name is None else self._look_for(preset_name))
+        self.look_for.add_class("xor-explorer-look-for")
+        self.status = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.status.add_class("xor-explorer-status")
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="900px"))
+        self.image.add_class("xor-explorer-figure")
+        self.seed_image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
+        self.seed_image.add_class("xor-explorer-seeds-figure")
+        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=250,
+                                  description="timer", layout=widgets.Layout(display="none"))
+        self.timer.add_class("xor-explorer-timer")
+        self.buttons = {}
+        for name, icon, tip in (("play", "play", "train from step 0 and show it as it goes"),
+                                ("pause", "pause", "stop at the current step"),
+                                ("step", "step-forward", "one frame further"),
+                                ("reset", "undo", "back to step 0, the untrained network")):
+            b = widgets.Button(description=name, icon=icon, tooltip=tip,
+                               layout=widgets.Layout(width="90px"))
+            b.add_class(f"xor-explorer-{name}")
+            self.buttons[name] = b
+        self.open_seed = control(widgets.Dropdown(
+            description="open seed", options=[], style=STYLE,
+            layout=widgets.Layout(width="520px")), "open-seed",
+            "a few seeds of each outcome; picking one sets the seed that open shows")
+        self.open_button = widgets.Button(description="open",
+                                          tooltip="show the seed alone in the one-network view")
+        self.open_button.add_class("xor-explorer-open")
+        self.python_code = widgets.Textarea(description="Python", disabled=False,
+                                            layout=widgets.Layout(width="760px", height="190px"))
+        self.python_code.add_class("xor-explorer-code-python")
+        self.keras_code = widgets.Textarea(description="Keras 3",
+                                           layout=widgets.Layout(width="760px", height="290px"))
+        self.keras_code.add_class("xor-explorer-code-keras")
+        self.paste = widgets.Textarea(description="paste",
+                                      placeholder="paste a Config(...) or the Python snippet",
+                                      layout=widgets.Layout(width="760px", height="90px"))
+        self.paste.add_class("xor-explorer-paste")
+        self.restore = widgets.Button(description="restore", tooltip="set the controls from "
+                                      "the pasted code")
+        self.restore.add_class("xor-explorer-restore")
+        self.paste_status = widgets.HTML()
+        self.paste_status.add_class("xor-explorer-paste-status")
+
+        self._set_controls(self.state)
+        for name, w in c.items():
+            w.observe(self._on_preset if name == "preset" else self._on_control, "value")
+        for w in self.units:
+            w.observe(self._on_control, "value")
+        self.timer.observe(self._on_tick, "value")
+        self.timer.observe(self._on_playing, "playing")
+        self.buttons["play"].on_click(lambda _: self.play())
+        self.buttons["pause"].on_click(lambda _: self.pause())
+        self.buttons["step"].on_click(lambda _: self.step())
+        self.buttons["reset"].on_click(lambda _: self.reset())
+        self.open_seed.observe(self._on_pick, "value")
+        self.open_button.on_click(lambda _: self.show_seed(self.state.seed))
+        self.restore.on_click(lambda _: self.restore_code(self.paste.value))
+
+        col = widgets.VBox
+        layers_row = widgets.VBox([c["layers"], widgets.HBox(self.units[:4]),
+                                   widgets.HBox(self.units[4:])])
+        settings = widgets.HBox([
+            col([c["data"], c["noise"], c["test_fraction"], layers_row, c["activation"]]),
+            col([c["init"], c["init_scale"], c["init_biases"], c["optimizer"], c["lr"],
+                 c["momentum"]]),
+            col([c["loss"], c["batch_size"], c["num_steps"], c["seed"], c["n_seeds"]]),
+        ])
+        play_row = widgets.HBox([c["mode"], *self.buttons.values(), self.timer])
+        self.one_box = widgets.VBox([self.image])
+        self.many_box = widgets.VBox([self.seed_image,
+                                      widgets.HBox([self.open_seed, self.open_button])])
+        code = widgets.Accordion(children=[widgets.VBox([
+            self.python_code, self.keras_code, self.paste,
+            widgets.HBox([self.restore, self.paste_status])])], titles=("code to take away",))
+        code.add_class("xor-explorer-code")
+        super().__init__([widgets.HBox([c["preset"], self.look_for]), settings, play_row,
+                          self.status, self.one_box, self.many_box, code])
+        self.add_class("xor-explorer")
+        self.refresh()
+
+    def __repr__(self) -> str:
+        mode = "many seeds" if self.mode == "many" else f"seed {self.state.seed}"
+        return f"<what-if explorer: {self.state.config.label()}, {mode}>"
+
+    # ---------------------------------------------------------------- state <-> controls
+
+    @property
+    def mode(self) -> str:
+        return self.controls["mode"].value
+
+    def _read_controls(self) -> State:
+        c = self.controls
+        depth = c["layers"].value
+        return State(data=c["data"].value, noise=round(c["noise"].value, 3),
+                     test_fraction=round(c["test_fraction"].value, 2),
+                     widths=tuple(u.value for u in self.units[:depth]),
+                     activation=c["activation"].value, init=c["init"].value,
+                     init_scale=round_value(c["init_scale"].value),
+                     init_biases=c["init_biases"].value, optimizer=c["optimizer"].value,
+                     lr=round_value(c["lr"].value), momentum=round(c["momentum"].value, 3),
+                     loss=c["loss"].value,
+                     batch_size=c["batch_size"].value, num_steps=c["num_steps"].value,
+                     seed=c["seed"].value, n_seeds=c["n_seeds"].value)
+
+    def _set_controls(self, state: State) -> None:
+        self._busy = True
+        try:
+            c = self.controls
+            c["data"].value = state.data
+            c["noise"].value = state.noise
+            c["test_fraction"].value = state.test_fraction
+            c["layers"].value = len(state.widths)
+            for k, u in enumerate(self.units):
+                if k < len(state.widths):
+                    u.value = state.widths[k]
+            for name in ("activation", "init", "init_scale", "init_biases", "optimizer",
+                         "lr", "momentum", "loss", "seed"):
+                c[name].value = getattr(state, name)
+            self._batch_options(state)
+            c["batch_size"].value = state.batch_size
+            if state.num_steps not in c["num_steps"].options:
+                c["num_steps"].options = sorted({*c["num_steps"].options, state.num_steps})
+            c["num_steps"].value = state.num_steps
+            if state.n_seeds % 10 or state.n_seeds < 10:  # the slider moves in tens
+                c["n_seeds"].min, c["n_seeds"].step = 1, 1
+            c["n_seeds"].value = state.n_seeds
+        finally:
+            self._busy = False
+
+    def _batch_options(self, state: State) -> None:
+        options = [("full batch", None)] + [(str(b), b) for b in BATCH_OPTIONS
+                                            if b < state.n_train]
+        if state.batch_size is not None and state.batch_size not in BATCH_OPTIONS:
+            options.append((str(state.batch_size), state.batch_size))
+        if list(self.controls["batch_size"].options) != options:
+            self.controls["batch_size"].options = options
+
+    def _enable(self) -> None:
+        s, c = self.state, self.controls
+        for name, why in NOT_APPLIES.items():
+            on = s.applies(name)
+            c[name].disabled = not on
+            c[name].tooltip = c[name].tooltip.split(" (disabled:")[0] + (
+                "" if on else f" (disabled: {why})")
+        for k, u in enumerate(self.units):
+            u.disabled = k >= len(s.widths)
+        many = self.mode == "many"
+        c["n_seeds"].disabled = not many
+        c["seed"].tooltip = ("the seed that open shows alone" if many else
+                             "seeds the initial weights and the minibatch order")
+        for b in self.buttons.values():
+            b.disabled = many
+            b.tooltip = b.tooltip.split(" (disabled:")[0] + (
+                " (disabled: Play shows one network)" if many else "")
+        self.one_box.layout.display = "none" if many else None
+        self.many_box.layout.display = None if many else "none"
+
+    # ------------------------------------------------------------------------ updates
+
+    def _on_control(self, change) -> None:
+        if self._busy:
+            return
+        self.pause()
+        state = self._read_controls()
+        if self.mode == "many" and state == self.state.replace(seed=state.seed) and \
+                change["owner"] is not self.controls["mode"]:
+            self.state = state  # only the seed to open changed: nothing to retrain
+            self.keras_code.value = keras_code(state)
+            return
+        if state.batch_size != self.controls["batch_size"].value or state.data != self.state.data:
+            self._set_controls(state)  # e.g. a batch size that the new data set cannot have
+        if state != self.state:  # a setting changed (not only the view mode)
+            self.controls["preset"].unobserve(self._on_preset, "value")
+            self.controls["preset"].value = "(custom)"
+            self.controls["preset"].observe(self._on_preset, "value")
+            self.look_for.value = ""
+        self.state = state
+        self.refresh()
+
+    def _on_preset(self, change) -> None:
+        if change["new"] != "(custom)":
+            self.load(change["new"])
+
+    def load(self, name: str) -> None:
+        """Show the preset ``name`` (one of ``PRESETS``)."""
+        p = preset(name)
+        self.pause()
+        self.state = p.state.replace(n_seeds=self.state.n_seeds)
+        self._set_controls(self.state)
+        if self.controls["preset"].value != name:
+            self.controls["preset"].unobserve(self._on_preset, "value")
+            self.controls["preset"].value = name
+            self.controls["preset"].observe(self._on_preset, "value")
+        self.look_for.value = self._look_for(name)
+        self.refresh()
+
+    @staticmethod
+    def _look_for(name: str) -> str:
+        return f"<i>Look for:</i> {html.escape(preset(name).look_for)}"
+
+    def set_state(self, state) -> None:
+        """Show ``state`` (a ``State`` or a dict of settings)."""
+        self.pause()
+        self.state = as_state(state)
+        self._set_controls(self.state)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute and redraw for the current state and mode."""
+        self._enable()
+        self.python_code.value = python_code(self.state, many=self.mode == "many")
+        self.keras_code.value = keras_code(self.state)
+        t0 = time.perf_counter()
+        if self.mode == "many":
+            self.seeds = run_seeds(self.state)
+            t1 = time.perf_counter()
+            self.seed_image.value = self._seed_figure.update(self.seeds).png()
+            self.status.value = self._status_html(self.seeds.status, self.seeds.n_diverged
+                                                  == self.seeds.n)
+            self.open_seed.options = [
+                (f"seed {s}: {outcome}", s) for outcome, seeds in self.seeds.examples().items()
+                for s in seeds]
+        else:
+            self.net = run(self.state)
+            t1 = time.perf_counter()
+            self._show_net(self.net)
+            self._frames = frame_steps(self.state.num_steps, FRAMES)
+            self._busy = True
+            self.timer.max = len(self._frames) - 1
+            self.timer.value = self.timer.max
+            self._busy = False
+        self.timings = {"compute_ms": 1000 * (t1 - t0),
+                        "draw_ms": 1000 * (time.perf_counter() - t1)}
+
+    def _show_net(self, r) -> None:
+        self.image.value = self._net_figure.update(r).png()
+        self.status.value = self._status_html(r.status, r.diverged)
+
+    @staticmethod
+    def _status_html(text: str, alarm: bool) -> str:
+        color = "#d62728" if alarm or "DIVERGED" in text else "inherit"
+        return f'<span style="color:{color}">{html.escape(text)}</span>'
+
+    # ---------------------------------------------------------------------- Play
+
+    def play(self) -> None:
+        """Start showing training from step 0 (from the current frame when paused midway)."""
+        if self.mode == "many":
+            return
+        if self.timer.value >= self.timer.max:
+            self.timer.value = 0
+        self.timer.playing = True
+
+    def pause(self) -> None:
+        self.timer.playing = False
+
+    def step(self) -> None:
+        """One frame further (a jump of num_steps / 20 steps)."""
+        if self.mode != "many" and self.timer.value < self.timer.max:
+            self.timer.value += 1
+
+    def reset(self) -> None:
+        """Back to step 0."""
+        self.timer.playing = False
+        if self.mode != "many":
+            self.timer.value = 0
+
+    def _on_tick(self, change) -> None:
+        if self._busy or self.mode == "many":
+            return
+        t0 = time.perf_counter()
+        k = self._frames[min(change["new"], len(self._frames) - 1)]
+        r = self.net if k == self.state.num_steps else run(self.state, step=k, full=self.net)
+        t1 = time.perf_counter()
+        self._show_net(r)
+        self.timings = {"compute_ms": 1000 * (t1 - t0),
+                        "draw_ms": 1000 * (time.perf_counter() - t1)}
+        # ticks come from the browser: never faster than a frame takes here
+        self.timer.interval = max(250, int(1300 * (time.perf_counter() - t0)))
+
+    def _on_pick(self, change) -> None:
+        if change["new"] is not None:
+            self.controls["seed"].value = change["new"]
+
+    def _on_playing(self, change) -> None:
+        self.buttons["play"].disabled = change["new"] or self.mode == "many"
+
+    # ------------------------------------------------------------- seeds and code
+
+    def show_seed(self, seed: int) -> None:
+        """Open ``seed`` in the one-network view."""
+        self.pause()
+        self.state = self.state.replace(seed=seed)
+        self._set_controls(self.state)
+        self._busy = True
+        self.controls["mode"].value = "one"
+        self._busy = False
+        self.refresh()
+
+    def restore_code(self, text: str) -> bool:
+        """Set the controls from pasted code (see ``state_from_code``); returns whether it
+        worked, and says why not in the paste status."""
+        try:
+            state = state_from_code(text, base=self.state)
+        except (ValueError, TypeError) as exc:
+            self.paste_status.value = f'<span style="color:#d62728">{html.escape(str(exc))}</span>'
+            return False
+        self.paste_status.value = "restored"
+        self.set_state(state)
+        return True
+
+
+def show(preset: str | None = "default", state=None, mode: str = "one") -> Explorer:
+    """The explorer view on ``preset`` (see ``PRESETS``) or on ``state``; notebook 07.
+    ``mode`` "many" opens the many-seed view."""
+    if state is not None:
+        return Explorer(state, mode=mode)
+    return Explorer(mode=mode, preset_name=preset)
+
