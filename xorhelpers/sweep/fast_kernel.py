@@ -1,0 +1,369 @@
+"""The compiled loops of the fast engine (``fast_engine``), numba nopython code.
+
+One call trains a chunk of networks of one group from start to end. The model axis is last
+and every inner loop runs over it with independent iterations (elementwise float32
+operations, in the NumPy engine's order: each sum starts from zero and adds its terms in the
+same sequence), so the compiler may run several networks per vector instruction without
+changing a single bit: a network's numbers never depend on its neighbours, on the chunk it
+lands in or on the processor's vector width. No fast-math: no reassociation, no fused
+multiply-add. exp and tanh are computed here from basic double-precision operations
+(Cody-Waite reduction and a polynomial), not taken from a math library, so they too give the
+same bits on every processor.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+FULL, FEW, GATHER = 0, 1, 2  # how a step's batch is given: all rows, row weights, rows
+LN2_HI, LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10  # fdlibm's split
+INV_LN2 = 1.44269504088896338700e00
+
+
+def _jit(**options):
+    """numba.njit with NumPy's float semantics (x / 0 is inf or nan, as in the NumPy engine,
+    not an exception) and an on-disk cache; without one where no cache location is usable."""
+    options["error_model"] = "numpy"
+
+    def wrap(fn):
+        try:
+            return numba.njit(cache=True, **options)(fn)
+        except RuntimeError:  # "cannot cache function ...: no locator available"
+            return numba.njit(**options)(fn)
+    return wrap
+
+
+@_jit()
+def splitmix64(seed, counter):
+    """``streams.splitmix64`` for one (seed, counter) pair of uint64."""
+    x = seed * np.uint64(0x9E3779B97F4A7C15) + counter * np.uint64(0xD1B54A32D192ED03)
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+@_jit()
+def epoch_order(seed, epoch, n):
+    """``streams.batch_order`` inside compiled code: the order of the n rows in ``epoch``."""
+    keys = np.empty(n, np.uint64)
+    base = np.uint64(epoch) << np.uint64(32)
+    top = np.uint64(1) << np.uint64(63)
+    for i in range(n):
+        keys[i] = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
+    return np.argsort(keys, kind="mergesort")
+
+
+@_jit()
+def exp_into(x, out, t):
+    """out[j] = exp(x[j]) rounded to float32, for float32 x; t is (3, len(x)) float64
+    scratch. Reduction x = k ln2 + r, |r| <= ln2/2, then a degree-11 Taylor polynomial
+    (relative error < 1e-13) and the exact scale 2**k built from its bits."""
+    kbits = t[1].view(np.int64)
+    for j in range(len(x)):
+        xd = np.float64(x[j])
+        xc = xd
+        if not xc > -104.0:  # exp underflows to 0 in float32 (NaN: any k will do)
+            xc = -104.0
+        if xc > 89.0:  # overflows to inf
+            xc = 89.0
+        k = np.floor(xc * INV_LN2 + 0.5)
+        r = (xc - k * LN2_HI) - k * LN2_LO
+        p = 1.0 / 39916800.0
+        p = p * r + 1.0 / 3628800.0
+        p = p * r + 1.0 / 362880.0
+        p = p * r + 1.0 / 40320.0
+        p = p * r + 1.0 / 5040.0
+        p = p * r + 1.0 / 720.0
+        p = p * r + 1.0 / 120.0
+        p = p * r + 1.0 / 24.0
+        p = p * r + 1.0 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1.0
+        p = p * r + 1.0
+        t[0, j] = p
+        kbits[j] = (np.int64(k) + 1023) << 52
+    for j in range(len(x)):
+        v = np.float32(t[0, j] * t[1, j])
+        out[j] = v if x[j] == x[j] else x[j]
+
+
+@_jit()
+def tanh_into(x, out, t):
+    """out[j] = tanh(x[j]) rounded to float32, from exp(-2|x|) in double precision; a
+    series below 1e-4, where 1 - exp would lose digits."""
+    for j in range(len(x)):
+        a = abs(np.float64(x[j]))
+        t[2, j] = -2.0 * a if a < 30.0 else -60.0
+    kbits = t[1].view(np.int64)
+    for j in range(len(x)):
+        xc = t[2, j]
+        k = np.floor(xc * INV_LN2 + 0.5)
+        r = (xc - k * LN2_HI) - k * LN2_LO
+        p = 1.0 / 39916800.0
+        p = p * r + 1.0 / 3628800.0
+        p = p * r + 1.0 / 362880.0
+        p = p * r + 1.0 / 40320.0
+        p = p * r + 1.0 / 5040.0
+        p = p * r + 1.0 / 720.0
+        p = p * r + 1.0 / 120.0
+        p = p * r + 1.0 / 24.0
+        p = p * r + 1.0 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1.0
+        p = p * r + 1.0
+        t[0, j] = p
+        kbits[j] = (np.int64(k) + 1023) << 52
+    for j in range(len(x)):
+        xd = np.float64(x[j])
+        a = abs(xd)
+        e = t[0, j] * t[1, j]
+        big = (1.0 - e) / (1.0 + e)
+        a3 = a * a * a
+        small = a - a3 / 3.0 + 2.0 * (a3 * a * a) / 15.0
+        v = small if a < 1e-4 else big
+        v = -v if xd < 0 else v
+        out[j] = np.float32(v) if xd == xd else x[j]
+
+
+@_jit()
+def forward(P, sizes, offs, act, leaky, X, rows, H, S, z, e, t):
+    """Logits z[:rows] of the chunk's networks (parameters P (n_params, mc)) on inputs
+    X (rows, 2, mc); hidden activations in H[l + 1] and their slopes in S[l]."""
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    mc = P.shape[1]
+    depth = len(sizes) - 2
+    for r in range(rows):
+        for k in range(2):
+            for j in range(mc):
+                H[0, r, k, j] = X[r, k, j]
+    for layer in range(depth + 1):
+        fan_in, off = sizes[layer], offs[layer]
+        fan_out = sizes[layer + 1]
+        for r in range(rows):
+            for o in range(fan_out):
+                Z = z[r] if layer == depth else H[layer + 1, r, o]
+                for j in range(mc):
+                    Z[j] = zero
+                for k in range(fan_in):
+                    for j in range(mc):
+                        Z[j] += H[layer, r, k, j] * P[off + k * fan_out + o, j]
+                for j in range(mc):
+                    Z[j] += P[off + fan_in * fan_out + o, j]
+                if layer == depth:
+                    continue
+                s = S[layer, r, o]
+                if act == 0:  # relu, relu'(0) = 0 as in Keras
+                    for j in range(mc):
+                        s[j] = one if Z[j] > zero else zero
+                        Z[j] *= s[j]
+                elif act == 1:  # leaky relu
+                    for j in range(mc):
+                        s[j] = one if Z[j] > zero else leaky
+                        Z[j] *= s[j]
+                elif act == 2:  # sigmoid
+                    for j in range(mc):
+                        e[j] = -Z[j]
+                    exp_into(e, e, t)
+                    for j in range(mc):
+                        Z[j] = one / (e[j] + one)
+                        s[j] = (one - Z[j]) * Z[j]
+                elif act == 3:  # tanh
+                    tanh_into(Z, Z, t)
+                    for j in range(mc):
+                        s[j] = one - Z[j] * Z[j]
+                else:  # linear
+                    for j in range(mc):
+                        s[j] = one
+
+
+@_jit()
+def gradient(P, G, sizes, offs, loss, y, w, rows, H, S, z, dz, dZ, dA, e, t):
+    """The loss gradient into G (n_params, mc), after ``forward`` on ``rows`` rows with
+    targets y (rows, mc) and per-row weights w (rows, mc) summing to 1."""
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    two = np.float32(2.0)
+    mc = P.shape[1]
+    depth = len(sizes) - 2
+    for r in range(rows):
+        for j in range(mc):
+            e[j] = -z[r, j]
+        exp_into(e, e, t)
+        for j in range(mc):
+            q = one / (e[j] + one)
+            d = q - y[r, j]
+            if loss == 1:  # mse through the sigmoid
+                d *= (two * q) * (one - q)
+            dz[r, j] = d * w[r, j]
+    fan_in, off = sizes[depth], offs[depth]
+    for k in range(fan_in + 1):
+        g = G[off + k]
+        for j in range(mc):
+            g[j] = zero
+        for r in range(rows):
+            for j in range(mc):
+                g[j] += (H[depth, r, k, j] if k < fan_in else one) * dz[r, j]
+    for r in range(rows):
+        for k in range(fan_in):
+            for j in range(mc):
+                dA[r, k, j] = dz[r, j] * P[off + k, j]
+    for layer in range(depth - 1, -1, -1):
+        fan_in, fan_out, off = sizes[layer], sizes[layer + 1], offs[layer]
+        for r in range(rows):
+            for o in range(fan_out):
+                for j in range(mc):
+                    dZ[r, o, j] = dA[r, o, j] * S[layer, r, o, j]
+        for k in range(fan_in + 1):
+            for o in range(fan_out):
+                g = G[off + k * fan_out + o]
+                for j in range(mc):
+                    g[j] = zero
+                for r in range(rows):
+                    for j in range(mc):
+                        g[j] += (H[layer, r, k, j] if k < fan_in else one) * dZ[r, o, j]
+        if layer:
+            for r in range(rows):
+                for k in range(fan_in):
+                    for j in range(mc):
+                        dA[r, k, j] = zero
+                    for o in range(fan_out):
+                        for j in range(mc):
+                            dA[r, k, j] += dZ[r, o, j] * P[off + k * fan_out + o, j]
+
+
+@_jit()
+def update(P, G, Mo, V, opt, lr, mom, alpha, c):
+    """One Keras 3 update of every parameter (row of P) of every network (column); c holds
+    (1 - beta_1, 1 - beta_2, rho, 1 - rho, epsilon) in float32; alpha (mc,) is Adam's
+    lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)."""
+    mc = P.shape[1]
+    for i in range(P.shape[0]):
+        p, g, m, v = P[i], G[i], Mo[i], V[i]
+        if opt == 0:  # sgd
+            for j in range(mc):
+                p[j] -= g[j] * lr[j]
+        elif opt == 1:  # momentum
+            for j in range(mc):
+                m[j] = m[j] * mom[j] - g[j] * lr[j]
+                p[j] += m[j]
+        elif opt == 2:  # rmsprop
+            for j in range(mc):
+                v[j] = v[j] * c[2] + (g[j] * g[j]) * c[3]
+                p[j] -= (g[j] * lr[j]) / np.sqrt(v[j] + c[4])
+        else:  # adam
+            for j in range(mc):
+                m[j] += (g[j] - m[j]) * c[0]
+                v[j] += (g[j] * g[j] - v[j]) * c[1]
+                p[j] -= (m[j] * alpha[j]) / (np.sqrt(v[j]) + c[4])
+
+
+@_jit()
+def count_dead(S, sizes, dead):
+    """dead[j] = hidden units of network j whose slope is 0 on all four points."""
+    for j in range(len(dead)):
+        dead[j] = 0
+    for layer in range(len(sizes) - 2):
+        for o in range(sizes[layer + 1]):
+            for j in range(len(dead)):
+                off = True
+                for r in range(4):
+                    if S[layer, r, o, j] != 0:
+                        off = False
+                dead[j] += off
+
+
+@_jit(nogil=True)
+def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inverse, seeds,
+                X4, logits, dead):
+    """Train a chunk of mc networks of one group in place.
+
+    P (n_params, mc) float32: per layer the kernel row by row, then the bias; codes: (act,
+    loss, opt, feed, batch_size, per_epoch, num_steps, record_every, truth); data (R, 2),
+    y (R,), wfull (R,): the rows and full-batch weights; inverse (n,): each training row's
+    index in data; X4 (4, 2): the XOR points; logits (records, 4, mc) and dead (2, mc) are
+    filled."""
+    act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth = codes
+    mc = P.shape[1]
+    n = len(inverse)
+    depth = len(sizes) - 2
+    width = 2
+    for s in sizes[1:-1]:
+        width = max(width, s)
+    rows = max(4, len(data) if feed != GATHER else batch_size)
+    H = np.zeros((depth + 1, rows, width, mc), np.float32)
+    S = np.zeros((depth, rows, width, mc), np.float32)
+    dZ = np.zeros((rows, width, mc), np.float32)
+    dA = np.zeros((rows, width, mc), np.float32)
+    z = np.zeros((rows, mc), np.float32)
+    dz = np.zeros((rows, mc), np.float32)
+    G = np.zeros_like(P)
+    Mo = np.zeros_like(P)
+    V = np.zeros_like(P)
+    e = np.zeros(mc, np.float32)
+    t = np.zeros((3, mc), np.float64)
+    alpha = np.zeros(mc, np.float32)
+    Xb = np.zeros((rows, 2, mc), np.float32)
+    yb = np.zeros((rows, mc), np.float32)
+    wb = np.zeros((rows, mc), np.float32)
+    X4b = np.zeros((4, 2, mc), np.float32)
+    for r in range(4):
+        for k in range(2):
+            X4b[r, k, :] = X4[r, k]
+    if feed != GATHER:
+        for r in range(len(data)):
+            for k in range(2):
+                Xb[r, k, :] = data[r, k]
+            yb[r, :] = y[r]
+            wb[r, :] = wfull[r]
+    order = np.zeros((mc, n), np.int64)
+    leaky = c[5]
+    forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
+    if act == 0:
+        count_dead(S, sizes, dead[0])
+    size = len(data)
+    for step in range(num_steps):
+        if feed != FULL:
+            epoch, pos = divmod(step, per_epoch)
+            if pos == 0:
+                for j in range(mc):
+                    order[j] = epoch_order(seeds[j], epoch, n)
+            start = pos * batch_size
+            stop = min(start + batch_size, n)
+            if feed == FEW:
+                wb[:] = 0
+                for j in range(mc):
+                    for i in range(start, stop):
+                        wb[inverse[order[j, i]], j] += 1
+                share = np.float64(np.float32(stop - start))
+                for r in range(size):
+                    for j in range(mc):
+                        wb[r, j] = np.float32(wb[r, j] / share)
+            else:
+                size = stop - start
+                weight = np.float32(1.0 / size)
+                for i in range(size):
+                    for j in range(mc):
+                        row = order[j, start + i]
+                        Xb[i, 0, j] = data[row, 0]
+                        Xb[i, 1, j] = data[row, 1]
+                        yb[i, j] = y[row]
+                        wb[i, j] = weight
+        forward(P, sizes, offs, act, leaky, Xb, size, H, S, z, e, t)
+        if truth and step % every == 0:
+            logits[step // every] = z[:4]
+        gradient(P, G, sizes, offs, loss, yb, wb, size, H, S, z, dz, dZ, dA, e, t)
+        for j in range(mc):
+            alpha[j] = lr[j] * alphas[step]
+        update(P, G, Mo, V, opt, lr, mom, alpha, c)
+        if not truth and step % every == 0:
+            forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
+            logits[step // every] = z[:4]
+    forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
+    logits[num_steps // every] = z[:4]
+    if act == 0:
+        count_dead(S, sizes, dead[1])
