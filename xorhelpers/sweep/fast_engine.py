@@ -22,9 +22,9 @@ import numpy as np
 
 from ..keras_constants import ADAM_BETA_1, ADAM_BETA_2, EPSILON, LEAKY_SLOPE, RMSPROP_RHO
 from .config import Config
+from .fast_kernel import FEW, FULL, GATHER, train_chunk
 from .numpy_engine import Feed
 from .result import DTYPE, GroupRun
-from .fast_kernel import FEW, FULL, GATHER, train_chunk
 
 ACT_CODES = {"relu": 0, "leaky_relu": 1, "sigmoid": 2, "tanh": 3, "linear": 4}
 LOSS_CODES = {"binary_crossentropy": 0, "mse": 1}

@@ -16,6 +16,7 @@ from .config import ACTIVATIONS, as_X
 from .numpy_engine import act
 from .result import SweepResult, sigmoid
 
+
 def forward(weights, X, activation: str = "relu") -> tuple[np.ndarray, list[np.ndarray]]:
     """Run stacked networks on inputs ``X`` (n, 2) (notebook 03).
 
