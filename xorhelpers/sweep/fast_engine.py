@@ -43,7 +43,8 @@ def _alphas(optimizer: str, num_steps: int) -> np.ndarray:
 
 CONSTANTS = np.array([1 - ADAM_BETA_1, 1 - ADAM_BETA_2, RMSPROP_RHO, 1 - RMSPROP_RHO,
                       EPSILON, LEAKY_SLOPE], dtype=DTYPE)
-CHUNK = 128  # networks per compiled call: their working set stays in the first-level cache
+CHUNK = 512  # most networks per compiled call (their working set stays in the caches)
+MIN_CHUNK = 64  # fewest networks per call worth a thread of their own
 X4 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=DTYPE)
 
 
@@ -76,7 +77,7 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
     alphas = _alphas(first.optimizer, first.num_steps)
     inverse = feed.inverse.astype(np.int64)
     records = first.num_steps // record_every + 1
-    chunks = [slice(i, min(i + CHUNK, M)) for i in range(0, M, CHUNK)]
+    chunks = _chunks(M)
     parts = [np.ascontiguousarray(P[s].T) for s in chunks]  # (n_params, mc), model axis last
     logits = [np.empty((records, 4, s.stop - s.start), DTYPE) for s in chunks]
     dead = [np.zeros((2, s.stop - s.start), np.int64) for s in chunks]
@@ -98,11 +99,22 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
                     finite=np.isfinite(P).all(axis=1))
 
 
+def _chunks(M: int) -> list[slice]:
+    """Split M networks into near-equal chunks: at most CHUNK each, and one per core when
+    each would still hold MIN_CHUNK. Results do not depend on the split."""
+    n = max(-(-M // CHUNK), min(_cores(), M // MIN_CHUNK))
+    size = -(-M // max(n, 1))
+    return [slice(i, min(i + size, M)) for i in range(0, M, size)]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 @lru_cache(maxsize=1)
 def _pool() -> ThreadPoolExecutor:
     """Threads for the chunks (the compiled loop releases the GIL): one per usable core."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return ThreadPoolExecutor(max_workers=max(1, cores or 1))
+    return ThreadPoolExecutor(max_workers=_cores())
 
 
 def _unflatten(P: np.ndarray, sizes: np.ndarray, offs: np.ndarray):

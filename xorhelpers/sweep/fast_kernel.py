@@ -139,8 +139,9 @@ def forward(P, sizes, offs, act, leaky, X, rows, H, S, z, e, t):
     depth = len(sizes) - 2
     for r in range(rows):
         for k in range(2):
+            h, x = H[0, r, k], X[r, k]
             for j in range(mc):
-                H[0, r, k, j] = X[r, k, j]
+                h[j] = x[j]
     for layer in range(depth + 1):
         fan_in, off = sizes[layer], offs[layer]
         fan_out = sizes[layer + 1]
@@ -150,20 +151,24 @@ def forward(P, sizes, offs, act, leaky, X, rows, H, S, z, e, t):
                 for j in range(mc):
                     Z[j] = zero
                 for k in range(fan_in):
+                    h, w = H[layer, r, k], P[off + k * fan_out + o]
                     for j in range(mc):
-                        Z[j] += H[layer, r, k, j] * P[off + k * fan_out + o, j]
+                        Z[j] += h[j] * w[j]
+                b = P[off + fan_in * fan_out + o]
                 for j in range(mc):
-                    Z[j] += P[off + fan_in * fan_out + o, j]
+                    Z[j] += b[j]
                 if layer == depth:
                     continue
                 s = S[layer, r, o]
                 if act == 0:  # relu, relu'(0) = 0 as in Keras
                     for j in range(mc):
                         s[j] = one if Z[j] > zero else zero
+                    for j in range(mc):
                         Z[j] *= s[j]
                 elif act == 1:  # leaky relu
                     for j in range(mc):
                         s[j] = one if Z[j] > zero else leaky
+                    for j in range(mc):
                         Z[j] *= s[j]
                 elif act == 2:  # sigmoid
                     for j in range(mc):
@@ -171,6 +176,7 @@ def forward(P, sizes, offs, act, leaky, X, rows, H, S, z, e, t):
                     exp_into(e, e, t)
                     for j in range(mc):
                         Z[j] = one / (e[j] + one)
+                    for j in range(mc):
                         s[j] = (one - Z[j]) * Z[j]
                 elif act == 3:  # tanh
                     tanh_into(Z, Z, t)
@@ -179,6 +185,24 @@ def forward(P, sizes, offs, act, leaky, X, rows, H, S, z, e, t):
                 else:  # linear
                     for j in range(mc):
                         s[j] = one
+
+
+@_jit()
+def _accumulate(g, H, layer, k, fan_in, d, rows):
+    """g = sum over rows r of (input k of row r) * d[r], in row order from zero; input
+    fan_in is the bias' constant 1."""
+    zero = np.float32(0.0)
+    for j in range(len(g)):
+        g[j] = zero
+    for r in range(rows):
+        dr = d[r]
+        if k < fan_in:
+            h = H[layer, r, k]
+            for j in range(len(g)):
+                g[j] += h[j] * dr[j]
+        else:
+            for j in range(len(g)):
+                g[j] += dr[j]
 
 
 @_jit()
@@ -191,49 +215,45 @@ def gradient(P, G, sizes, offs, loss, y, w, rows, H, S, z, dz, dZ, dA, e, t):
     mc = P.shape[1]
     depth = len(sizes) - 2
     for r in range(rows):
+        zr, yr, wr, d = z[r], y[r], w[r], dz[r]
         for j in range(mc):
-            e[j] = -z[r, j]
+            e[j] = -zr[j]
         exp_into(e, e, t)
         for j in range(mc):
             q = one / (e[j] + one)
-            d = q - y[r, j]
+            d[j] = q - yr[j]
             if loss == 1:  # mse through the sigmoid
-                d *= (two * q) * (one - q)
-            dz[r, j] = d * w[r, j]
+                d[j] *= (two * q) * (one - q)
+        for j in range(mc):
+            d[j] *= wr[j]
     fan_in, off = sizes[depth], offs[depth]
     for k in range(fan_in + 1):
-        g = G[off + k]
-        for j in range(mc):
-            g[j] = zero
-        for r in range(rows):
-            for j in range(mc):
-                g[j] += (H[depth, r, k, j] if k < fan_in else one) * dz[r, j]
+        _accumulate(G[off + k], H, depth, k, fan_in, dz, rows)
     for r in range(rows):
         for k in range(fan_in):
+            a, d, p = dA[r, k], dz[r], P[off + k]
             for j in range(mc):
-                dA[r, k, j] = dz[r, j] * P[off + k, j]
+                a[j] = d[j] * p[j]
     for layer in range(depth - 1, -1, -1):
         fan_in, fan_out, off = sizes[layer], sizes[layer + 1], offs[layer]
         for r in range(rows):
             for o in range(fan_out):
+                d, a, s = dZ[o, r], dA[r, o], S[layer, r, o]
                 for j in range(mc):
-                    dZ[r, o, j] = dA[r, o, j] * S[layer, r, o, j]
+                    d[j] = a[j] * s[j]
         for k in range(fan_in + 1):
             for o in range(fan_out):
-                g = G[off + k * fan_out + o]
-                for j in range(mc):
-                    g[j] = zero
-                for r in range(rows):
-                    for j in range(mc):
-                        g[j] += (H[layer, r, k, j] if k < fan_in else one) * dZ[r, o, j]
+                _accumulate(G[off + k * fan_out + o], H, layer, k, fan_in, dZ[o], rows)
         if layer:
             for r in range(rows):
                 for k in range(fan_in):
+                    a = dA[r, k]
                     for j in range(mc):
-                        dA[r, k, j] = zero
+                        a[j] = zero
                     for o in range(fan_out):
+                        d, p = dZ[o, r], P[off + k * fan_out + o]
                         for j in range(mc):
-                            dA[r, k, j] += dZ[r, o, j] * P[off + k * fan_out + o, j]
+                            a[j] += d[j] * p[j]
 
 
 @_jit()
@@ -242,6 +262,7 @@ def update(P, G, Mo, V, opt, lr, mom, alpha, c):
     (1 - beta_1, 1 - beta_2, rho, 1 - rho, epsilon) in float32; alpha (mc,) is Adam's
     lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)."""
     mc = P.shape[1]
+    keep_1, keep_2, rho, keep_rho, eps = c[0], c[1], c[2], c[3], c[4]
     for i in range(P.shape[0]):
         p, g, m, v = P[i], G[i], Mo[i], V[i]
         if opt == 0:  # sgd
@@ -250,16 +271,19 @@ def update(P, G, Mo, V, opt, lr, mom, alpha, c):
         elif opt == 1:  # momentum
             for j in range(mc):
                 m[j] = m[j] * mom[j] - g[j] * lr[j]
+            for j in range(mc):
                 p[j] += m[j]
         elif opt == 2:  # rmsprop
             for j in range(mc):
-                v[j] = v[j] * c[2] + (g[j] * g[j]) * c[3]
-                p[j] -= (g[j] * lr[j]) / np.sqrt(v[j] + c[4])
+                v[j] = v[j] * rho + (g[j] * g[j]) * keep_rho
+            for j in range(mc):
+                p[j] -= (g[j] * lr[j]) / np.sqrt(v[j] + eps)
         else:  # adam
             for j in range(mc):
-                m[j] += (g[j] - m[j]) * c[0]
-                v[j] += (g[j] * g[j] - v[j]) * c[1]
-                p[j] -= (m[j] * alpha[j]) / (np.sqrt(v[j]) + c[4])
+                m[j] += (g[j] - m[j]) * keep_1
+                v[j] += (g[j] * g[j] - v[j]) * keep_2
+            for j in range(mc):
+                p[j] -= (m[j] * alpha[j]) / (np.sqrt(v[j]) + eps)
 
 
 @_jit()
@@ -297,7 +321,7 @@ def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inver
     rows = max(4, len(data) if feed != GATHER else batch_size)
     H = np.zeros((depth + 1, rows, width, mc), np.float32)
     S = np.zeros((depth, rows, width, mc), np.float32)
-    dZ = np.zeros((rows, width, mc), np.float32)
+    dZ = np.zeros((width, rows, mc), np.float32)  # per unit, so that dZ[o] is contiguous
     dA = np.zeros((rows, width, mc), np.float32)
     z = np.zeros((rows, mc), np.float32)
     dz = np.zeros((rows, mc), np.float32)
