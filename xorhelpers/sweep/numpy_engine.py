@@ -24,7 +24,7 @@ from ..keras_constants import ADAM_BETA_2 as BETA_2
 from ..keras_constants import EPSILON, LEAKY_SLOPE
 from ..keras_constants import RMSPROP_RHO as RHO
 from .config import Config
-from .result import DTYPE, GroupRun, sigmoid
+from .result import DTYPE, GroupRun, exp32, sigmoid
 from .streams import hash_keys
 
 
@@ -262,14 +262,13 @@ def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
         slope = np.where(Z > 0, one, Z.dtype.type(LEAKY_SLOPE))
         np.multiply(Z, slope, out=A)
     elif activation == "sigmoid":
-        np.negative(Z, out=A)
-        np.exp(A, out=A)
+        A[...] = exp32(-Z)
         A += one
         np.reciprocal(A, out=A)
         slope = one - A
         slope *= A
     elif activation == "tanh":
-        np.tanh(Z, out=A)
+        A[...] = np.tanh(Z.astype(np.float64))  # correctly rounded, as exp32
         slope = A * A
         np.subtract(one, slope, out=slope)
     else:
