@@ -48,13 +48,30 @@ def splitmix64(seed, counter):
 
 @_jit()
 def epoch_order(seed, epoch, n):
-    """``streams.batch_order`` inside compiled code: the order of the n rows in ``epoch``."""
+    """``streams.batch_order`` inside compiled code: the order of the n rows in ``epoch``,
+    the rows sorted by their hashed keys (all distinct), by a bottom-up merge sort."""
     keys = np.empty(n, np.uint64)
     base = np.uint64(epoch) << np.uint64(32)
     top = np.uint64(1) << np.uint64(63)
     for i in range(n):
         keys[i] = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
-    return np.argsort(keys, kind="mergesort")
+    order = np.arange(n)
+    spare = np.empty(n, np.int64)
+    width = 1
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            i, j = lo, mid
+            for k in range(lo, hi):
+                if j >= hi or (i < mid and keys[order[i]] < keys[order[j]]):
+                    spare[k] = order[i]
+                    i += 1
+                else:
+                    spare[k] = order[j]
+                    j += 1
+        order, spare = spare, order
+        width *= 2
+    return order
 
 
 @_jit()
@@ -301,6 +318,14 @@ def count_dead(S, sizes, dead):
                 dead[j] += off
 
 
+@_jit()
+def _record(logits, k, z):
+    """logits[k] = z[:4]: the logits on the four XOR points."""
+    for r in range(4):
+        for j in range(z.shape[1]):
+            logits[k, r, j] = z[r, j]
+
+
 @_jit(nogil=True)
 def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inverse, seeds,
                 X4, logits, dead):
@@ -335,15 +360,16 @@ def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inver
     yb = np.zeros((rows, mc), np.float32)
     wb = np.zeros((rows, mc), np.float32)
     X4b = np.zeros((4, 2, mc), np.float32)
-    for r in range(4):
-        for k in range(2):
-            X4b[r, k, :] = X4[r, k]
-    if feed != GATHER:
-        for r in range(len(data)):
+    for j in range(mc):
+        for r in range(4):
             for k in range(2):
-                Xb[r, k, :] = data[r, k]
-            yb[r, :] = y[r]
-            wb[r, :] = wfull[r]
+                X4b[r, k, j] = X4[r, k]
+        if feed != GATHER:
+            for r in range(len(data)):
+                for k in range(2):
+                    Xb[r, k, j] = data[r, k]
+                yb[r, j] = y[r]
+                wb[r, j] = wfull[r]
     order = np.zeros((mc, n), np.int64)
     leaky = c[5]
     forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
@@ -355,11 +381,15 @@ def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inver
             epoch, pos = divmod(step, per_epoch)
             if pos == 0:
                 for j in range(mc):
-                    order[j] = epoch_order(seeds[j], epoch, n)
+                    rows_j = epoch_order(seeds[j], epoch, n)
+                    for i in range(n):
+                        order[j, i] = rows_j[i]
             start = pos * batch_size
             stop = min(start + batch_size, n)
             if feed == FEW:
-                wb[:] = 0
+                for r in range(size):
+                    for j in range(mc):
+                        wb[r, j] = 0
                 for j in range(mc):
                     for i in range(start, stop):
                         wb[inverse[order[j, i]], j] += 1
@@ -379,15 +409,15 @@ def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inver
                         wb[i, j] = weight
         forward(P, sizes, offs, act, leaky, Xb, size, H, S, z, e, t)
         if truth and step % every == 0:
-            logits[step // every] = z[:4]
+            _record(logits, step // every, z)
         gradient(P, G, sizes, offs, loss, yb, wb, size, H, S, z, dz, dZ, dA, e, t)
         for j in range(mc):
             alpha[j] = lr[j] * alphas[step]
         update(P, G, Mo, V, opt, lr, mom, alpha, c)
         if not truth and step % every == 0:
             forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
-            logits[step // every] = z[:4]
+            _record(logits, step // every, z)
     forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
-    logits[num_steps // every] = z[:4]
+    _record(logits, num_steps // every, z)
     if act == 0:
         count_dead(S, sizes, dead[1])
