@@ -1,14 +1,14 @@
-"""The compiled engine of ``xorhelpers.sweep.train`` (the default): one fused loop per network.
+"""The compiled engine of ``xorhelpers.sweep.train`` (the default when numba is installed).
 
 The NumPy engine spends its time in per-call overhead (about 45 array calls per step, each
-over only M numbers); this engine compiles, with numba, a loop that trains one network from
-start to end in registers and small buffers, and runs the networks of a group in parallel
-threads. It performs the NumPy engine's float32 operations in the same order: every sum runs
-in the same order of terms, no fast-math (no reassociation, no fused multiply-add), so the
-two agree to float32 rounding, whatever the processor (only exp and tanh, from the C
-library here and NumPy's own code there, may differ in the last bit). Compiled code is
-cached on disk (``cache=True``), beside this file or, where that is not writable, in numba's
-user cache directory (``NUMBA_CACHE_DIR`` chooses another). Notebook 03.
+over only M numbers); this engine hands a whole group to compiled loops (``fast_kernel``)
+that run every step of every network without returning to Python, split into chunks over
+threads (one per core; the compiled code releases the GIL). It performs the NumPy engine's
+float32 operations in the same order, with the same correctly rounded exp and tanh, and no
+fast-math, so the two engines agree bit for bit (tested), on any processor. Compiled code is
+cached on disk (numba's ``cache=True``): in ``__pycache__`` beside the sources, or, where
+that is not writable (an installed, read-only package), in numba's per-user cache directory;
+``NUMBA_CACHE_DIR`` chooses another place. Notebook 03.
 """
 
 from __future__ import annotations

@@ -43,15 +43,16 @@ def train(configs, seeds, X=None, y=None, *, initial_weights=None,
       (number of seeds, fan_out).
     - ``record_every``: the loss curve is recorded every this many steps (default: about 100
       points); every config's ``num_steps`` must be a multiple of it.
-    - ``engine``: "numba" (compiled, one fused loop per network, the default when numba is
-      installed), "numpy" (the readable array program, vectorized over networks) or "auto".
+    - ``engine``: "numba" (compiled loops that run all steps without returning to Python; the
+      default when numba is installed), "numpy" (the readable array program, one NumPy call
+      per operation over all networks) or "auto" (the default engine).
 
     Computation is float32 (like Keras) in both engines, with the same operations in the same
-    order and no reassociation, so they agree to float32 rounding (their exp and tanh may
-    differ in the last bit); each network keeps its own learning rate, momentum, weights and
-    optimizer state, and a network trained among thousands ends exactly where it ends when
-    trained alone. Networks that hit NaN or inf are flagged ``diverged`` (and never
-    ``solved``). Notebook 03.
+    order, no reassociation and correctly rounded exp and tanh, so they agree bit for bit and
+    give the same numbers on every processor; each network keeps its own learning rate,
+    momentum, weights and optimizer state, and a network trained among thousands ends exactly
+    where it ends when trained alone. Networks that hit NaN or inf are flagged ``diverged``
+    (and never ``solved``). Notebook 03.
     """
     check_choice("engine", engine, ENGINES)
     if engine == "auto":
