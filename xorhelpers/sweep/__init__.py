@@ -23,11 +23,12 @@ from .modes import (
     linear_on_points,
     plateau_loss,
 )
-from .result import FLAGS, GroupRun, SweepResult
-from .streams import batch_order, init_weights
+from .result import FLAGS, GroupRun, SweepResult, WeightTable
+from .streams import batch_order, hash_keys, init_stack, init_weights, splitmix64
 from .training import ENGINES, default_engine, train
 
 __all__ = ["ACTIVATIONS", "ENGINES", "FLAGS", "INITS", "LOSSES", "MAX_DEPTH", "MAX_WIDTH",
            "MODES", "OPTIMIZERS", "Config", "GroupRun", "SweepResult", "batch_order",
-           "code_partition", "default_engine", "failure_mode", "forward", "grid",
-           "init_weights", "linear_on_points", "plateau_loss", "train"]
+           "WeightTable", "code_partition", "default_engine", "failure_mode", "forward", "grid",
+           "hash_keys", "init_stack", "init_weights", "linear_on_points", "plateau_loss",
+           "splitmix64", "train"]
