@@ -1,17 +1,25 @@
-"""Throughput of the batched sweep engine against a plain Keras per-model loop.
+"""Throughput and latency of the sweep engines against a plain Keras per-model loop.
 
 The recipe: 2-H-1 networks (relu hidden layer, sigmoid output), binary cross-entropy, Adam with
-lr 0.1, full batch on the four XOR points. The engine trains M = 1000 networks (one per seed)
-for NUM_STEPS steps in one call, for H = 2..8. The baseline is what a learner writes: per seed,
-build the Keras model, compile it, and ``fit(X, y, batch_size=4, epochs=KERAS_STEPS)`` (one
-epoch = one full-batch step); it is timed on a few seeds with fewer steps, and its cost per
-network-step is the fit time divided by the steps (model building, compiling and a warm-up fit
-that traces the training step are left out, which favours Keras). Both are measured in the
-same run; every time is the median of several repeats (wall clock; the machine may be shared).
+lr 0.1, full batch on the four XOR points. The default (compiled) engine trains M = 1000
+networks (one per seed) for NUM_STEPS steps in one call, for H = 2..8; the NumPy engine is
+timed at H = 2 for scale. Single-network latency: one 2-2-1 network trained for NUM_STEPS
+steps by ``train`` (the whole call, Python around the compiled loop included), warm, median
+of SINGLE_REPEATS. Compile cost: the first call in a fresh process with an empty numba cache
+(compiling), and in a fresh process with the cache filled (loading).
 
-Last line: ``net_steps_per_s=<engine throughput at H=2, M=1000> ratio_vs_keras=<that
-divided by the plain Keras loop's throughput>``. A second Keras row feeds all steps in one
-epoch (tiled data), the fastest way to run the same updates through ``fit``, for scale.
+The baseline is what a learner writes: per seed, build the Keras model, compile it, and
+``fit(X, y, batch_size=4, epochs=KERAS_STEPS)`` (one epoch = one full-batch step); it is timed
+on a few seeds with fewer steps, and its cost per network-step is the fit time divided by the
+steps (model building, compiling and a warm-up fit that traces the training step are left
+out, which favours Keras). A second Keras row feeds all steps in one epoch (tiled data), the
+fastest way to run the same updates through ``fit``, for scale. All are measured in the same
+run; every time is the median of several repeats (wall clock; the machine may be shared, so
+the load average is printed, and the engine's throughput per CPU-second beside it).
+
+Last line: ``net_steps_per_s=<compiled engine throughput at H=2, M=1000>
+ratio_vs_keras=<that divided by the plain Keras loop's throughput>
+single_net_ms=<single-network latency>`` (on one line).
 
 Run: python benchmarks/sweep.py
 """
@@ -20,6 +28,9 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -32,20 +43,50 @@ from xorhelpers.sweep import Config, train  # noqa: E402
 M = 1000
 NUM_STEPS = 2000
 REPEATS = 5
+SINGLE_REPEATS = 21
 KERAS_SEEDS = 3
 KERAS_STEPS = 100
 
 
-def engine_throughput(width: int) -> tuple[float, float]:
-    """Median network-steps per second of the engine, and the solved rate of the last run."""
-    config = Config(widths=(width,), activation="relu", optimizer="adam", lr=0.1,
-                    num_steps=NUM_STEPS)
+def recipe(width: int) -> Config:
+    return Config(widths=(width,), activation="relu", optimizer="adam", lr=0.1,
+                  num_steps=NUM_STEPS)
+
+
+def engine_throughput(width: int, engine: str = "auto",
+                      repeats: int = REPEATS) -> tuple[float, float, float]:
+    """Median network-steps per second of an engine (wall clock), the same from this
+    process' CPU time (all its threads; less sensitive to other load on the machine), and
+    the solved rate of the last run."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = train(recipe(width), M, engine=engine)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return (M * NUM_STEPS / statistics.median(walls), M * NUM_STEPS / statistics.median(cpus),
+            float(result.solved.mean()))
+
+
+def single_net_ms() -> float:
+    """Median wall time in ms of ``train`` on one 2-2-1 network for NUM_STEPS steps, warm."""
     times = []
-    for _ in range(REPEATS):
+    for seed in range(SINGLE_REPEATS):
         start = time.perf_counter()
-        result = train(config, M)
+        train(recipe(2), [seed])
         times.append(time.perf_counter() - start)
-    return M * NUM_STEPS / statistics.median(times), float(result.solved.mean())
+    return 1e3 * statistics.median(times)
+
+
+def first_call_s(cache_dir: str) -> float:
+    """Seconds of the first ``train`` call in a fresh process using numba cache ``cache_dir``."""
+    code = ("import time\nfrom xorhelpers.sweep import Config, train\n"
+            "t = time.perf_counter()\ntrain(Config(num_steps=10), 1)\n"
+            "print(time.perf_counter() - t)\n")
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    return float(out.split()[-1])
 
 
 def keras_throughput(width: int, tiled: bool = False) -> float:
@@ -77,12 +118,26 @@ def keras_throughput(width: int, tiled: bool = False) -> float:
 
 
 def main() -> None:
-    print(f"engine: M={M} networks x {NUM_STEPS} full-batch Adam steps, median of {REPEATS}")
-    print(f"{'H':>3} {'net-steps/s':>14} {'solved':>7}")
+    print(f"load average at start: {os.getloadavg()[0]:.2f} (a shared machine inflates wall times)")
+    with tempfile.TemporaryDirectory() as cache:
+        cold = first_call_s(cache)
+        warm = first_call_s(cache)
+    print(f"first call, empty numba cache (compiles): {cold:.1f} s; "
+          f"with the cache filled (loads): {warm:.2f} s")
+    train(recipe(2), 2)  # this process: load the compiled code before timing
+    print(f"compiled engine: M={M} networks x {NUM_STEPS} full-batch Adam steps, "
+          f"median of {REPEATS}")
+    print(f"{'H':>3} {'net-steps/s':>14} {'per CPU-s':>12} {'solved':>7}")
     rates = {}
     for width in range(2, 9):
-        rates[width], solved = engine_throughput(width)
-        print(f"{width:>3} {rates[width]:>14.3e} {solved:>7.1%}")
+        rates[width], per_cpu, solved = engine_throughput(width)
+        print(f"{width:>3} {rates[width]:>14.3e} {per_cpu:>12.3e} {solved:>7.1%}")
+    numpy_rate, numpy_cpu, _ = engine_throughput(2, engine="numpy", repeats=3)
+    print(f"NumPy engine, H=2: {numpy_rate:.3e} net-steps/s ({numpy_cpu:.3e} per CPU-s); "
+          f"compiled / NumPy: {rates[2] / numpy_rate:.3g}x")
+    single = single_net_ms()
+    print(f"one 2-2-1 network, {NUM_STEPS} steps, whole train() call, warm: {single:.2f} ms "
+          f"(median of {SINGLE_REPEATS})")
     plain = keras_throughput(2)
     tiled = keras_throughput(2, tiled=True)
     print(f"Keras fit, one network at a time, H=2, {KERAS_SEEDS} seeds, fit time only:")
@@ -91,7 +146,9 @@ def main() -> None:
     print(f"  tiled data, 1 epoch = {20 * KERAS_STEPS} steps:     {tiled:9.1f} net-steps/s")
     print(f"engine / plain Keras loop at H=2: {rates[2] / plain:.3g}x; "
           f"engine / tiled Keras: {rates[2] / tiled:.3g}x")
-    print(f"net_steps_per_s={rates[2]:.4g} ratio_vs_keras={rates[2] / plain:.4g}")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    print(f"net_steps_per_s={rates[2]:.4g} ratio_vs_keras={rates[2] / plain:.4g} "
+          f"single_net_ms={single:.4g}")
 
 
 if __name__ == "__main__":

@@ -210,7 +210,7 @@ def test_training_a_stack_equals_training_each_net():
 
 def test_from_weights_accepts_sweep_stacks():
     from xorhelpers import sweep
-    from xorhelpers.sweep_configs import Config
+    from xorhelpers.sweep import Config
 
     config = Config(widths=(3, 3), activation="relu", init="he_normal", optimizer="sgd",
                     lr=0.2, num_steps=40)

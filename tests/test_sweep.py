@@ -1,4 +1,5 @@
-"""The batched sweep engine: exactness against lone runs and against Keras, results, bad input.
+"""The sweep: exactness against lone runs and against Keras (both engines; the compiled one is
+the default everywhere else), results, bad input. Engine against engine: test_sweep_engines.
 
 Tolerance against Keras: both compute in float32, in different operation orders, so after a
 few dozen steps the weights agree to about 1e-5 (Adam divides by sqrt(v), which amplifies
@@ -115,11 +116,12 @@ def test_init_weights_distributions():
     (Config(widths=(3, 3), activation="leaky_relu", optimizer="adam", lr=0.02, batch_size=7,
             num_steps=100), noisy_xor(40, seed=5)),
 ])
-def test_a_network_trained_among_many_equals_it_trained_alone(config, data):
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+def test_a_network_trained_among_many_equals_it_trained_alone(config, data, engine):
     X, y = data if data is not None else (None, None)
     configs = [config.replace(lr=config.lr * 2), config, config.replace(activation="tanh")]
-    many = train(configs, 60, X, y)
-    alone = train(config, [17], X, y)
+    many = train(configs, 60, X, y, engine=engine)
+    alone = train(config, [17], X, y, engine=engine)
     i = np.flatnonzero((many.config_index == 1) & (many.seeds == 17))[0]
     assert np.array_equal(flat(many.final_weights[i]), flat(alone.final_weights[0]))
     assert np.array_equal(many.loss_curve[i], alone.loss_curve[0])
@@ -156,11 +158,12 @@ def keras_steps(config, weights, batches):
     ((3, 2), "leaky_relu", "rmsprop", "mse"),
     ((2,), "linear", "adam", "mse"),
 ])
-def test_first_steps_match_keras_full_batch(widths, activation, optimizer, loss):
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+def test_first_steps_match_keras_full_batch(widths, activation, optimizer, loss, engine):
     config = Config(widths=widths, activation=activation, optimizer=optimizer, loss=loss,
                     lr=0.05, num_steps=20)
     start = init_weights(config, 3)
-    ours = train(config, [5], initial_weights=start, record_every=1)
+    ours = train(config, [5], initial_weights=start, record_every=1, engine=engine)
     X, y = truth_table()
     theirs = keras_steps(config, start, [(X, y)] * 20)
     assert np.abs(flat(ours.final_weights[0]) - np.concatenate(

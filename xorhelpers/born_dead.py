@@ -25,16 +25,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._check import check_choice, check_int, check_seed
+from .keras_constants import LEAKY_SLOPE, TRUNCATED_NORMAL_STD
 from .stats import rate
 
 INITS = ("he_normal", "glorot_uniform", "glorot_normal")
 DOMAINS = ("interval", "unit_square", "xor")
 BIASES = ("zeros", "symmetric")
 REMEDIES = ("none", "leaky_relu", "rai", "residual")
-LEAKY_SLOPE = 0.2
 RAI_SIGMA = 0.6007  # the variance scale of the randomized asymmetric initialisation
 RAI_BETA = (2.0, 1.0)  # the positive entry of each neuron is drawn from Beta(2, 1)
-_HE_TRUNCATION = 0.87962566103423978  # std of a standard normal truncated at +-2
+_HE_TRUNCATION = TRUNCATED_NORMAL_STD  # std of a standard normal truncated at +-2
 
 
 def domain_points(domain: str = "interval", n_points: int = 9) -> np.ndarray:

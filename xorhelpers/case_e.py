@@ -26,7 +26,7 @@ from . import scratch, sweep
 from ._check import check_float, check_int
 from .data import truth_table
 from .stats import format_rate, rate
-from .sweep_configs import Config
+from .sweep import Config
 
 LAYER_SIZES = (2, 3, 3, 1)
 SCALE = 0.001

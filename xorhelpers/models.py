@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._check import check_choice, check_float, check_int, check_seed
+from .keras_constants import ACTIVATIONS, OPTIMIZERS, SGD_MOMENTUM
 
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
 INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "zeros")
 
 # The hand-built solution: h = relu(X @ W + c), out = h @ w + b.
@@ -98,9 +98,6 @@ def skip_xor_net(hidden_activation: str = "sigmoid", seed: int | None = None):
     return keras.Model(x, out, name="skip_xor_net")
 
 
-OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
-
-
 def make_optimizer(name: str, lr: float):
     """A Keras optimizer by name: sgd, momentum (SGD with momentum 0.9), rmsprop or adam."""
     import keras
@@ -110,7 +107,7 @@ def make_optimizer(name: str, lr: float):
     if name == "sgd":
         return keras.optimizers.SGD(lr)
     if name == "momentum":
-        return keras.optimizers.SGD(lr, momentum=0.9)
+        return keras.optimizers.SGD(lr, momentum=SGD_MOMENTUM)
     if name == "rmsprop":
         return keras.optimizers.RMSprop(lr)
     return keras.optimizers.Adam(lr)

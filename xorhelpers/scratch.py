@@ -43,9 +43,7 @@ from ._scratch_checks import (
     _as_targets,
     _validate_net,
 )
-
-LEAKY_SLOPE = 0.2  # as Keras' activation="leaky_relu"
-
+from .keras_constants import LEAKY_SLOPE  # as Keras' activation="leaky_relu"
 
 # ------------------------------------------------------------------ activations and slopes
 

@@ -1,4 +1,7 @@
-"""The array program behind ``xorhelpers.sweep.train``: many networks, one computation.
+"""The NumPy engine of ``xorhelpers.sweep.train``: many networks, one array computation.
+
+The readable reference (``train(..., engine="numpy")``): the compiled engine must agree
+with it.
 
 Layout: the model axis is LAST, so every operation runs over contiguous rows of M values,
 one per network. Layer l is a block (fan_in + 1, fan_out, M): the kernel in its first fan_in
@@ -12,88 +15,17 @@ Used through ``xorhelpers.sweep`` (notebook 03).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-from .data import truth_table
-from .sweep_configs import LEAKY_SLOPE, Config, splitmix64
-
-BETA_1, BETA_2, RHO, EPSILON = 0.9, 0.999, 0.9, 1e-7  # Keras 3 defaults
-
-DTYPE = np.float32
-
-
-class Collector:
-    """Per-network result arrays, filled group by group."""
-
-    def __init__(self, n_models: int, n_records: int):
-        self.final_loss = np.full(n_models, np.nan)
-        self.outputs = np.full((n_models, 4), np.nan)
-        self.solved_step = np.full(n_models, -1)
-        self.dead_units = np.zeros(n_models, dtype=int)
-        self.dead_units_init = np.zeros(n_models, dtype=int)
-        self.diverged = np.zeros(n_models, dtype=bool)
-        self.loss_curve = np.full((n_models, n_records), np.nan)
-        self.stacks: list = []  # per group: (initial, final) stacked weights
-        self.group = np.zeros(n_models, dtype=int)
-        self.row = np.zeros(n_models, dtype=int)
-
-    def arrays(self) -> dict:
-        _, y4 = truth_table()
-        right = (self.outputs > 0.5) == (y4 > 0.5)
-        solved = right.all(axis=1) & ~self.diverged
-        return dict(final_loss=self.final_loss, outputs=self.outputs,
-                    accuracy=right.mean(axis=1), solved=solved,
-                    solved_step=np.where(self.diverged, -1, self.solved_step),
-                    dead_units=self.dead_units, dead_units_init=self.dead_units_init,
-                    diverged=self.diverged, loss_curve=self.loss_curve,
-                    initial_weights=WeightTable([i for i, _ in self.stacks], self.group,
-                                                self.row),
-                    final_weights=WeightTable([f for _, f in self.stacks], self.group,
-                                              self.row))
-
-
-class WeightTable(Sequence):
-    """Weights of many networks, stored stacked by group; ``table[i]`` is network i's list of
-    ``(W, b)`` per layer, W (fan_in, fan_out) and b (fan_out,), float32."""
-
-    def __init__(self, stacks: list, group: np.ndarray, row: np.ndarray):
-        self._stacks, self._group, self._row = stacks, group, row
-
-    def __len__(self) -> int:
-        return len(self._group)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        i = range(len(self))[i]  # bounds check, negative indices
-        g, r = self._group[i], self._row[i]
-        return [(W[r], b[r]) for W, b in self._stacks[g]]
-
-    def subset(self, idx: np.ndarray) -> WeightTable:
-        """The networks at positions ``idx``, in that order."""
-        return WeightTable(self._stacks, self._group[idx], self._row[idx])
-
-    def stacked(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per layer (W (M, in, out), b (M, out)); needs one architecture for all networks."""
-        if not len(self):
-            raise ValueError("stacked weights need at least one network; the selection is empty")
-        groups = np.unique(self._group)
-        shapes = {tuple(W.shape[1:] for W, _ in self._stacks[g]) for g in groups}
-        if len(shapes) != 1:
-            raise ValueError("stacked weights need networks of one architecture; got layer "
-                             f"shapes {sorted(shapes)}; select one config first")
-        out = []
-        for k in range(len(self._stacks[groups[0]])):
-            W = np.empty((len(self), *self._stacks[groups[0]][k][0].shape[1:]), DTYPE)
-            b = np.empty((len(self), *self._stacks[groups[0]][k][1].shape[1:]), DTYPE)
-            for g in groups:
-                mine = self._group == g
-                W[mine] = self._stacks[g][k][0][self._row[mine]]
-                b[mine] = self._stacks[g][k][1][self._row[mine]]
-            out.append((W, b))
-        return out
+from ..data import truth_table
+from ..keras_constants import ADAM_BETA_1 as BETA_1
+from ..keras_constants import ADAM_BETA_2 as BETA_2
+from ..keras_constants import EPSILON, LEAKY_SLOPE
+from ..keras_constants import RMSPROP_RHO as RHO
+from .config import Config
+from .result import DTYPE, GroupRun, exp32, sigmoid
+from .streams import hash_keys
 
 
 class Nets:
@@ -264,7 +196,6 @@ class Feed:
         Xb = np.ascontiguousarray(self.X[rows].transpose(1, 2, 0))  # (size, 3, M)
         return Xb, np.ascontiguousarray(self.y[rows].T), DTYPE(1 / size)
 
-
     def _row_weights(self, order: np.ndarray) -> np.ndarray:
         """Every batch of an epoch as weights over the distinct rows: (steps, rows, M)."""
         M, B, steps = len(order), self.batch_size, self.per_epoch
@@ -276,11 +207,11 @@ class Feed:
         return np.ascontiguousarray((counts / sizes).astype(DTYPE).transpose(2, 0, 1))
 
 
-def train_group(configs: list[Config], seeds: np.ndarray, start, X, y, record_every: int,
-                idx: np.ndarray, out: Collector) -> None:
-    """Train networks that share architecture, optimizer, loss, batch size and step budget;
-    write their results at positions ``idx`` of ``out``."""
-    keep = len(idx)
+def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
+                record_every: int) -> GroupRun:
+    """Train networks that share architecture, optimizer, loss, batch size and step budget,
+    one per (config, seed, start weights); return their ``GroupRun``."""
+    keep = len(configs)
     if keep == 1:
         # NumPy picks other loop orders (so other rounding) for a model axis of length 1;
         # train two identical copies so that a lone network rounds as it does in a crowd.
@@ -289,32 +220,24 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y, record_ev
     nets = Nets(configs, start)
     initial = nets.weights()
     feed = Feed(X, y, configs[0].batch_size, seeds)
-    X4, y4 = truth_table()
-    X4 = _with_ones(X4.astype(DTYPE))
-    y4 = y4.astype(DTYPE)[:, None]
+    X4 = _with_ones(truth_table()[0].astype(DTYPE))
     num_steps = configs[0].num_steps
     logits = np.empty((num_steps // record_every + 1, 4, len(configs)), DTYPE)
     with np.errstate(all="ignore"):
         _, _, slopes = nets.forward(X4)
-        out.dead_units_init[idx] = _dead(nets.activation, slopes, len(configs))[:keep]
+        dead_init = _dead(nets.activation, slopes, len(configs))
         for step in range(num_steps):
             z = nets.step(*feed.next(step))
             if step % record_every == 0:
                 logits[step // record_every] = z if feed.is_truth_table else nets.forward(X4)[0]
-        z4, _, slopes = nets.forward(X4)
-        logits[-1] = z4
-        losses = _loss_from_logits(nets.loss, logits, y4)[:, :keep]  # (records, M)
-        right = ((sigmoid(logits) > 0.5) == (y4 > 0.5)).all(axis=1)[:, :keep]
-        finite = (np.isfinite(nets.P).all(axis=0) & np.isfinite(z4).all(axis=0))[:keep]
-        out.outputs[idx] = sigmoid(z4).T[:keep]
-    out.loss_curve[idx, :len(logits)] = losses.T
-    out.solved_step[idx] = np.where(right.any(axis=0), right.argmax(axis=0) * record_every, -1)
-    out.final_loss[idx] = losses[-1]
-    out.dead_units[idx] = _dead(nets.activation, slopes, len(configs))[:keep]
-    out.diverged[idx] = ~finite | ~np.isfinite(losses[-1])
-    out.group[idx] = len(out.stacks)
-    out.row[idx] = np.arange(keep)
-    out.stacks.append((initial, nets.weights()))
+        logits[-1], _, slopes = nets.forward(X4)
+    final = nets.weights()
+    return GroupRun(logits=np.ascontiguousarray(logits.transpose(2, 0, 1)[:keep]),
+                    initial=[(W[:keep], b[:keep]) for W, b in initial],
+                    final=[(W[:keep], b[:keep]) for W, b in final],
+                    dead_units_init=dead_init[:keep],
+                    dead_units=_dead(nets.activation, slopes, len(configs))[:keep],
+                    finite=np.isfinite(nets.P).all(axis=0)[:keep])
 
 
 def _with_ones(X: np.ndarray) -> np.ndarray:
@@ -322,22 +245,8 @@ def _with_ones(X: np.ndarray) -> np.ndarray:
     return np.column_stack([X, np.ones(len(X), X.dtype)])
 
 
-def _loss_from_logits(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Mean loss over the points, computed in float64 from logits z (..., n, M) and targets
-    (n, 1): shape (..., M)."""
-    z = z.astype(np.float64)
-    if loss == "mse":
-        return ((sigmoid(z) - y) ** 2).mean(axis=-2)
-    return (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean(axis=-2)
-
-
-def hash_keys(seeds: np.ndarray, epoch: int, n: int) -> np.ndarray:
-    """Pseudo-random uint64 keys (M, n) that depend only on (seed, epoch, row)."""
-    counters = (np.uint64(epoch) << np.uint64(32)) + np.arange(n, dtype=np.uint64)
-    return splitmix64(seeds.astype(np.uint64)[:, None], counters[None, :] | np.uint64(1 << 63))
-
-
 def act(activation: str, Z: np.ndarray) -> np.ndarray:
+    """The hidden activation of Z, a new array."""
     A = np.empty_like(Z)
     _act_into(activation, Z, A)
     return A
@@ -353,26 +262,19 @@ def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
         slope = np.where(Z > 0, one, Z.dtype.type(LEAKY_SLOPE))
         np.multiply(Z, slope, out=A)
     elif activation == "sigmoid":
-        np.negative(Z, out=A)
-        np.exp(A, out=A)
+        A[...] = exp32(-Z)
         A += one
         np.reciprocal(A, out=A)
         slope = one - A
         slope *= A
     elif activation == "tanh":
-        np.tanh(Z, out=A)
+        A[...] = np.tanh(Z.astype(np.float64))  # correctly rounded, as exp32
         slope = A * A
         np.subtract(one, slope, out=slope)
     else:
         A[...] = Z
         slope = one
     return slope
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-z)
-    e += 1
-    return np.reciprocal(e, out=e)
 
 
 def _dead(activation: str, slopes: list, n_models: int) -> np.ndarray:

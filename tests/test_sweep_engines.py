@@ -1,0 +1,134 @@
+"""The compiled engine against the NumPy engine, the compiled maths against references, and
+the on-disk cache of compiled code.
+
+The engines perform the same float32 operations in the same order, with exp and tanh
+correctly rounded in both, so they are expected to agree bit for bit. The grid test still
+allows float32 tolerance and names the networks "at the edge", whose flags could honestly
+flip on one rounding: a final output within EDGE_MARGIN of the 0.5 threshold in either
+engine, or a parameter beyond EDGE_HUGE in magnitude (near float32 overflow, where the
+diverged flag hangs on one rounding). It prints how many networks are at the edge and how
+many of those differ; outside the edge nothing may differ.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from xorhelpers import sweep
+from xorhelpers.data import noisy_xor, random_xor_pairs
+from xorhelpers.sweep import fast_kernel, numpy_engine
+from xorhelpers.sweep.result import GroupRun
+from xorhelpers.sweep.streams import batch_order, init_stack
+
+OUT_TOL = 1e-6  # float32 tolerance on outputs in [0, 1]
+EDGE_MARGIN = 1e-3
+EDGE_HUGE = 1e30
+
+GRID = sweep.grid(widths=[(2,), (3, 2)], activation=list(sweep.ACTIVATIONS),
+                  optimizer=list(sweep.OPTIMIZERS), loss=["binary_crossentropy", "mse"],
+                  lr=0.05, num_steps=400)
+MINIBATCH = [(random_xor_pairs(100, seed=1), 4), (noisy_xor(40, seed=2), 7)]
+
+
+def _huge(result):
+    return np.array([max(np.abs(a).max() for pair in w for a in pair) > EDGE_HUGE
+                     for w in result.final_weights])
+
+
+def _compare(fast, ref):
+    """(number of networks, at the edge, differing at the edge); asserts agreement elsewhere."""
+    margin = np.minimum(np.abs(fast.outputs - 0.5).min(axis=1),
+                        np.abs(ref.outputs - 0.5).min(axis=1))
+    edge = (margin < EDGE_MARGIN) | _huge(fast) | _huge(ref)
+    outputs = np.where(np.isnan(fast.outputs) & np.isnan(ref.outputs), 0,
+                       np.abs(fast.outputs - ref.outputs)).max(axis=1)
+    differ = ~(outputs <= OUT_TOL)
+    for name in ("solved", "diverged", "solved_step", "dead_units", "dead_units_init"):
+        differ |= getattr(fast, name) != getattr(ref, name)
+    assert not (differ & ~edge).any(), np.flatnonzero(differ & ~edge)
+    return len(fast), int(edge.sum()), int((differ & edge).sum())
+
+
+def test_engines_agree_over_a_grid_of_configs_and_seeds():
+    counts = [_compare(sweep.train(GRID, 12), sweep.train(GRID, 12, engine="numpy"))]
+    for (X, y), batch_size in MINIBATCH:
+        configs = [c.replace(batch_size=batch_size, num_steps=200) for c in GRID[::5]]
+        counts.append(_compare(sweep.train(configs, 12, X, y),
+                               sweep.train(configs, 12, X, y, engine="numpy")))
+    total, edge, differ = np.sum(counts, axis=0)
+    print(f"engines: {total} networks, {edge} at the edge, {differ} of those differ")
+    assert total == 12 * (len(GRID) + 2 * len(GRID[::5]))
+    assert differ <= edge
+
+
+def test_engines_agree_bit_for_bit_on_the_notebook_recipe():
+    config = sweep.Config(widths=(2,), optimizer="adam", lr=0.1, num_steps=2000)
+    fast, ref = sweep.train(config, 200), sweep.train(config, 200, engine="numpy")
+    assert np.array_equal(fast.outputs, ref.outputs)
+    assert np.array_equal(fast.loss_curve, ref.loss_curve)
+    for (W, b), (V, c) in zip(fast.stacked_weights(), ref.stacked_weights(), strict=True):
+        assert np.array_equal(W, V) and np.array_equal(b, c)
+
+
+def test_both_engines_hand_over_the_same_group_run():
+    config = sweep.Config(widths=(3, 2), activation="tanh", num_steps=30)
+    seeds = np.arange(5)
+    start = init_stack(config, seeds)
+    X, y = noisy_xor(12, seed=0)
+    runs = [engine.train_group([config] * 5, seeds, start, X, y, 10)
+            for engine in (sweep.fast_engine, numpy_engine)]
+    for run in runs:
+        assert isinstance(run, GroupRun) and run.logits.shape == (5, 4, 4)
+        assert [W.shape for W, _ in run.final] == [(5, 2, 3), (5, 3, 2), (5, 2, 1)]
+    np.testing.assert_array_equal(runs[0].logits, runs[1].logits)
+
+
+def test_compiled_exp_and_tanh_are_correctly_rounded():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(0, 4, 200_000), rng.uniform(-120, 100, 20_000),
+                        10.0 ** rng.uniform(-12, 2, 20_000) * rng.choice([-1, 1], 20_000),
+                        [0.0, -0.0, 1e-30, 88.7, 89.0, -103.0, -104.0, -200.0, 100.0,
+                         np.inf, -np.inf, np.nan]]).astype(np.float32)
+    out, scratch = np.empty_like(x), np.zeros((3, len(x)))
+    with np.errstate(all="ignore"):
+        for fn, ref in ((fast_kernel.exp_into, np.exp), (fast_kernel.tanh_into, np.tanh)):
+            fn(x, out, scratch)
+            expected = ref(x.astype(np.float64)).astype(np.float32)
+            np.testing.assert_array_equal(out, expected)
+
+
+def test_compiled_batch_order_matches_the_streams():
+    for seed, epoch, n in [(0, 0, 10), (7, 3, 1000), (2**32 - 1, 12, 33)]:
+        np.testing.assert_array_equal(fast_kernel.epoch_order(np.uint64(seed), epoch, n),
+                                      batch_order(seed, epoch, n))
+
+
+def test_engine_argument():
+    assert sweep.default_engine() == "numba"
+    with pytest.raises(ValueError, match="engine"):
+        sweep.train(sweep.Config(num_steps=5), 2, engine="gpu")
+
+
+def test_divergence_is_flagged_by_the_compiled_engine_too():
+    config = sweep.Config(widths=(2,), activation="linear", optimizer="sgd", lr=1e37,
+                          num_steps=50)
+    for engine in ("numba", "numpy"):
+        result = sweep.train([config, config.replace(lr=0.1)], 3, engine=engine)
+        assert result.diverged[:3].all() and not result.diverged[3:].any()
+
+
+def test_compiled_code_is_cached_on_disk(tmp_path):
+    """A second process finds the compiled kernel in the cache instead of compiling it."""
+    code = ("from xorhelpers import sweep\n"
+            "from xorhelpers.sweep import fast_kernel\n"
+            "sweep.train(sweep.Config(num_steps=20), 3)\n"
+            "s = fast_kernel.train_chunk.stats\n"
+            "print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))\n")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="3")
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, check=True).stdout.split()[-2:] for _ in range(2)]
+    assert runs[0] == ["0", "1"] and runs[1] == ["1", "0"]
+    assert any(p.suffix == ".nbc" for p in tmp_path.rglob("*"))

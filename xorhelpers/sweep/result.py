@@ -1,0 +1,249 @@
+"""What a sweep returns: ``SweepResult``, and ``GroupRun``, what an engine hands it.
+
+An engine trains one group of networks (one architecture, optimizer, loss, batch size and
+step budget) and returns a ``GroupRun``: the logits on the four XOR points at every recorded
+step, the initial and final weights, the dead units and whether all parameters stayed finite.
+``SweepResult.from_runs`` derives everything else (losses, accuracy, solved flag and step,
+divergence) from those in one place, so both engines are measured the same way.
+Introduced in notebook 03.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._check import check_choice, check_int
+from ..data import truth_table
+from ..stats import rate as _rate
+from .config import Config
+
+FLAGS = ("solved", "failed", "diverged")
+DTYPE = np.float32
+
+Stack = list[tuple[np.ndarray, np.ndarray]]  # per layer (W (m, in, out), b (m, out))
+
+
+@dataclass(frozen=True)
+class GroupRun:
+    """One engine's results for m networks of one group, model axis first.
+
+    ``logits`` (m, records, 4) float32: the output logits on the four XOR points at each
+    recorded step (``curve_steps``) and, last, after the final step; ``initial`` / ``final``:
+    per layer W (m, fan_in, fan_out) and b (m, fan_out), float32; ``dead_units_init`` /
+    ``dead_units`` (m,) int: hidden ReLUs off on all four points at the start / end;
+    ``finite`` (m,) bool: every parameter finite at the end."""
+
+    logits: np.ndarray
+    initial: Stack
+    final: Stack
+    dead_units_init: np.ndarray
+    dead_units: np.ndarray
+    finite: np.ndarray
+
+
+class WeightTable(Sequence):
+    """Weights of many networks, stored stacked by group; ``table[i]`` is network i's list of
+    ``(W, b)`` per layer, W (fan_in, fan_out) and b (fan_out,), float32."""
+
+    def __init__(self, stacks: list, group: np.ndarray, row: np.ndarray):
+        self._stacks, self._group, self._row = stacks, group, row
+
+    def __len__(self) -> int:
+        return len(self._group)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # bounds check, negative indices
+        g, r = self._group[i], self._row[i]
+        return [(W[r], b[r]) for W, b in self._stacks[g]]
+
+    def subset(self, idx: np.ndarray) -> WeightTable:
+        """The networks at positions ``idx``, in that order."""
+        return WeightTable(self._stacks, self._group[idx], self._row[idx])
+
+    def stacked(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per layer (W (M, in, out), b (M, out)); needs one architecture for all networks."""
+        if not len(self):
+            raise ValueError("stacked weights need at least one network; the selection is empty")
+        groups = np.unique(self._group)
+        shapes = {tuple(W.shape[1:] for W, _ in self._stacks[g]) for g in groups}
+        if len(shapes) != 1:
+            raise ValueError("stacked weights need networks of one architecture; got layer "
+                             f"shapes {sorted(shapes)}; select one config first")
+        out = []
+        for k in range(len(self._stacks[groups[0]])):
+            W = np.empty((len(self), *self._stacks[groups[0]][k][0].shape[1:]), DTYPE)
+            b = np.empty((len(self), *self._stacks[groups[0]][k][1].shape[1:]), DTYPE)
+            for g in groups:
+                mine = self._group == g
+                W[mine] = self._stacks[g][k][0][self._row[mine]]
+                b[mine] = self._stacks[g][k][1][self._row[mine]]
+            out.append((W, b))
+        return out
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Per-network results of ``train``; network ``i`` is (``configs[config_index[i]]``,
+    ``seeds[i]``). Notebook 03.
+
+    Arrays of length M (number of networks), all evaluated on the four XOR points:
+    ``final_loss`` (the config's loss), ``outputs`` (M, 4) final sigmoid outputs,
+    ``accuracy`` (fraction of the 4 points on the right side of 0.5), ``solved`` (all 4 right
+    at the end), ``solved_step`` (first recorded step at which all 4 were right, -1 if never),
+    ``dead_units`` / ``dead_units_init`` (hidden ReLUs whose input is <= 0 on all 4 points, so
+    they pass no gradient, at the end / at the start; always 0 for other activations),
+    ``diverged`` (a NaN or inf appeared), ``loss_curve`` (M, K) the loss at ``curve_steps``
+    (NaN past a network's last step), ``initial_weights`` / ``final_weights`` (sequences:
+    item i is network i's list of ``(W, b)`` per layer, float32).
+    """
+
+    configs: tuple[Config, ...]
+    config_index: np.ndarray
+    seeds: np.ndarray
+    final_loss: np.ndarray
+    outputs: np.ndarray
+    accuracy: np.ndarray
+    solved: np.ndarray
+    solved_step: np.ndarray
+    dead_units: np.ndarray
+    dead_units_init: np.ndarray
+    diverged: np.ndarray
+    loss_curve: np.ndarray
+    curve_steps: np.ndarray
+    initial_weights: WeightTable
+    final_weights: WeightTable
+
+    @classmethod
+    def from_runs(cls, configs: tuple[Config, ...], config_index: np.ndarray,
+                  seeds: np.ndarray, curve_steps: np.ndarray,
+                  runs: list[tuple[np.ndarray, GroupRun]]) -> SweepResult:
+        """Assemble the result from each group's ``GroupRun`` and the positions ``idx`` of its
+        networks: every derived field is computed here, for both engines alike."""
+        M, K = len(config_index), len(curve_steps)
+        every = int(curve_steps[1] - curve_steps[0]) if K > 1 else 1
+        final_loss, outputs = np.full(M, np.nan), np.full((M, 4), np.nan)
+        solved_step, loss_curve = np.full(M, -1), np.full((M, K), np.nan)
+        dead, dead_init = np.zeros(M, dtype=int), np.zeros(M, dtype=int)
+        diverged = np.zeros(M, dtype=bool)
+        group, row = np.zeros(M, dtype=int), np.zeros(M, dtype=int)
+        _, y4 = truth_table()
+        with np.errstate(all="ignore"):
+            for g, (idx, run) in enumerate(runs):
+                losses = loss_from_logits(configs[config_index[idx[0]]].loss, run.logits, y4)
+                right = ((sigmoid(run.logits) > 0.5) == (y4 > 0.5)).all(axis=2)  # (m, R)
+                outputs[idx] = sigmoid(run.logits[:, -1])
+                loss_curve[idx, :losses.shape[1]] = losses
+                final_loss[idx] = losses[:, -1]
+                solved_step[idx] = np.where(right.any(axis=1), right.argmax(axis=1) * every, -1)
+                dead[idx], dead_init[idx] = run.dead_units, run.dead_units_init
+                diverged[idx] = ~run.finite | ~np.isfinite(run.logits[:, -1]).all(axis=1) \
+                    | ~np.isfinite(losses[:, -1])
+                group[idx], row[idx] = g, np.arange(len(idx))
+        right = (outputs > 0.5) == (y4 > 0.5)
+        return cls(configs=configs, config_index=config_index, seeds=seeds,
+                   final_loss=final_loss, outputs=outputs, accuracy=right.mean(axis=1),
+                   solved=right.all(axis=1) & ~diverged,
+                   solved_step=np.where(diverged, -1, solved_step), dead_units=dead,
+                   dead_units_init=dead_init, diverged=diverged, loss_curve=loss_curve,
+                   curve_steps=curve_steps,
+                   initial_weights=WeightTable([r.initial for _, r in runs], group, row),
+                   final_weights=WeightTable([r.final for _, r in runs], group, row))
+
+    def __len__(self) -> int:
+        return len(self.seeds)
+
+    @property
+    def failed(self) -> np.ndarray:
+        """Networks that did not solve XOR (``~solved``)."""
+        return ~self.solved
+
+    def for_config(self, index: int) -> SweepResult:
+        """The networks of ``configs[index]`` only, as a SweepResult with one config."""
+        index = check_int("index", index, low=0, high=len(self.configs) - 1)
+        return self._subset(np.flatnonzero(self.config_index == index), (index,))
+
+    def select(self, mask) -> SweepResult:
+        """The networks where the boolean array ``mask`` (length M) is True."""
+        mask = np.asarray(mask)
+        if mask.dtype != bool or mask.shape != (len(self),):
+            raise ValueError(f"mask must be a boolean array of shape ({len(self)},), "
+                             f"got dtype {mask.dtype} and shape {mask.shape}")
+        return self._subset(np.flatnonzero(mask), None)
+
+    def rate(self, flags="solved", config: int | None = None) -> tuple[float, float, float]:
+        """(rate, low, high) of ``flags`` with its 95% Wilson interval.
+
+        ``flags`` is "solved", "failed", "diverged" or a boolean array of length M; with
+        ``config`` only that config's networks count.
+        """
+        values = self._flags(flags)
+        if config is not None:
+            config = check_int("config", config, low=0, high=len(self.configs) - 1)
+            values = values[self.config_index == config]
+        return _rate(values)
+
+    def rates(self, flags="solved") -> np.ndarray:
+        """Array (number of configs, 3): (rate, low, high) of ``flags`` for each config."""
+        values = self._flags(flags)
+        return np.array([_rate(values[self.config_index == c]) for c in range(len(self.configs))])
+
+    def stacked_weights(self, initial: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Weights of all networks stacked on a leading model axis: per layer (W (M, in, out),
+        b (M, out)), float32, final (or ``initial``). Needs all networks to share one
+        architecture (e.g. after ``for_config``); feed them to ``forward``."""
+        return (self.initial_weights if initial else self.final_weights).stacked()
+
+    def _flags(self, flags) -> np.ndarray:
+        if isinstance(flags, str):
+            check_choice("flags", flags, FLAGS)
+            return getattr(self, flags)
+        values = np.asarray(flags)
+        if values.dtype != bool or values.shape != (len(self),):
+            raise ValueError(f"flags must be one of {FLAGS} or a boolean array of shape "
+                             f"({len(self)},), got {values.dtype} {values.shape}")
+        return values
+
+    def _subset(self, idx: np.ndarray, keep: tuple[int, ...] | None) -> SweepResult:
+        if keep is None:
+            keep = tuple(int(c) for c in np.unique(self.config_index[idx]))
+        remap = np.full(len(self.configs), -1)
+        remap[list(keep)] = np.arange(len(keep))
+        return SweepResult(
+            configs=tuple(self.configs[c] for c in keep),
+            config_index=remap[self.config_index[idx]],
+            seeds=self.seeds[idx], final_loss=self.final_loss[idx], outputs=self.outputs[idx],
+            accuracy=self.accuracy[idx], solved=self.solved[idx],
+            solved_step=self.solved_step[idx], dead_units=self.dead_units[idx],
+            dead_units_init=self.dead_units_init[idx], diverged=self.diverged[idx],
+            loss_curve=self.loss_curve[idx], curve_steps=self.curve_steps,
+            initial_weights=self.initial_weights.subset(idx),
+            final_weights=self.final_weights.subset(idx))
+
+
+def exp32(z: np.ndarray) -> np.ndarray:
+    """exp of float32 ``z``, correctly rounded to float32 (computed in float64): NumPy's own
+    float32 exp is off by one unit in the last place for about a third of inputs, and which
+    third depends on the processor's vector instructions."""
+    with np.errstate(over="ignore"):
+        return np.exp(z.astype(np.float64)).astype(np.float32)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-z)) in z's precision (float32 through ``exp32``)."""
+    e = exp32(-z) if z.dtype == np.float32 else np.exp(-z)
+    e += 1
+    return np.reciprocal(e, out=e)
+
+
+def loss_from_logits(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mean loss over the points, computed in float64 from logits z (..., 4) and targets
+    y (4,): shape (...)."""
+    z = z.astype(np.float64)
+    if loss == "mse":
+        return ((sigmoid(z) - y) ** 2).mean(axis=-1)
+    return (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean(axis=-1)
