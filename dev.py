@@ -26,6 +26,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".xorhelpers-installed"
+# JupyterLab's application settings for this collection: overrides.json changes defaults only
+# (no prompt about Jupyter news); a learner's own settings still apply and win.
+LAB_SETTINGS = ROOT / "jupyter" / "settings"
 
 
 def _run(cmd: list[str | Path], **kwargs) -> int:
@@ -56,12 +59,17 @@ def _env() -> dict[str, str]:
     return env
 
 
+def lab_options(root_dir: Path) -> list[str]:
+    """JupyterLab's options for `dev.py lab`; the browser tests start JupyterLab with them too."""
+    options = [f"--ServerApp.root_dir={root_dir}", f"--LabApp.app_settings_dir={LAB_SETTINGS}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # e.g. in a container: Jupyter refuses root
+        options.insert(0, "--allow-root")
+    return options
+
+
 def lab(args: list[str]) -> int:
     setup()
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # e.g. in a container: Jupyter refuses root
-        args = ["--allow-root", *args]
-    return _run([PYTHON, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT / 'notebooks'}", *args],
-                env=_env())
+    return _run([PYTHON, "-m", "jupyterlab", *lab_options(ROOT / "notebooks"), *args], env=_env())
 
 
 def test(args: list[str]) -> int:

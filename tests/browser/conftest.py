@@ -1,0 +1,118 @@
+"""Browser tests: one JupyterLab server and one headless Chromium for the whole module.
+
+Without a Chromium the tests are skipped with the install command, except under CI (CI=true),
+where a missing browser is a failure. The notebooks under tests/browser/notebooks/ are fixtures
+run in the browser, not part of the collection: nbval does not collect them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from labdriver import CHROMIUM_ARGS, CHROMIUM_ENV, INSTALL_HINT, VIEWPORT, LabServer, find_chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+collect_ignore_glob = ["notebooks/*.ipynb"]
+
+_skipped: list[str] = []
+
+
+def _dev():
+    """dev.py as a module, so that the tests start JupyterLab with `dev.py lab`'s options."""
+    spec = importlib.util.spec_from_file_location("xor_dev", ROOT / "dev.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """The Chromium executable; skips (fails under CI) when there is none."""
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: F401
+        found = find_chromium()
+    except ImportError:
+        reason = "the playwright package is missing; python3 dev.py test installs it"
+        found = None
+    else:
+        reason = (f"no Chromium found (${CHROMIUM_ENV}, chromium or chromium-browser on PATH); "
+                  f"install it with: {INSTALL_HINT}")
+    if found is None:
+        if _under_ci():
+            pytest.fail(f"browser tests cannot run under CI: {reason}", pytrace=False)
+        if reason not in _skipped:
+            _skipped.append(reason)
+        pytest.skip(reason)
+    return found
+
+
+@pytest.fixture(scope="module")
+def lab(chromium, tmp_path_factory) -> LabServer:
+    """JupyterLab with `dev.py lab`'s options on a copy of notebooks/ and the test fixtures.
+
+    A copy, so that nothing the browser does (running, saving) touches the committed files.
+    """
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "root"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "tests" / "browser" / "notebooks", root / "fixtures",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    with LabServer(root, home / "jupyter", _dev().lab_options(root)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chrome = p.chromium.launch(executable_path=chromium, headless=True,
+                                   args=list(CHROMIUM_ARGS))
+        yield chrome
+        chrome.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def page(browser, lab, request, screenshots):
+    """A fresh browser tab (own cookies and storage); kernels are shut down afterwards.
+
+    When the test fails, the tab as it was is saved as screenshots/FAILED-<test>.png.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    if getattr(request.node, "browser_failed", False):
+        name = "".join(c if c.isalnum() or c in "._-" else "_" for c in request.node.name)
+        tab.screenshot(path=str(screenshots / f"FAILED-{name}.png"))
+    context.close()
+    lab.shut_down_kernels()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    for reason in _skipped:
+        terminalreporter.write_line(f"browser tests skipped: {reason}", yellow=True)
