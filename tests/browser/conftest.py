@@ -17,7 +17,7 @@ from labdriver import CHROMIUM_ARGS, CHROMIUM_ENV, INSTALL_HINT, VIEWPORT, LabSe
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
-collect_ignore_glob = ["notebooks/*.ipynb"]
+collect_ignore = ["notebooks"]  # fixtures for the browser, not notebooks for nbval
 
 _skipped: list[str] = []
 

@@ -409,14 +409,22 @@ def widget(page, target: str):
     return labelled.or_(button).first
 
 
+def _parse_action(action: str) -> tuple[str, str]:
+    kind, _, arg = action.partition(":")
+    if kind not in ("click", "press", "select", "fill") or (kind != "click") != bool(arg):
+        raise ValueError(f"action must be click, press:KEY, select:LABEL or fill:TEXT, "
+                         f"got {action!r}")
+    return kind, arg
+
+
 def act(page, target: str, action: str) -> None:
     """Do one thing to a widget as a user would.
 
     Actions: "click"; "press:KEY" (focuses a slider's handle first, e.g. "press:ArrowRight");
     "select:LABEL" (a dropdown's option); "fill:TEXT" (a text box, then Enter).
     """
+    kind, arg = _parse_action(action)
     el = widget(page, target)
-    kind, _, arg = action.partition(":")
     if kind == "click":
         el.click()
     elif kind == "press":
@@ -429,9 +437,6 @@ def act(page, target: str, action: str) -> None:
         box = el.locator("input, textarea").first
         box.fill(arg)
         box.press("Enter")
-    else:
-        raise ValueError(f"action must be click, press:KEY, select:LABEL or fill:TEXT, "
-                         f"got {action!r}")
 
 
 def signature(page, selector: str) -> str:
@@ -462,6 +467,14 @@ class Step:
     shows: tuple[tuple[str, str], ...] = ()
     within: float = 2.0
     settle: float = 1.0
+
+    def __post_init__(self):
+        _parse_action(self.action)
+        if not self.target:
+            raise ValueError("target must name a widget (its description or a CSS selector)")
+        if not (self.changes or self.animates or self.still or self.shows):
+            raise ValueError(f"step {self.target} {self.action} checks nothing: give changes, "
+                             f"animates, still or shows")
 
 
 def _changed(page, selectors, before: dict[str, str], within: float) -> list[str]:

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from labdriver import (
+    NEWS_PROMPT,
     PageLog,
     Step,
     open_notebook,
     page_problems,
+    page_state,
     restart_and_run_all,
     round_trip,
     save,
@@ -75,3 +77,17 @@ def test_widgets_round_trip(page, lab, screenshots, rel_path):
     problems = round_trip(page, ROUND_TRIPS[rel_path]) + log.errors
     screenshot(page, screenshots / (Path(rel_path).stem + "-after-round-trip.png"))
     assert not problems, f"{rel_path}, widgets round trip:\n  " + "\n  ".join(problems)
+
+
+def test_the_news_check_sees_the_prompt(page, lab):
+    """The check above can fail: with the learner's answer reset to "ask" (a user setting,
+    which beats the shipped override), JupyterLab shows the prompt and the check names it."""
+    setting = "/lab/api/settings/@jupyterlab/apputils-extension:notification"
+    lab.api("PUT", setting, {"raw": '{"fetchNews": "none"}'})
+    try:
+        open_notebook(page, lab, "fixtures/widgets_round_trip.ipynb")
+        page.locator(".Toastify__toast", has_text=NEWS_PROMPT).wait_for(timeout=60_000)
+        problems = page_problems(page_state(page), {"figures": 0, "widgets": 0})
+    finally:
+        lab.api("PUT", setting, {"raw": "{}"})
+    assert [p for p in problems if "news prompt" in p], problems
