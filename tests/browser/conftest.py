@@ -90,21 +90,28 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.fixture(scope="module")
+def browser_context(browser):
+    """One profile for all tabs, so that JupyterLab's code is cached after the first load."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def page(browser, lab, request, screenshots):
-    """A fresh browser tab (own cookies and storage); kernels are shut down afterwards.
+def page(browser_context, lab, request, screenshots):
+    """A new browser tab; its kernels are shut down afterwards.
 
     When the test fails, the tab as it was is saved as screenshots/FAILED-<test>.png.
     """
-    context = browser.new_context(viewport=VIEWPORT)
-    tab = context.new_page()
+    tab = browser_context.new_page()
     tab.set_default_timeout(30_000)
     yield tab
     if getattr(request.node, "browser_failed", False):
         name = "".join(c if c.isalnum() or c in "._-" else "_" for c in request.node.name)
         tab.screenshot(path=str(screenshots / f"FAILED-{name}.png"))
-    context.close()
-    lab.shut_down_kernels()
+    tab.close()
+    lab.shut_down_kernels(wait=False)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -94,6 +95,7 @@ class LabServer:
         self.options = options
         self.log_path = self.home / "jupyterlab.log"
         self.process: subprocess.Popen | None = None
+        self._shutdowns: list[threading.Thread] = []
 
     def environment(self) -> dict[str, str]:
         dirs = {name: self.home / name for name in
@@ -153,18 +155,34 @@ class LabServer:
             text = answer.read()
         return json.loads(text) if text else None
 
-    def shut_down_kernels(self) -> None:
-        """End every session and kernel (between notebooks, so that none keeps running)."""
-        for session in self.api("GET", "/api/sessions"):
-            self.api("DELETE", f"/api/sessions/{session['id']}")
-        for kernel in self.api("GET", "/api/kernels"):
-            self.api("DELETE", f"/api/kernels/{kernel['id']}")
+    def shut_down_kernels(self, wait: bool = True) -> None:
+        """End every session and kernel there is now (between notebooks, so that none keeps
+        running). With ``wait=False`` the shutdown goes on while the next notebook opens."""
+        paths = [f"/api/sessions/{s['id']}" for s in self.api("GET", "/api/sessions")]
+        paths += [f"/api/kernels/{k['id']}" for k in self.api("GET", "/api/kernels")]
+
+        def delete_all():
+            for path in paths:
+                try:
+                    self.api("DELETE", path)
+                except urllib.error.HTTPError as exc:
+                    if exc.code != 404:  # a session's kernel goes with its session
+                        raise
+
+        if wait:
+            delete_all()
+        else:
+            thread = threading.Thread(target=delete_all, daemon=True)
+            thread.start()
+            self._shutdowns.append(thread)
 
     def notebook_url(self, rel_path: str) -> str:
         # ?reset: a fresh workspace, so that only this notebook opens
         return f"{self.url}/lab/tree/{rel_path}?reset&token={self.token}"
 
     def __exit__(self, *exc) -> None:
+        for thread in self._shutdowns:
+            thread.join(timeout=60)
         if self.process is None or self.process.poll() is not None:
             return
         try:
@@ -297,7 +315,7 @@ def _settled(state: dict) -> bool:
 
 def settled(page, timeout: float = 30.0) -> dict:
     """Wait until the kernel is idle, no cell is queued, and every widget view and image has
-    loaded, twice in a row a second apart; returns that state."""
+    loaded, twice in a row half a second apart; returns that state."""
     deadline = time.monotonic() + timeout
     previous = False
     while True:
@@ -308,7 +326,7 @@ def settled(page, timeout: float = 30.0) -> dict:
         if time.monotonic() > deadline:
             raise TimeoutError(f"the page did not settle within {timeout:.0f} s: kernel "
                                f"{state['status']!r}, widget views {state['widgets']}")
-        page.wait_for_timeout(1000)
+        page.wait_for_timeout(500)
 
 
 def save(page, path: Path) -> nbformat.NotebookNode:
@@ -384,11 +402,11 @@ def screenshot(page, path: Path) -> Path:
     extra = max(0, sizes[0] - sizes[1])
     height = min(MAX_SCREENSHOT_HEIGHT, VIEWPORT["height"] + extra)
     page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
-    page.wait_for_timeout(500)
-    page.evaluate("""() => { const outer = document.querySelector(
+    page.evaluate("""() => new Promise(done => requestAnimationFrame(() => {
+                    const outer = document.querySelector(
                       '.jp-NotebookPanel .jp-WindowedPanel-outer');
-                    if (outer) outer.scrollTop = 0; }""")
-    page.wait_for_timeout(300)
+                    if (outer) outer.scrollTop = 0;
+                    requestAnimationFrame(() => requestAnimationFrame(done)); }))""")
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
     page.set_viewport_size(VIEWPORT)
