@@ -238,8 +238,10 @@ _PAGE_STATE_JS = """() => {
              || /Error displaying widget/.test(o.textContent),
       loading: /Loading widget/.test(o.textContent),
       rendered: !!o.querySelector('.jupyter-widgets:not(.jupyter-widgets-error-widget)')})),
-    mathErrors: Array.from(document.querySelectorAll('.jp-MarkdownOutput mjx-merror'))
-                     .map(e => e.textContent.slice(0, 100)),
+    // TeX errors: MathJax's merror box, or an undefined macro printed in red
+    mathErrors: Array.from(document.querySelectorAll(
+                  '.jp-MarkdownOutput mjx-merror, .jp-MarkdownOutput mtext[mathcolor="red"]'))
+                  .map(e => e.getAttribute('data-mjx-error') || e.textContent.slice(0, 100)),
     toasts: Array.from(document.querySelectorAll('.Toastify__toast')).map(text),
     dialogs: Array.from(document.querySelectorAll('.jp-Dialog')).map(d => text(d).slice(0, 200)),
     dirty: !!document.querySelector('.jp-mod-current.jp-mod-dirty, .lm-TabBar-tab.jp-mod-dirty'),
@@ -340,28 +342,34 @@ def save(page, path: Path) -> nbformat.NotebookNode:
 def saved_problems(nb: nbformat.NotebookNode) -> tuple[list[str], dict]:
     """What the saved outputs say went wrong, and what the page must show for them.
 
-    Returns (problems, expected) where expected counts the figures (PNG outputs) and the
-    widget views (widget outputs with a model) the page must have rendered.
+    Cells are named as JupyterLab's status bar counts them ("cell 7" of all cells). Returns
+    (problems, expected) where expected counts the figures (PNG outputs) and the widget views
+    (widget outputs with a model) the page must have rendered.
     """
     problems: list[str] = []
-    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
-    counts = [c.execution_count for c in code]
+    code = [(k, c) for k, c in enumerate(nb.cells, start=1)
+            if c.cell_type == "code" and c.source.strip()]
+    counts = [c.execution_count for _, c in code]
     if counts != list(range(1, len(code) + 1)):
-        problems.append(f"not every cell ran, in order, from a fresh kernel: execution counts "
-                        f"{counts}")
+        unrun = [k for (k, c), n in zip(code, range(1, len(code) + 1), strict=True)
+                 if c.execution_count != n]
+        problems.append(f"not every cell ran once, in order, from a fresh kernel: "
+                        f"{len(unrun)} of {len(code)} code cells did not, from cell {unrun[0]} "
+                        f"on (the last cell has not run)" if code[-1][1].execution_count is None
+                        else f"execution counts are not 1..{len(code)}: {counts}")
     figures = widgets = 0
-    for k, cell in enumerate(code, start=1):
+    for k, cell in code:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if out.output_type == "error":
-                problems.append(f"code cell {k} raised {out.ename}: {out.evalue}"[:300])
+                problems.append(f"cell {k} raised {out.ename}: {out.evalue}"[:300])
             elif out.output_type == "stream" and "Traceback (most recent call last)" in out.text:
-                problems.append(f"code cell {k} printed a traceback: ..."
+                problems.append(f"cell {k} printed a traceback: ..."
                                 f"{out.text.split('Traceback')[-1][-300:]}")
             if "image/png" in data:
                 figures += 1
             elif FIGURE_REPR.search(str(data.get("text/plain", ""))):
-                problems.append(f"code cell {k} shows a figure as text, not as an image: "
+                problems.append(f"cell {k} shows a figure as text, not as an image: "
                                 f"{data['text/plain']!r}")
             if data.get(WIDGET_VIEW, {}).get("model_id"):
                 widgets += 1
@@ -378,7 +386,8 @@ def page_problems(state: dict, expected: dict) -> list[str]:
     broken = [i for i in state["images"] if not i["loaded"]]
     if broken:
         problems.append(f"{len(broken)} images did not render")
-    bad = [w["text"] for w in state["widgets"] if w["error"] or w["loading"] or not w["rendered"]]
+    bad = [" ".join(w["text"].split()) for w in state["widgets"]
+           if w["error"] or w["loading"] or not w["rendered"]]
     if bad:
         problems.append(f"{len(bad)} widget views did not render: {bad}")
     if len(state["widgets"]) != expected["widgets"]:

@@ -20,7 +20,7 @@ from labdriver import (
     page_problems,
     saved_problems,
 )
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,17 +95,21 @@ def test_saved_problems_sees_errors_tracebacks_and_figures_shown_as_text():
                              data={"text/plain": "<Figure size 640x480 with 1 Axes>"})
     problems, _ = saved_problems(_notebook([error], [printed], [text_figure]))
     assert len(problems) == 3
-    assert "code cell 1 raised ZeroDivisionError: division by zero" in problems[0]
-    assert "code cell 2 printed a traceback" in problems[1] and "ValueError" in problems[1]
-    assert "code cell 3 shows a figure as text" in problems[2]
+    assert "cell 1 raised ZeroDivisionError: division by zero" in problems[0]
+    assert "cell 2 printed a traceback" in problems[1] and "ValueError" in problems[1]
+    assert "cell 3 shows a figure as text" in problems[2]
 
 
 def test_saved_problems_sees_cells_that_did_not_run():
-    nb = _notebook([], [], [])
-    nb.cells[2].execution_count = None  # Run All stopped before the last cell
+    nb = _notebook([], [], [], [])
+    nb.cells.insert(0, new_markdown_cell("# title"))
+    for cell in nb.cells[3:]:
+        cell.execution_count = None  # Run All stopped after the second code cell
     problems, _ = saved_problems(nb)
-    assert problems == ["not every cell ran, in order, from a fresh kernel: "
-                        "execution counts [1, 2, None]"]
+    assert problems == ["not every cell ran once, in order, from a fresh kernel: 2 of 4 code "
+                        "cells did not, from cell 4 on (the last cell has not run)"]
+    nb.cells[3].execution_count, nb.cells[4].execution_count = 4, 3
+    assert saved_problems(nb)[0] == ["execution counts are not 1..4: [1, 2, 4, 3]"]
 
 
 def _state(**changes):
