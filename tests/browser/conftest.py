@@ -13,7 +13,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from labdriver import CHROMIUM_ARGS, CHROMIUM_ENV, INSTALL_HINT, VIEWPORT, LabServer, find_chromium
+from labdriver import (
+    CHROMIUM_ARGS,
+    CHROMIUM_ENV,
+    INSTALL_HINT,
+    VIEWPORT,
+    LabServer,
+    PageLog,
+    close_notebook,
+    find_chromium,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
@@ -98,20 +107,56 @@ def browser_context(browser):
     context.close()
 
 
-@pytest.fixture
-def page(browser_context, lab, request, screenshots):
-    """A new browser tab; its kernels are shut down afterwards.
+class _Tab:
+    """One JupyterLab tab shared by the tests, replaced when a test leaves it in disorder."""
 
-    When the test fails, the tab as it was is saved as screenshots/FAILED-<test>.png.
+    def __init__(self, context):
+        self.context, self.page = context, None
+
+    def get(self):
+        if self.page is None or self.page.is_closed():
+            self.page = self.context.new_page()
+            self.page.set_default_timeout(30_000)
+        return self.page
+
+    def discard(self):
+        if self.page is not None and not self.page.is_closed():
+            self.page.close(run_before_unload=False)
+        self.page = None
+
+
+@pytest.fixture(scope="module")
+def tab(browser_context):
+    holder = _Tab(browser_context)
+    yield holder
+    holder.discard()
+
+
+@pytest.fixture
+def page(tab, lab, request, screenshots):
+    """The JupyterLab tab; the notebook a test opened is closed (and its kernel shut down)
+    afterwards, so that JupyterLab is not loaded again for the next notebook.
+
+    When the test fails, the tab as it was is saved as screenshots/FAILED-<test>.png and a new
+    tab replaces it.
     """
-    tab = browser_context.new_page()
-    tab.set_default_timeout(30_000)
-    yield tab
-    if getattr(request.node, "browser_failed", False):
+    page = tab.get()
+    yield page
+    failed = getattr(request.node, "browser_failed", False)
+    if failed:
         name = "".join(c if c.isalnum() or c in "._-" else "_" for c in request.node.name)
-        tab.screenshot(path=str(screenshots / f"FAILED-{name}.png"))
-    tab.close()
+        page.screenshot(path=str(screenshots / f"FAILED-{name}.png"))
+    if failed or not page.locator(".jp-NotebookPanel").count() or not close_notebook(page):
+        tab.discard()
     lab.shut_down_kernels(wait=False)
+
+
+@pytest.fixture
+def console(page) -> PageLog:
+    """The console and page errors the test's tab shows while the test runs."""
+    log = PageLog().attach(page)
+    yield log
+    log.detach(page)
 
 
 @pytest.fixture(scope="session")

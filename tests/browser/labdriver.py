@@ -44,6 +44,7 @@ TEST_USER_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in front
 FIGURE_REPR = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>")
 NEWS_PROMPT = "notified about official Jupyter news"
 # JupyterLab's debugger sidebar logs this when the kernel it was asking restarts under it (the
@@ -207,8 +208,15 @@ class PageLog:
 
     def attach(self, page) -> PageLog:
         page.on("console", self._on_console)
-        page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        page.on("pageerror", self._on_page_error)
         return self
+
+    def detach(self, page) -> None:
+        page.remove_listener("console", self._on_console)
+        page.remove_listener("pageerror", self._on_page_error)
+
+    def _on_page_error(self, exc) -> None:
+        self.errors.append(f"page error: {exc}")
 
     def _on_console(self, message) -> None:
         if message.type == "error" and not message.text.startswith(KNOWN_CONSOLE_ERRORS):
@@ -216,18 +224,19 @@ class PageLog:
 
 
 # Runs in the page: a summary of every cell, output, image, widget view and overlay.
-_PAGE_STATE_JS = """() => {
+_PAGE_STATE_JS = """notebook => {
   const text = el => (el ? el.textContent : '');
-  const cells = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell'));
+  const nb = document.querySelector(notebook) || document.createElement('div');
+  const cells = Array.from(nb.querySelectorAll('.jp-Notebook .jp-Cell'));
   const prompts = cells.filter(c => c.classList.contains('jp-CodeCell'))
                        .map(c => text(c.querySelector('.jp-InputArea-prompt')).trim());
-  const images = Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output img'));
-  const widgetOutputs = Array.from(document.querySelectorAll(
-      '.jp-Notebook .jp-OutputArea-output')).filter(o => !o.closest('.jupyter-widgets')
+  const images = Array.from(nb.querySelectorAll('.jp-OutputArea-output img'));
+  const widgetOutputs = Array.from(nb.querySelectorAll(
+      '.jp-OutputArea-output')).filter(o => !o.closest('.jupyter-widgets')
       && (o.querySelector('.jupyter-widgets') || o.classList.contains('jupyter-widgets')
           || /Loading widget|Error displaying widget/.test(o.textContent)));
   return {
-    status: (document.querySelector('.jp-Notebook-ExecutionIndicator') || {getAttribute: () => ''})
+    status: (nb.querySelector('.jp-Notebook-ExecutionIndicator') || {getAttribute: () => ''})
               .getAttribute('data-status'),
     prompts,
     images: images.map(img => ({loaded: img.complete && img.naturalWidth > 0,
@@ -239,7 +248,7 @@ _PAGE_STATE_JS = """() => {
       loading: /Loading widget/.test(o.textContent),
       rendered: !!o.querySelector('.jupyter-widgets:not(.jupyter-widgets-error-widget)')})),
     // TeX errors: MathJax's merror box, or an undefined macro printed in red
-    mathErrors: Array.from(document.querySelectorAll(
+    mathErrors: Array.from(nb.querySelectorAll(
                   '.jp-MarkdownOutput mjx-merror, .jp-MarkdownOutput mtext[mathcolor="red"]'))
                   .map(e => e.getAttribute('data-mjx-error') || e.textContent.slice(0, 100)),
     toasts: Array.from(document.querySelectorAll('.Toastify__toast')).map(text),
@@ -251,7 +260,7 @@ _PAGE_STATE_JS = """() => {
 
 def page_state(page) -> dict:
     """What the notebook page shows right now (see _PAGE_STATE_JS for the fields)."""
-    return page.evaluate(_PAGE_STATE_JS)
+    return page.evaluate(_PAGE_STATE_JS, NOTEBOOK)
 
 
 def _running(state: dict) -> bool:
@@ -271,19 +280,34 @@ def _wait_for(page, predicate, timeout: float, what: str, interval: float = 0.5)
         page.wait_for_timeout(interval * 1000)
 
 
-def open_notebook(page, server: LabServer, rel_path: str) -> None:
-    """Open a notebook in JupyterLab and wait until its kernel is idle."""
-    page.goto(server.notebook_url(rel_path))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+def _menu(page, menu: str, item: str) -> None:
+    """Click a menu of the menu bar, then one of its items (matched by the start of its name)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).click()
+    page.get_by_role("menuitem", name=re.compile(rf"^{re.escape(item)}")).click()
+
+
+def open_notebook(page, server: LabServer, rel_path: str, reload: bool = False) -> None:
+    """Open a notebook in JupyterLab and wait until its kernel is idle.
+
+    A tab that shows JupyterLab already opens it with File > Open from Path (no page load);
+    any other tab, or ``reload=True``, loads JupyterLab on it with a fresh workspace.
+    """
+    if reload or not page.url.startswith(f"{server.url}/lab"):
+        page.goto(server.notebook_url(rel_path))
+    else:
+        _menu(page, "File", "Open from Path")
+        page.locator(".jp-Dialog input").fill(rel_path)
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook .jp-Cell", timeout=120_000)
     # idle with a kernel: before the kernel exists the indicator says idle and "No Kernel"
     deadline = time.monotonic() + 120.0
     while True:
-        seen = page.evaluate("""() => {
+        seen = page.evaluate("""nb => {
           const text = sel => (document.querySelector(sel) || {textContent: ''}).textContent;
-          const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
-          return {kernel: text('.jp-NotebookPanel .jp-Toolbar-kernelName').trim(),
+          const status = document.querySelector(`${nb} .jp-Notebook-ExecutionIndicator`);
+          return {kernel: text(`${nb} .jp-Toolbar-kernelName`).trim(),
                   status: status ? status.getAttribute('data-status') : '',
-                  bar: text('#jp-main-statusbar'), dialog: text('.jp-Dialog')}; }""")
+                  bar: text('#jp-main-statusbar'), dialog: text('.jp-Dialog')}; }""", NOTEBOOK)
         if seen["dialog"]:
             raise AssertionError(f"opening {rel_path}, JupyterLab asks: {seen['dialog'][:200]}")
         if (seen["kernel"] not in ("", "No Kernel") and seen["status"] == "idle"
@@ -300,8 +324,7 @@ def restart_and_run_all(page, timeout: float = RUN_TIMEOUT_S) -> dict:
     Returns the page state once no cell is queued or running and the kernel has been idle for
     a second.
     """
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.get_by_role("menuitem", name=re.compile(r"Restart Kernel and Run All Cells")).click()
+    _menu(page, "Run", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog .jp-mod-accept", has_text="Restart").click()
     # the run has begun once a cell is queued ([*]); a restart clears the old counts first
     _wait_for(page, lambda s: any("*" in p for p in s["prompts"]), 120.0,
@@ -331,9 +354,22 @@ def settled(page, timeout: float = 30.0) -> dict:
         page.wait_for_timeout(500)
 
 
+def close_notebook(page) -> bool:
+    """File > Close Tab (the kernel is left to LabServer.shut_down_kernels); returns False when
+    JupyterLab did not close it (e.g. it asks about unsaved changes)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    _menu(page, "File", "Close Tab")
+    try:
+        page.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=10_000)
+    except PlaywrightTimeout:
+        return False
+    return not page.locator(".jp-Dialog").count()
+
+
 def save(page, path: Path) -> nbformat.NotebookNode:
     """File > Save (Ctrl+S) and read the saved notebook back: the kernel's outputs as saved."""
-    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.locator(f"{NOTEBOOK} .jp-Notebook").click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+s")
     _wait_for(page, lambda s: not s["dirty"], 30.0, "the notebook was not saved", interval=0.3)
     return nbformat.read(path, as_version=4)
@@ -405,17 +441,16 @@ def page_problems(state: dict, expected: dict) -> list[str]:
 
 def screenshot(page, path: Path) -> Path:
     """Save the whole notebook as one picture: the page made as tall as the notebook."""
-    sizes = page.evaluate("""() => {
-      const outer = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
-      return outer ? [outer.scrollHeight, outer.clientHeight] : [0, 0]; }""")
+    sizes = page.evaluate("""nb => {
+      const outer = document.querySelector(nb + ' .jp-WindowedPanel-outer');
+      return outer ? [outer.scrollHeight, outer.clientHeight] : [0, 0]; }""", NOTEBOOK)
     extra = max(0, sizes[0] - sizes[1])
     height = min(MAX_SCREENSHOT_HEIGHT, VIEWPORT["height"] + extra)
     page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
-    page.evaluate("""() => new Promise(done => requestAnimationFrame(() => {
-                    const outer = document.querySelector(
-                      '.jp-NotebookPanel .jp-WindowedPanel-outer');
+    page.evaluate("""nb => new Promise(done => requestAnimationFrame(() => {
+                    const outer = document.querySelector(nb + ' .jp-WindowedPanel-outer');
                     if (outer) outer.scrollTop = 0;
-                    requestAnimationFrame(() => requestAnimationFrame(done)); }))""")
+                    requestAnimationFrame(() => requestAnimationFrame(done)); }))""", NOTEBOOK)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
     page.set_viewport_size(VIEWPORT)

@@ -47,9 +47,8 @@ def test_there_are_notebooks_to_run():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_in_jupyterlab(page, lab, screenshots, path):
-    log = PageLog().attach(page)
-    problems = run_and_check(page, lab, f"notebooks/{path.name}", screenshots, log)
+def test_notebook_runs_in_jupyterlab(page, console, lab, screenshots, path):
+    problems = run_and_check(page, lab, f"notebooks/{path.name}", screenshots, console)
     assert not problems, f"{path.name} in JupyterLab:\n  " + "\n  ".join(problems)
 
 
@@ -70,11 +69,10 @@ ROUND_TRIPS = {
 
 
 @pytest.mark.parametrize("rel_path", sorted(ROUND_TRIPS))
-def test_widgets_round_trip(page, lab, screenshots, rel_path):
-    log = PageLog().attach(page)
-    problems = run_and_check(page, lab, rel_path, screenshots, log)
+def test_widgets_round_trip(page, console, lab, screenshots, rel_path):
+    problems = run_and_check(page, lab, rel_path, screenshots, console)
     assert not problems, f"{rel_path} in JupyterLab:\n  " + "\n  ".join(problems)
-    problems = round_trip(page, ROUND_TRIPS[rel_path]) + log.errors
+    problems = round_trip(page, ROUND_TRIPS[rel_path]) + console.errors
     screenshot(page, screenshots / (Path(rel_path).stem + "-after-round-trip.png"))
     assert not problems, f"{rel_path}, widgets round trip:\n  " + "\n  ".join(problems)
 
@@ -85,7 +83,7 @@ def test_the_news_check_sees_the_prompt(page, lab):
     setting = "/lab/api/settings/@jupyterlab/apputils-extension:notification"
     lab.api("PUT", setting, {"raw": '{"fetchNews": "none"}'})
     try:
-        open_notebook(page, lab, "fixtures/widgets_round_trip.ipynb")
+        open_notebook(page, lab, "fixtures/widgets_round_trip.ipynb", reload=True)
         page.locator(".Toastify__toast", has_text=NEWS_PROMPT).wait_for(timeout=60_000)
         problems = page_problems(page_state(page), {"figures": 0, "widgets": 0})
     finally:
