@@ -1,10 +1,11 @@
 """Drive a real JupyterLab in headless Chromium the way a learner uses it (browser tests).
 
 ``LabServer`` starts JupyterLab from this environment on a free loopback port with a random
-token and throw-away settings and workspace folders; ``run_notebook`` opens a notebook, runs
-Run > Restart Kernel and Run All Cells, waits until the kernel is idle and returns what the page
-shows; ``problems`` lists everything a learner would see go wrong; ``round_trip`` changes
-widgets through the page and checks that the kernel answers.
+token and throw-away settings and workspace folders; ``open_notebook`` and
+``restart_and_run_all`` open a notebook and run Run > Restart Kernel and Run All Cells until the
+kernel is idle, returning what the page shows; ``saved_problems`` and ``page_problems`` list
+everything a learner would see go wrong; ``round_trip`` changes widgets through the page and
+checks that the kernel answers.
 """
 
 from __future__ import annotations
