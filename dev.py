@@ -49,6 +49,9 @@ def python_of(versions: str = "locked") -> Path:
 
 
 PYTHON = python_of()
+# JupyterLab's application settings for this collection: overrides.json changes defaults only
+# (no prompt about Jupyter news); a learner's own settings still apply and win.
+LAB_SETTINGS = ROOT / "jupyter" / "settings"
 
 
 def _run(cmd: list[str | Path], **kwargs) -> int:
@@ -130,11 +133,17 @@ def _env(versions: str = "locked") -> dict[str, str]:
     return env
 
 
+def lab_options(root_dir: Path) -> list[str]:
+    """JupyterLab's options for `dev.py lab`; the browser tests start JupyterLab with them too."""
+    options = [f"--ServerApp.root_dir={root_dir}", f"--LabApp.app_settings_dir={LAB_SETTINGS}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # e.g. in a container: Jupyter refuses root
+        options.insert(0, "--allow-root")
+    return options
+
+
 def lab(args: list[str], versions: str = "locked") -> int:
     python = setup(versions)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # e.g. in a container: Jupyter refuses root
-        args = ["--allow-root", *args]
-    return _run([python, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT / 'notebooks'}", *args],
+    return _run([python, "-m", "jupyterlab", *lab_options(ROOT / "notebooks"), *args],
                 env=_env(versions))
 
 
