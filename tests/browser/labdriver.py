@@ -240,7 +240,10 @@ _PAGE_STATE_JS = """notebook => {
     status: (nb.querySelector('.jp-Notebook-ExecutionIndicator') || {getAttribute: () => ''})
               .getAttribute('data-status'),
     prompts,
-    images: images.map(img => ({loaded: img.complete && img.naturalWidth > 0,
+    // an image inside a hidden widget (display: none on it or an ancestor) is not on the page
+    // a learner sees, so only shown ones count
+    images: images.filter(img => img.offsetParent !== null)
+                  .map(img => ({loaded: img.complete && img.naturalWidth > 0,
                                 top: !img.closest('.jupyter-widgets')})),
     widgets: widgetOutputs.map(o => ({
       text: o.textContent.slice(0, 200),
