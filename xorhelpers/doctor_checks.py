@@ -344,8 +344,9 @@ def check_bottleneck(p: Patient) -> list[Finding]:
             if changes >= 2:
                 return [Finding(
                     "SCALAR_BOTTLENECK", layer.name, "warning",
-                    f"every path passes through this single unit; its {len(R)} distinct inputs "
-                    f"give {len(np.unique(R.round(6)))} distinct values, but sorted by value the "
+                    f"every path passes through this single unit; the batch's {len(R)} distinct "
+                    f"input patterns give it {len(np.unique(R.round(6)))} distinct values, but "
+                    "sorted by value the "
                     f"labels change {changes} times, so no threshold does better than "
                     f"{best:.0%}: the layers after it must decode a non-monotone function of "
                     "one number", "widen it to at least 2 units (or let the inputs bypass it)",

@@ -94,4 +94,5 @@ q2 = Exercise("Exercise 2", _repair,
               "build a model with case A's inputs a, b of shape (1, 1) that the doctor passes "
               "and that can learn XOR.")
 q3 = Exercise("Exercise 3", _count,
-              "how many parameters does case_a.shared_xor_net(hidden=8) have?")
+              "add up each Dense layer's weights and biases; the hidden layer sees 2 numbers "
+              "(the two bits of one coordinate).")
