@@ -226,6 +226,30 @@ def test_healthy_models_get_no_findings(name):
         assert report.findings == () and "no findings" in str(report)
 
 
+def test_one_input_given_as_a_list_of_rows():
+    model = seq(D(8, "tanh"), D(1, "relu"))
+    as_rows = doctor.examine(model, X2.tolist(), Y2.tolist(), loss="bce")
+    assert as_rows.codes == doctor.examine(model, [X2], Y2, loss="bce").codes
+    assert as_rows.codes == ["OUTPUT_LOSS_MISMATCH"]
+
+
+def _lstm_parity_model():
+    """Case C's shape of model (notebook 06): LSTM per step, then Dense(2, softmax)."""
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((6, 2)), keras.layers.LSTM(3, return_sequences=True),
+                             D(2, "softmax")])
+
+
+def test_softmax_over_classes_with_cross_entropy_and_a_dense_per_step_are_fine():
+    bits = np.random.default_rng(0).integers(0, 2, (64, 6)).astype(np.float32)
+    parity = np.cumsum(bits, axis=1) % 2
+    X = np.stack([bits, 1 - bits], axis=-1)
+    y = np.stack([parity, 1 - parity], axis=-1)
+    assert codes(_lstm_parity_model(), X=X, y=y) == set()
+    # the same Dense per step is a fault when the output cannot match the labels
+    assert "DENSE_NOT_FLAT" in codes(_lstm_parity_model(), X=X, y=y[..., :1].repeat(3, -1))
+
+
 def test_a_healthy_model_learns_in_the_trial_fit():
     model = seq(D(8, "tanh"), D(1, "sigmoid"))
     X, y = noisy_xor(1000, noise=0.1, seed=3)
@@ -241,6 +265,19 @@ def test_examine_never_changes_the_weights():
     A, B, Y = bit_matrix_pairs(256, size=1, seed=1)
     doctor.examine(model, [A, B], Y, trial_epochs=2)
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+
+
+@pytest.mark.parametrize("name", ["mlp tanh", "two inputs", "shared per-coordinate net"])
+def test_examine_with_a_trial_fit_keeps_weights_and_optimizer_state(name):
+    model, X, y = HEALTHY[name]()
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.optimizer.build(model.trainable_variables)
+    before = [w.copy() for w in model.get_weights()]
+    state = [np.asarray(v).copy() for v in model.optimizer.variables]
+    doctor.examine(model, X, y, trial_epochs=1)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+    assert all(np.array_equal(a, np.asarray(b))
+               for a, b in zip(state, model.optimizer.variables, strict=True))
 
 
 def test_compiled_loss_is_used():
@@ -319,6 +356,18 @@ def test_bad_arguments():
         doctor.examine(keras.Sequential([D(1, "sigmoid")]), X2, Y2, loss="bce")
     with pytest.raises(ValueError, match="no Dense layers"):
         doctor.examine(seq(keras.layers.Activation("sigmoid")), X2, Y2, loss="bce")
+    with pytest.raises(TypeError, match="y must be an array of numbers, got an array of dtype"):
+        doctor.examine(model, X2, np.array(["a"] * len(X2)), loss="bce")
+    with pytest.raises(TypeError, match="X must be an array, or a list with one array per"):
+        doctor.examine(model, None, Y2, loss="bce")
+    with pytest.raises(TypeError, match="X must be an array, or a list .* got dict"):
+        doctor.examine(model, {"x": X2}, Y2, loss="bce")
+    with pytest.raises(TypeError, match="trial_epochs must be an integer"):
+        doctor.examine(model, X2, Y2, loss="bce", trial_epochs=1.5)
+    with pytest.raises(ValueError, match="trial_lr must be > 0"):
+        doctor.examine(model, X2, Y2, loss="bce", trial_lr=0)
+    with pytest.raises(ValueError, match="trial_batch_size must be >= 1"):
+        doctor.examine(model, X2, Y2, loss="bce", trial_batch_size=0)
     x = keras.Input((2,))
     two = keras.Model(x, [D(1, "sigmoid")(x), D(1, "sigmoid")(x)])
     with pytest.raises(ValueError, match="exactly one output"):

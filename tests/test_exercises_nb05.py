@@ -35,11 +35,12 @@ def test_q1_predict_the_doctor(capsys):
     assert not _check(nb05.q1, 3, capsys)[0]
 
 
-def _repaired():
+def _repaired(width=4):
     keras.utils.set_random_seed(0)
     a, b = keras.Input((1, 1)), keras.Input((1, 1))
     x = keras.layers.Concatenate()([a, b])
-    x = keras.layers.Dense(4, activation="tanh")(x)
+    if width:
+        x = keras.layers.Dense(width, activation="tanh")(x)
     return keras.Model([a, b], keras.layers.Dense(1, activation="sigmoid")(x))
 
 
@@ -50,6 +51,24 @@ def test_q2_repair(capsys):
     ok, out = _check(nb05.q2, case_a.learner_model(2, seed=0), capsys)
     assert not ok and "(1, 1)" in out
     assert not _check(nb05.q2, "model", capsys)[0]
+
+
+def test_q2_needs_a_model_that_can_learn_xor(capsys):
+    linear = _repaired(width=0)  # the doctor passes it, but no line computes XOR
+    assert doctor.examine(linear, *_pairs(), loss="binary_crossentropy").warnings == []
+    ok, out = _check(nb05.q2, linear, capsys)
+    assert not ok and "never got all four patterns right" in out
+
+
+def test_q2_accepts_the_shared_net(capsys):
+    assert _check(nb05.q2, case_a.shared_xor_net(4), capsys)[0]  # its inputs take any size
+
+
+def _pairs():
+    from xorhelpers.data import bit_matrix_pairs
+
+    A, B, Y = bit_matrix_pairs(64, size=1, seed=0)
+    return [A, B], Y
 
 
 def test_q3_count(capsys):

@@ -202,7 +202,11 @@ def _loss(model, loss):
 
 
 def _inputs(X, inputs) -> list[np.ndarray]:
-    parts = list(X) if isinstance(X, (list, tuple)) else [X]
+    if X is None or isinstance(X, (dict, str)):
+        raise TypeError(f"X must be an array, or a list with one array per model input, got "
+                        f"{type(X).__name__}")
+    many = isinstance(X, (list, tuple)) and (len(inputs) > 1 or len(X) == 1)
+    parts = list(X) if many else [X]  # one input: a list of rows is one array
     if len(parts) != len(inputs):
         raise ValueError(f"X must hold {len(inputs)} input array(s) for this model, got "
                          f"{len(parts)}")
@@ -211,8 +215,9 @@ def _inputs(X, inputs) -> list[np.ndarray]:
         try:
             arr = np.asarray(part, dtype=np.float32)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"X[{k}] must be an array of numbers, got "
-                            f"{type(part).__name__}") from exc
+            what = (f"an array of dtype {part.dtype}" if isinstance(part, np.ndarray)
+                    else type(part).__name__)
+            raise TypeError(f"X[{k}] must be an array of numbers, got {what}") from exc
         want = tuple(tensor.shape[1:])
         if arr.ndim != len(want) + 1 or any(w is not None and w != s
                                             for w, s in zip(want, arr.shape[1:], strict=True)):
@@ -233,7 +238,9 @@ def _targets(y, n: int) -> np.ndarray:
     try:
         y = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"y must be an array of numbers, got {type(y).__name__}") from exc
+        what = (f"an array of dtype {np.asarray(y).dtype}" if isinstance(y, np.ndarray)
+                else type(y).__name__)
+        raise TypeError(f"y must be an array of numbers, got {what}") from exc
     if y.ndim == 0 or len(y) != n:
         raise ValueError(f"y must have one row per row of X ({n}), got shape {y.shape}")
     if not np.isfinite(y).all():

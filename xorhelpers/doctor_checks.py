@@ -198,7 +198,7 @@ def check_output(p: Patient) -> list[Finding]:
             f"({int(np.prod(p.y.shape[1:]))} values): it cannot predict them all",
             "make the output's shape match the labels (e.g. one output per label)",
             dict(outputs=int(np.prod(per_example)), labels=int(np.prod(p.y.shape[1:])))))
-    if p.loss_kind == "bce" and act != "sigmoid":
+    if p.loss_kind == "bce" and act not in ("sigmoid", "softmax"):  # softmax(1): above
         outside = float(((out < CLIP_EPS) | (out > 1 - CLIP_EPS)).mean())
         zero = float((out == 0).mean())
         found.append(Finding(
@@ -283,15 +283,19 @@ def _sig_slope(Z: np.ndarray) -> np.ndarray:
 
 def check_dense_not_flat(p: Patient) -> list[Finding]:
     """Dense mixes only the last axis; fine when the other axes are the label's own
-    coordinates (one shared net per position), a fault otherwise."""
+    coordinates (one shared net per position: scalar labels at every position, or labels
+    with a feature axis that the model's output matches), a fault otherwise."""
     found = []
     label_shape = _strip_ones(p.y.shape[1:])
+    per_position = [label_shape]
+    if tuple(p.output.shape[1:]) == tuple(p.y.shape[1:]) and len(p.y.shape) > 2:
+        per_position.append(_strip_ones(p.y.shape[1:-1]))  # e.g. a Dense after an LSTM
     for layer in p.graph.dense:
         if p.graph.fed_by_dense(layer):
             continue  # reported at the first Dense of the chain
         shape = p.input_shapes[layer.name]
         middle = _strip_ones(shape[:-1])
-        if not middle or middle == label_shape:
+        if not middle or middle in per_position:
             continue
         positions = int(np.prod(middle))
         total = positions * int(shape[-1])
@@ -340,8 +344,9 @@ def check_bottleneck(p: Patient) -> list[Finding]:
             if changes >= 2:
                 return [Finding(
                     "SCALAR_BOTTLENECK", layer.name, "warning",
-                    f"every path passes through this single unit; its {len(R)} distinct inputs "
-                    f"give {len(np.unique(R.round(6)))} distinct values, but sorted by value the "
+                    f"every path passes through this single unit; the batch's {len(R)} distinct "
+                    f"input patterns give it {len(np.unique(R.round(6)))} distinct values, but "
+                    "sorted by value the "
                     f"labels change {changes} times, so no threshold does better than "
                     f"{best:.0%}: the layers after it must decode a non-monotone function of "
                     "one number", "widen it to at least 2 units (or let the inputs bypass it)",
