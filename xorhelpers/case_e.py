@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import scratch, sweep
+from . import criteria, scratch, sweep
 from ._check import check_float, check_int
 from .data import truth_table
 from .stats import format_rate, rate
@@ -56,14 +56,11 @@ def config(init: bool = False, budget: bool = False, lr: float = 0.2,
 
 def solved(result: sweep.SweepResult, margin: float = 0.1) -> np.ndarray:
     """Per network of a sweep, True when all four final outputs are on the right side of 0.5
-    by more than ``margin``, the criterion of ``fix_table`` (notebook 04)."""
+    by more than ``margin`` (``criteria.solved``), the criterion of ``fix_table`` (notebook 04)."""
     if not isinstance(result, sweep.SweepResult):
         raise TypeError(f"result must be a SweepResult, got {type(result).__name__}")
-    margin = check_float("margin", margin, low=0.0, high=0.5)
     _, y = truth_table()
-    P = np.asarray(result.outputs, dtype=float)
-    with np.errstate(invalid="ignore"):
-        return np.where(y > 0.5, P > 0.5 + margin, P < 0.5 - margin).all(axis=1)
+    return criteria.solved(result.outputs, y, margin)
 
 
 @dataclass(frozen=True)

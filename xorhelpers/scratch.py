@@ -43,6 +43,7 @@ from ._scratch_checks import (
     _as_targets,
     _validate_net,
 )
+from .criteria import _solved
 from .keras_constants import LEAKY_SLOPE  # as Keras' activation="leaky_relu"
 
 # ------------------------------------------------------------------ activations and slopes
@@ -329,7 +330,8 @@ def diverged(net: Net) -> bool | np.ndarray:
 
 def solved(net: Net, X, y, margin: float = 0.0) -> bool | np.ndarray:
     """True where the net puts every example on the right side of 0.5, by more than
-    ``margin``, and has not diverged: a bool, or shape (M,) for M nets (notebook 04).
+    ``margin`` (``criteria.solved``), and has not diverged: a bool, or shape (M,) for M nets
+    (notebook 04).
 
     An output of exactly 0.5 is on neither side. With ``margin=0.1`` the 1s need outputs above
     0.6 and the 0s below 0.4, so that outputs stuck at 0.5 +- 1e-9 cannot pass by luck.
@@ -337,8 +339,7 @@ def solved(net: Net, X, y, margin: float = 0.0) -> bool | np.ndarray:
     margin = check_float("margin", margin, low=0.0, high=0.5)
     Y = _as_targets(X, y)[:, 0]
     with np.errstate(all="ignore"):
-        P = predict(net, X)
-        right = np.where(Y > 0.5, P > 0.5 + margin, P < 0.5 - margin).all(axis=-1)
+        right = _solved(predict(net, X), Y, margin)
     out = right & ~diverged(net)
     return bool(out) if np.ndim(out) == 0 else out
 
