@@ -8,8 +8,8 @@ Everything a framework hides is spelled out here, one line of maths per line of 
                dA_{l-1} = dZ_l @ W_l^T
 
 A ``Net`` is just its weights, its activations, its loss and the function it uses as the
-derivative of ReLU. That last one is pluggable so that a wrong derivative, such as
-``case_e_relu_derivative`` (computed from the activation as ``A >= 0``, true everywhere), can
+derivative of ReLU. That last one is pluggable so that a wrong derivative, such as case E's
+(``case_e.relu_derivative``, computed from the activation as ``A >= 0``, true everywhere), can
 be put in and caught by ``gradient_check``.
 
 Several networks of one architecture can live in one ``Net``: give every weight a leading
@@ -83,15 +83,6 @@ def relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
     return (Z > 0).astype(float)
 
 
-def case_e_relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """Case E's bug: the ReLU derivative taken from the activation as ``A >= 0``.
-
-    Since A = relu(Z) is never negative, this is 1 everywhere: the backward pass treats every
-    ReLU as the identity. Plug it into a ``Net`` to reproduce case E (notebook 04).
-    """
-    return (A >= 0).astype(float)
-
-
 def slope(name: str, Z: np.ndarray, A: np.ndarray,
           relu_grad: Callable[[np.ndarray, np.ndarray], np.ndarray] = relu_derivative
           ) -> np.ndarray:
@@ -126,7 +117,7 @@ class Net:
     - ``activations``: one name per layer, the last one the output's.
     - ``loss``: "binary_crossentropy" (needs a sigmoid output) or "mse", a mean over examples.
     - ``relu_grad``: the function used as ReLU's derivative, ``relu_derivative`` unless you
-      plug in another one (such as ``case_e_relu_derivative``).
+      plug in another one (such as case E's ``case_e.relu_derivative``).
 
     Build one with ``init_net`` or ``from_weights``. Introduced in notebook 04.
     """
