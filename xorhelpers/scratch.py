@@ -43,6 +43,7 @@ from ._scratch_checks import (
     _as_targets,
     _validate_net,
 )
+from ._weights import as_pairs
 from .criteria import _solved
 from .keras_constants import LEAKY_SLOPE  # as Keras' activation="leaky_relu"
 
@@ -200,14 +201,8 @@ def from_weights(weights, activations: Sequence[str] | str = "relu",
     leading models axis, W (M, fan_in, fan_out) and b (M, fan_out), as
     ``SweepResult.stacked_weights`` gives them. The arrays are copied as float64.
     """
-    if not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError("weights must be a non-empty list of (W, b) pairs, one per layer")
     Ws, bs = [], []
-    for k, pair in enumerate(weights):
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise TypeError(f"weights[{k}] must be a (W, b) pair")
-        W = np.array(pair[0], dtype=float)
-        b = np.array(pair[1], dtype=float)
+    for k, (W, b) in enumerate(as_pairs(weights)):
         if W.ndim not in (2, 3) or b.shape != (*W.shape[:-2], W.shape[-1]):
             raise ValueError(f"weights[{k}] must be W (fan_in, fan_out) with b (fan_out,), or "
                              f"W (M, fan_in, fan_out) with b (M, fan_out); got W {W.shape} and "
