@@ -346,3 +346,38 @@ def test_matmul_names_mismatched_shapes():
         s.matmul(np.ones((4, 3)), np.ones((2, 2)))
     with pytest.raises(ValueError, match="matmul needs"):
         s.matmul(np.ones(3), np.ones((3, 2)))
+
+
+# ------------------------------------------------------------ checks at the door, loops inside
+
+def test_train_is_the_loop_of_public_steps():
+    net = s.init_net((2, 4, 3, 1), ["tanh", "leaky_relu", "sigmoid"], seed=3, n_models=2)
+    by_hand = net.copy()
+    curve = s.train(net, X4, Y4, lr=0.5, num_steps=20, record_every=5)
+    losses = [s.loss_value(by_hand, X4, Y4)]
+    for step in range(1, 21):
+        s.gradient_step(by_hand, s.backward(by_hand, X4, Y4), 0.5)
+        if step % 5 == 0:
+            losses.append(s.loss_value(by_hand, X4, Y4))
+    np.testing.assert_array_equal(curve, np.array(losses))
+    for W, W2 in zip(net.weights, by_hand.weights, strict=True):
+        np.testing.assert_array_equal(W, W2)
+
+
+def test_public_entry_points_still_check():
+    net = s.init_net((2, 2, 1), "relu", seed=0)
+    with pytest.raises(ValueError, match="lr"):
+        s.gradient_step(net, s.backward(net, X4, Y4), 0.0)
+    with pytest.raises(ValueError, match="name"):
+        s.activate("swish", np.zeros(2))
+    with pytest.raises(ValueError, match="name"):
+        s.slope("swish", np.zeros(2), np.zeros(2))
+    net.activations = ("swish", "sigmoid")  # reassigned after the Net was built
+    for call in (s.forward, s.predict):
+        with pytest.raises(ValueError, match=r"activations\[0\]"):
+            call(net, X4)
+    for call in (s.backward, s.loss_value):
+        with pytest.raises(ValueError, match=r"activations\[0\]"):
+            call(net, X4, Y4)
+    with pytest.raises(ValueError, match=r"activations\[0\]"):
+        s.train(net, X4, Y4, lr=0.1, num_steps=1)

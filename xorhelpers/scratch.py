@@ -41,6 +41,7 @@ from ._scratch_checks import (
     _as_inputs,
     _as_sizes,
     _as_targets,
+    _check_names,
     _validate_net,
 )
 from ._weights import as_pairs
@@ -67,7 +68,11 @@ def _matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
 
 def activate(name: str, Z: np.ndarray) -> np.ndarray:
     """The activation ``name`` applied to the pre-activations ``Z`` (notebook 04)."""
-    check_choice("name", name, ACTIVATIONS)
+    return _activate(check_choice("name", name, ACTIVATIONS), Z)
+
+
+def _activate(name: str, Z: np.ndarray) -> np.ndarray:
+    """``activate`` without the name check, for the layers of a Net checked at the door."""
     if name == "relu":
         return np.maximum(Z, 0.0)
     if name == "leaky_relu":
@@ -89,7 +94,12 @@ def slope(name: str, Z: np.ndarray, A: np.ndarray,
           ) -> np.ndarray:
     """d act / d Z for activation ``name`` at ``Z`` (with ``A = act(Z)``); ReLU uses
     ``relu_grad`` (notebook 04)."""
-    check_choice("name", name, ACTIVATIONS)
+    return _slope(check_choice("name", name, ACTIVATIONS), Z, A, relu_grad)
+
+
+def _slope(name: str, Z: np.ndarray, A: np.ndarray,
+           relu_grad: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+    """``slope`` without the name check, for the layers of a Net checked at the door."""
     if name == "relu":
         return relu_grad(Z, A)
     if name == "leaky_relu":
@@ -221,12 +231,17 @@ def forward(net: Net, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray,
     ``output`` is (n, 1), or (M, n, 1) for M nets. ``cache`` holds, per layer, the triple
     (A_prev, Z, A) that the backward pass needs.
     """
-    A = _as_inputs(net, X)
+    _check_names(net)
+    return _forward(net, _as_inputs(net, X))
+
+
+def _forward(net: Net, A: np.ndarray):
+    """``forward`` on inputs already checked (float64, shape (n, fan_in))."""
     cache = []
     for W, b, name in zip(net.weights, net.biases, net.activations, strict=True):
         A_prev = A
         Z = _matmul(A_prev, W) + b
-        A = activate(name, Z)
+        A = _activate(name, Z)
         cache.append((A_prev, Z, A))
     return A, cache
 
@@ -240,7 +255,13 @@ def predict(net: Net, X) -> np.ndarray:
 def loss_value(net: Net, X, y) -> float | np.ndarray:
     """The mean loss over the examples: a float, or shape (M,) for M nets (notebook 04)."""
     Y = _as_targets(X, y)
-    output, cache = forward(net, X)
+    _check_names(net)
+    return _loss(net, _as_inputs(net, X), Y)
+
+
+def _loss(net: Net, X: np.ndarray, Y: np.ndarray):
+    """``loss_value`` on inputs and targets already checked."""
+    output, cache = _forward(net, X)
     return _loss_from(net, cache[-1][1], output, Y)
 
 
@@ -258,19 +279,25 @@ def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradients of the loss with respect to every weight: a list of (dW, db) per layer,
     shaped like the weights (notebook 04). For M nets, each net's own gradient."""
     Y = _as_targets(X, y)
-    output, cache = forward(net, X)
+    _check_names(net)
+    return _backward(net, _as_inputs(net, X), Y)
+
+
+def _backward(net: Net, X: np.ndarray, Y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``backward`` on inputs and targets already checked."""
+    output, cache = _forward(net, X)
     n = Y.shape[0]
     _, Z_out, A_out = cache[-1]
     if net.loss == "binary_crossentropy":
         dZ = (A_out - Y) / n              # d loss / d Z of a sigmoid output
     else:
         dA = 2 * (A_out - Y) / n          # d loss / d output of the mean squared error
-        dZ = dA * slope(net.activations[-1], Z_out, A_out, net.relu_grad)
+        dZ = dA * _slope(net.activations[-1], Z_out, A_out, net.relu_grad)
     grads = []
     for layer in range(len(net.weights) - 1, -1, -1):
         A_prev, Z, A = cache[layer]
         if layer < len(net.weights) - 1:
-            dZ = dA * slope(net.activations[layer], Z, A, net.relu_grad)
+            dZ = dA * _slope(net.activations[layer], Z, A, net.relu_grad)
         dW = _matmul(np.swapaxes(A_prev, -1, -2), dZ)
         db = dZ.sum(axis=-2, keepdims=True)
         grads.append((dW, db))
@@ -280,7 +307,11 @@ def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
 
 def gradient_step(net: Net, grads, lr: float) -> None:
     """Plain gradient descent, in place: W -= lr * dW, b -= lr * db (notebook 04)."""
-    lr = check_float("lr", lr, low=0.0, low_open=True)
+    _gradient_step(net, grads, check_float("lr", lr, low=0.0, low_open=True))
+
+
+def _gradient_step(net: Net, grads, lr: float) -> None:
+    """``gradient_step`` with ``lr`` already checked, for the training loop."""
     for W, b, (dW, db) in zip(net.weights, net.biases, grads, strict=True):
         W -= lr * dW
         b -= lr * db
@@ -296,13 +327,15 @@ def train(net: Net, X, y, lr: float, num_steps: int, record_every: int = 1) -> n
     lr = check_float("lr", lr, low=0.0, low_open=True)
     num_steps = check_int("num_steps", num_steps, low=1, high=10**7)
     record_every = check_int("record_every", record_every, low=1, high=num_steps)
-    _as_targets(X, y)
-    losses = [loss_value(net, X, y)]
+    Y = _as_targets(X, y)
+    _check_names(net)
+    X = _as_inputs(net, X)
+    losses = [_loss(net, X, Y)]
     with np.errstate(all="ignore"):
         for step in range(1, num_steps + 1):
-            gradient_step(net, backward(net, X, y), lr)
+            _gradient_step(net, _backward(net, X, Y), lr)
             if step % record_every == 0:
-                losses.append(loss_value(net, X, y))
+                losses.append(_loss(net, X, Y))
     return np.array(losses)
 
 
@@ -336,7 +369,9 @@ def numerical_gradients(net: Net, X, y, eps: float = 1e-6) -> list[tuple[np.ndar
     """Central finite differences (L(w + eps) - L(w - eps)) / (2 eps) for every weight, shaped
     like ``backward``'s result (notebook 04). Slow (two forward passes per weight): for checks."""
     eps = check_float("eps", eps, low=0.0, low_open=True)
-    _as_targets(X, y)
+    Y = _as_targets(X, y)
+    _check_names(net)
+    X = _as_inputs(net, X)
     probe = net.copy()
     grads = []
     for W, b in zip(probe.weights, probe.biases, strict=True):
@@ -346,9 +381,9 @@ def numerical_gradients(net: Net, X, y, eps: float = 1e-6) -> list[tuple[np.ndar
             for i in np.ndindex(P.shape):
                 saved = P[i]
                 P[i] = saved + eps
-                up = np.sum(loss_value(probe, X, y))
+                up = np.sum(_loss(probe, X, Y))
                 P[i] = saved - eps
-                down = np.sum(loss_value(probe, X, y))
+                down = np.sum(_loss(probe, X, Y))
                 P[i] = saved
                 G[i] = (up - down) / (2 * eps)
             pair.append(G)
