@@ -6,7 +6,7 @@ each as its own Keras run, timed from data generation to the end of training. Ea
 model is scored on fresh held-out sequences (final-step parity accuracy) at lengths 50 and
 1,000. A seed counts as solved at >= 99.9% at length 50. Prints a table, then one summary
 line. With ``--bank-seeds M`` it also trains the full case C recipe for M seeds at once
-(xorhelpers.parity_bank) and prints their success rate with a 95% Wilson interval.
+(xorhelpers.parity.bank) and prints their success rate with a 95% Wilson interval.
 
     TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/parity.py
 """
@@ -54,16 +54,16 @@ def run(name: str, train, seeds) -> list[dict]:
 
 def bank_rate(num_seeds: int) -> None:
     from xorhelpers.data import parity_sequences
-    from xorhelpers.parity_bank import bank_accuracy, seed_bank, train_bank
+    from xorhelpers.parity import bank_accuracy, seed_bank, train_bank
     from xorhelpers.repro import seed_everything
     from xorhelpers.stats import format_rate
 
     seed_everything(0)
     t0 = time.perf_counter()
     bank = seed_bank(list(range(num_seeds)))
-    X, y = parity_sequences(CASE_C["n"], CASE_C["length"], 0, complement=True, running=True)
-    train_bank(bank, X, y, epochs=CASE_C["epochs"], batch_size=CASE_C["batch_size"],
-               lr=CASE_C["lr"])
+    X, y = parity_sequences(CASE_C.n, CASE_C.length, 0, complement=True, running=True)
+    train_bank(bank, X, y, epochs=CASE_C.epochs, batch_size=CASE_C.batch_size,
+               lr=CASE_C.lr)
     seconds = time.perf_counter() - t0
     acc = bank_accuracy(bank, 50, n=EVAL_N)
     print(f"case C bank of {num_seeds} seeds (shared data): {seconds:.0f} s, solved "

@@ -11,7 +11,7 @@ X4, Y4 = truth_table()
 
 def test_the_faithful_port_is_stuck_at_one_half():
     net = case_e.case_e_net(seed=0)
-    assert net.layer_sizes == (2, 3, 3, 1) and net.relu_grad is scratch.case_e_relu_derivative
+    assert net.layer_sizes == (2, 3, 3, 1) and net.relu_grad is case_e.relu_derivative
     assert np.abs(net.weights[0]).max() < 0.01 and not net.biases[0].any()
     curve = scratch.train(net, X4, Y4, lr=case_e.LR, num_steps=case_e.NUM_STEPS,
                           record_every=100)
@@ -20,10 +20,10 @@ def test_the_faithful_port_is_stuck_at_one_half():
 
 
 def test_configs():
-    c = case_e.config()
+    c = case_e.sweep_config()
     assert (c.widths, c.init, c.init_scale, c.optimizer, c.lr, c.num_steps) == (
         (3, 3), "normal", 0.001, "sgd", 0.01, 1000)
-    c = case_e.config(init=True, budget=True, lr=0.5, num_steps=200)
+    c = case_e.sweep_config(he_init=True, budget=True, lr=0.5, num_steps=200)
     assert (c.init, c.init_scale, c.lr, c.num_steps) == ("he_normal", None, 0.5, 200)
 
 
@@ -44,7 +44,7 @@ def test_fix_table_layout(table):
 def test_correct_derivative_rows_are_the_sweep_engines_own(table):
     for init in (False, True):
         for budget in (False, True):
-            result = sweep.train(case_e.config(init, budget), 30)
+            result = sweep.train(case_e.sweep_config(init, budget), 30)
             np.testing.assert_array_equal(table.flags(True, init, budget), result.solved)
 
 
@@ -55,7 +55,7 @@ def test_nothing_helps_while_weights_are_tiny_and_the_derivative_is_wrong(table)
 
 
 def test_solved_with_a_margin():
-    result = sweep.train(case_e.config(init=True, budget=True), 20)
+    result = sweep.train(case_e.sweep_config(he_init=True, budget=True), 20)
     strict = case_e.solved(result, margin=0.0)
     np.testing.assert_array_equal(strict, result.solved)
     assert (case_e.solved(result, margin=0.3) <= strict).all()
@@ -70,6 +70,8 @@ def test_bad_input():
         case_e.fix_table(lr=0.0)
     with pytest.raises(ValueError, match="margin"):
         case_e.fix_table(margin=0.7)
+    with pytest.raises(TypeError, match="he_init"):
+        case_e.sweep_config(he_init="he_normal")
     table = case_e.FixTable(((True, True, True),), np.ones((1, 3), bool), 0.1, 0.2, 3000)
     with pytest.raises(ValueError, match="derivative, init, budget"):
         table.flags(True, True, "yes")

@@ -6,16 +6,9 @@ import pytest
 from xorhelpers.exercises import nb01
 
 
-def _check(exercise, answer, capsys):
-    ok = exercise.check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out  # exactly one line of feedback
-    return ok, out
-
-
 @pytest.mark.parametrize("exercise", [nb01.q1, nb01.q2, nb01.q3])
-def test_unanswered(exercise, capsys):
-    ok, out = _check(exercise, ..., capsys)
+def test_unanswered(exercise, check):
+    ok, out = check(exercise, ...)
     assert ok is False
     assert out.startswith(f"{exercise.name}: not answered yet. Hint: {exercise.hint}")
 
@@ -26,8 +19,8 @@ def test_unanswered(exercise, capsys):
     (1, 1, -1.5),  # the notebook's solution
     [1, 1, -1], np.array([1.0, 1.0, -1.99]), (2, 2, -3), (1, 2, -2.5), [[1, 1, -1.5]],
 ])
-def test_q1_accepts_and_units(answer, capsys):
-    ok, out = _check(nb01.q1, answer, capsys)
+def test_q1_accepts_and_units(answer, check):
+    ok, out = check(nb01.q1, answer)
     assert ok is True and "correct!" in out
 
 
@@ -38,8 +31,8 @@ def test_q1_accepts_and_units(answer, capsys):
     ((-1, -1, 1.5), "[1, 1, 1, 0]"),  # NAND
     ((1, 0, -0.5), "[0, 0, 1, 1]"),
 ])
-def test_q1_rejects_other_units_and_shows_their_outputs(answer, outputs, capsys):
-    ok, out = _check(nb01.q1, answer, capsys)
+def test_q1_rejects_other_units_and_shows_their_outputs(answer, outputs, check):
+    ok, out = check(nb01.q1, answer)
     assert ok is False
     assert out.startswith("Exercise 1: not yet: ")
     assert outputs in out and "[0, 0, 0, 1]" in out
@@ -50,16 +43,16 @@ def test_q1_rejects_other_units_and_shows_their_outputs(answer, outputs, capsys)
     ("abc", "could not check"), (None, "could not check"), ({"w": 1}, "could not check"),
     (1.5, "expected 3 numbers"),
 ])
-def test_q1_wrong_shape_or_type_is_not_yet(answer, expect, capsys):
-    ok, out = _check(nb01.q1, answer, capsys)
+def test_q1_wrong_shape_or_type_is_not_yet(answer, expect, check):
+    ok, out = check(nb01.q1, answer)
     assert ok is False and out.startswith("Exercise 1: not yet: ") and expect in out
 
 
 # ---- q2: most XOR points one line gets right ------------------------------------------
 
 @pytest.mark.parametrize("answer", [3, 3.0, np.int64(3), np.float32(3)])
-def test_q2_accepts_three(answer, capsys):
-    ok, out = _check(nb01.q2, answer, capsys)
+def test_q2_accepts_three(answer, check):
+    ok, out = check(nb01.q2, answer)
     assert ok is True and "correct!" in out
 
 
@@ -68,14 +61,14 @@ def test_q2_accepts_three(answer, capsys):
     (5, "only four points"), (-1, "only four points"), (2.5, "whole number"),
     (True, "whole number"), ("3", "whole number"),
 ])
-def test_q2_rejects_with_hint(answer, expect, capsys):
-    ok, out = _check(nb01.q2, answer, capsys)
+def test_q2_rejects_with_hint(answer, expect, check):
+    ok, out = check(nb01.q2, answer)
     assert ok is False and out.startswith("Exercise 2: not yet: ") and expect in out
 
 
 @pytest.mark.parametrize("answer", [None, [3, 4], (3,), float("nan"), float("inf"), "three"])
-def test_q2_wrong_type_is_not_yet(answer, capsys):
-    ok, out = _check(nb01.q2, answer, capsys)
+def test_q2_wrong_type_is_not_yet(answer, check):
+    ok, out = check(nb01.q2, answer)
     assert ok is False and out.startswith("Exercise 2: not yet: ")
 
 
@@ -85,8 +78,8 @@ def test_q2_wrong_type_is_not_yet(answer, capsys):
     (1, 1, -2, -0.5),  # the notebook's solution
     (2, 2, -4, -1), (1, 1, -3, -0.5), (1, 1, -2, 0), np.array([1.0, 1.0, -2.0, -0.1]),
 ])
-def test_q3_accepts_xor_units(answer, capsys):
-    ok, out = _check(nb01.q3, answer, capsys)
+def test_q3_accepts_xor_units(answer, check):
+    ok, out = check(nb01.q3, answer)
     assert ok is True and "correct!" in out
 
 
@@ -96,13 +89,13 @@ def test_q3_accepts_xor_units(answer, capsys):
     ((1, 1, -1, -0.5), "[0, 1, 1, 1]"),  # product weight too small
     ((-1, -1, 2, 0.5), "[1, 0, 0, 1]"),  # XNOR
 ])
-def test_q3_rejects_other_units(answer, outputs, capsys):
-    ok, out = _check(nb01.q3, answer, capsys)
+def test_q3_rejects_other_units(answer, outputs, check):
+    ok, out = check(nb01.q3, answer)
     assert ok is False and out.startswith("Exercise 3: not yet: ")
     assert outputs in out and "XOR is [0, 1, 1, 0]" in out
 
 
 @pytest.mark.parametrize("answer", [(1, 1, -0.5), (1, 1, -2, -0.5, 0), "x", None])
-def test_q3_wrong_shape_or_type_is_not_yet(answer, capsys):
-    ok, out = _check(nb01.q3, answer, capsys)
+def test_q3_wrong_shape_or_type_is_not_yet(answer, check):
+    ok, out = check(nb01.q3, answer)
     assert ok is False and out.startswith("Exercise 3: not yet: ")

@@ -7,16 +7,9 @@ from xorhelpers.exercises import nb02
 from xorhelpers.models import count_params, hand_built_xor, mlp
 
 
-def _check(exercise, answer, capsys):
-    ok = exercise.check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out  # exactly one line of feedback
-    return ok, out
-
-
 @pytest.mark.parametrize("exercise", [nb02.q1, nb02.q2, nb02.q3])
-def test_unanswered(exercise, capsys):
-    ok, out = _check(exercise, ..., capsys)
+def test_unanswered(exercise, check):
+    ok, out = check(exercise, ...)
     assert ok is False
     assert out.startswith(f"{exercise.name}: not answered yet. Hint: {exercise.hint}")
 
@@ -30,8 +23,8 @@ def test_q1_solution_is_what_the_hand_built_net_computes():
 
 
 @pytest.mark.parametrize("answer", [[2, 1], (2.0, 1.0), np.array([2, 1]), [[2], [1]]])
-def test_q1_accepts_the_hidden_code(answer, capsys):
-    ok, out = _check(nb02.q1, answer, capsys)
+def test_q1_accepts_the_hidden_code(answer, check):
+    ok, out = check(nb02.q1, answer)
     assert ok is True and "correct!" in out
 
 
@@ -41,15 +34,15 @@ def test_q1_accepts_the_hidden_code(answer, capsys):
     [1, 0],  # the code of (0, 1) and (1, 0)
     [2, 1, 0], [2], 2,  # wrong shape: no exception
 ])
-def test_q1_rejects_with_the_recipe(answer, capsys):
-    ok, out = _check(nb02.q1, answer, capsys)
+def test_q1_rejects_with_the_recipe(answer, check):
+    ok, out = check(nb02.q1, answer)
     assert ok is False and out.startswith("Exercise 1: not yet: ")
     assert "relu(x @ W + c)" in out
 
 
 @pytest.mark.parametrize("answer", ["two", None, {"h": 1}])
-def test_q1_wrong_type_is_not_yet(answer, capsys):
-    ok, out = _check(nb02.q1, answer, capsys)
+def test_q1_wrong_type_is_not_yet(answer, check):
+    ok, out = check(nb02.q1, answer)
     assert ok is False and out.startswith("Exercise 1: not yet: ")
 
 
@@ -64,8 +57,8 @@ def test_q2_solution_gives_xnor_on_the_hand_built_hidden_layer():
 
 
 @pytest.mark.parametrize("answer", [(-1, 2, 1), [-1.0, 2.0, 1.0], np.array([[-1], [2], [1]])])
-def test_q2_accepts_xnor(answer, capsys):
-    ok, out = _check(nb02.q2, answer, capsys)
+def test_q2_accepts_xnor(answer, check):
+    ok, out = check(nb02.q2, answer)
     assert ok is True and "correct!" in out
 
 
@@ -74,15 +67,15 @@ def test_q2_accepts_xnor(answer, capsys):
     ((-1, 2, 0), "[0.0, -1.0, -1.0, 0.0]"),  # forgot the bias
     ((1, -2, 1), "[1.0, 2.0, 2.0, 1.0]"),
 ])
-def test_q2_rejects_and_shows_outputs(answer, outputs, capsys):
-    ok, out = _check(nb02.q2, answer, capsys)
+def test_q2_rejects_and_shows_outputs(answer, outputs, check):
+    ok, out = check(nb02.q2, answer)
     assert ok is False and out.startswith("Exercise 2: not yet: ")
     assert f"your outputs are {outputs}" in out and "XNOR is [1, 0, 0, 1]" in out
 
 
 @pytest.mark.parametrize("answer", [(-1, 2), (-1, 2, 1, 0), "xnor", None, 1.0])
-def test_q2_wrong_shape_or_type_is_not_yet(answer, capsys):
-    ok, out = _check(nb02.q2, answer, capsys)
+def test_q2_wrong_shape_or_type_is_not_yet(answer, check):
+    ok, out = check(nb02.q2, answer)
     assert ok is False and out.startswith("Exercise 2: not yet: ")
 
 
@@ -93,8 +86,8 @@ def test_q3_solution_matches_keras():
 
 
 @pytest.mark.parametrize("answer", [21, 21.0, np.int64(21)])
-def test_q3_accepts_21(answer, capsys):
-    ok, out = _check(nb02.q3, answer, capsys)
+def test_q3_accepts_21(answer, check):
+    ok, out = check(nb02.q3, answer)
     assert ok is True and "correct!" in out
 
 
@@ -105,12 +98,12 @@ def test_q3_accepts_21(answer, capsys):
     (9, "count the weights"),  # the 2-2-1 network
     (21.5, "whole number"), (True, "whole number"), ("21", "whole number"),
 ])
-def test_q3_rejects_with_hint(answer, expect, capsys):
-    ok, out = _check(nb02.q3, answer, capsys)
+def test_q3_rejects_with_hint(answer, expect, check):
+    ok, out = check(nb02.q3, answer)
     assert ok is False and out.startswith("Exercise 3: not yet: ") and expect in out
 
 
 @pytest.mark.parametrize("answer", [None, [21, 1], float("nan"), "twenty-one"])
-def test_q3_wrong_type_is_not_yet(answer, capsys):
-    ok, out = _check(nb02.q3, answer, capsys)
+def test_q3_wrong_type_is_not_yet(answer, check):
+    ok, out = check(nb02.q3, answer)
     assert ok is False and out.startswith("Exercise 3: not yet: ")

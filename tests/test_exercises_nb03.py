@@ -10,67 +10,60 @@ from xorhelpers.stats import wilson_interval
 from xorhelpers.sweep import plateau_loss
 
 
-def _check(exercise, answer, capsys):
-    ok = exercise.check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out  # exactly one line of feedback
-    return ok, out
-
-
 @pytest.mark.parametrize("exercise", [nb03.q1, nb03.q2, nb03.q3, nb03.q4])
-def test_unanswered(exercise, capsys):
-    ok, out = _check(exercise, ..., capsys)
+def test_unanswered(exercise, check):
+    ok, out = check(exercise, ...)
     assert ok is False
     assert out.startswith(f"{exercise.name}: not answered yet. Hint: {exercise.hint}")
 
 
-def test_q1_solution_is_the_plateau_of_three_shared_points(capsys):
+def test_q1_solution_is_the_plateau_of_three_shared_points(check):
     assert plateau_loss([0, 1, 0, 0]) == pytest.approx(nb03.THREE_SHARE)
     # independent: 3 points, targets (0, 1, 1), best shared output p minimises the loss
     p = np.linspace(0.01, 0.99, 9801)
     assert (-(np.log(p) * 2 + np.log1p(-p)) / 4).min() == pytest.approx(0.477, abs=5e-4)
     for answer in (0.477, "0.4774", np.float32(0.4775)):
-        assert _check(nb03.q1, answer, capsys)[0] is True
+        assert check(nb03.q1, answer)[0] is True
 
 
 @pytest.mark.parametrize("answer, hint", [
     (math.log(2) / 2, "two points"), (math.log(2), "all four"), (0.5, "mean target"),
     (True, "could not check")])
-def test_q1_rejects_other_values_with_a_hint(answer, hint, capsys):
-    ok, out = _check(nb03.q1, answer, capsys)
+def test_q1_rejects_other_values_with_a_hint(answer, hint, check):
+    ok, out = check(nb03.q1, answer)
     assert ok is False and hint in out
 
 
 @pytest.mark.parametrize("answer", [[0, 1, 1, 2], [0, 1, 1, 0], (0, 1, 2, 0),
                                     np.array([0, 1, 1, 2])])
-def test_q3_accepts_sharing_between_equal_targets(answer, capsys):
-    assert _check(nb03.q3, answer, capsys)[0] is True
+def test_q3_accepts_sharing_between_equal_targets(answer, check):
+    assert check(nb03.q3, answer)[0] is True
 
 
 @pytest.mark.parametrize("answer, hint", [
     ([0, 1, 2, 3], "all four codes differ"), ([0, 0, 1, 2], "plateau 0.347"),
     ([0, 1, 0, 0], "plateau 0.477"), ([0, 1], "four integer"), ([0.0, 1.0, 1.0, 2.0], "integer")])
-def test_q3_rejects_harmful_or_malformed_partitions(answer, hint, capsys):
-    ok, out = _check(nb03.q3, answer, capsys)
+def test_q3_rejects_harmful_or_malformed_partitions(answer, hint, check):
+    ok, out = check(nb03.q3, answer)
     assert ok is False and hint in out
 
 
-def test_q2_solution(capsys):
-    assert _check(nb03.q2, 0.325, capsys)[0] is True
-    ok, out = _check(nb03.q2, 0.175, capsys)
+def test_q2_solution(check):
+    assert check(nb03.q2, 0.325)[0] is True
+    ok, out = check(nb03.q2, 0.175)
     assert ok is False and "1 - 0.35" in out
-    assert _check(nb03.q2, 0.5, capsys)[0] is False
+    assert check(nb03.q2, 0.5)[0] is False
 
 
-def test_q4_accepts_the_smallest_count_within_ten(capsys):
+def test_q4_accepts_the_smallest_count_within_ten(check):
     half = [(n, (wilson_interval(n // 2, n)[1] - wilson_interval(n // 2, n)[0]) / 2)
             for n in range(300, 420)]
     smallest = min(n for n, h in half if h <= 0.05)
     assert 375 <= smallest <= 390  # about 1.96^2 / (4 * 0.05^2) = 384
-    assert _check(nb03.q4, smallest, capsys)[0] is True
-    assert _check(nb03.q4, 385, capsys)[0] is True
-    ok, out = _check(nb03.q4, smallest - 1, capsys)
+    assert check(nb03.q4, smallest)[0] is True
+    assert check(nb03.q4, 385)[0] is True
+    ok, out = check(nb03.q4, smallest - 1)
     assert ok is False and "over 5" in out
-    ok, out = _check(nb03.q4, 1000, capsys)
+    ok, out = check(nb03.q4, 1000)
     assert ok is False and "more than needed" in out
-    assert _check(nb03.q4, 384.5, capsys)[0] is False
+    assert check(nb03.q4, 384.5)[0] is False

@@ -9,30 +9,23 @@ from xorhelpers.exercises import nb05
 from xorhelpers.models import count_params
 
 
-def _check(exercise, answer, capsys):
-    ok = exercise.check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return ok, out
-
-
 @pytest.mark.parametrize("exercise", [nb05.q1, nb05.q2, nb05.q3])
-def test_unanswered(exercise, capsys):
-    ok, out = _check(exercise, ..., capsys)
+def test_unanswered(exercise, check):
+    ok, out = check(exercise, ...)
     assert ok is False and "not answered yet" in out
 
 
-def test_q1_predict_the_doctor(capsys):
+def test_q1_predict_the_doctor(check):
     X, y = truth_table()
     report = doctor.examine(nb05.tanh_output_model(), X, y, loss="binary_crossentropy")
     assert "OUTPUT_LOSS_MISMATCH" in report.codes  # the answer is what the doctor says
-    assert _check(nb05.q1, "OUTPUT_LOSS_MISMATCH", capsys)[0]
-    assert _check(nb05.q1, " output_loss_mismatch ", capsys)[0]
-    ok, out = _check(nb05.q1, "DEAD_UNITS", capsys)
+    assert check(nb05.q1, "OUTPUT_LOSS_MISMATCH")[0]
+    assert check(nb05.q1, " output_loss_mismatch ")[0]
+    ok, out = check(nb05.q1, "DEAD_UNITS")
     assert not ok and "output layer" in out
-    ok, out = _check(nb05.q1, "BROKEN", capsys)
+    ok, out = check(nb05.q1, "BROKEN")
     assert not ok and "not one of" in out
-    assert not _check(nb05.q1, 3, capsys)[0]
+    assert not check(nb05.q1, 3)[0]
 
 
 def _repaired(width=4):
@@ -44,24 +37,24 @@ def _repaired(width=4):
     return keras.Model([a, b], keras.layers.Dense(1, activation="sigmoid")(x))
 
 
-def test_q2_repair(capsys):
-    assert _check(nb05.q2, _repaired(), capsys)[0]
-    ok, out = _check(nb05.q2, case_a.learner_model(1, seed=0), capsys)
+def test_q2_repair(check):
+    assert check(nb05.q2, _repaired())[0]
+    ok, out = check(nb05.q2, case_a.learner_model(1, seed=0))
     assert not ok and "OUTPUT_LOSS_MISMATCH" in out
-    ok, out = _check(nb05.q2, case_a.learner_model(2, seed=0), capsys)
+    ok, out = check(nb05.q2, case_a.learner_model(2, seed=0))
     assert not ok and "(1, 1)" in out
-    assert not _check(nb05.q2, "model", capsys)[0]
+    assert not check(nb05.q2, "model")[0]
 
 
-def test_q2_needs_a_model_that_can_learn_xor(capsys):
+def test_q2_needs_a_model_that_can_learn_xor(check):
     linear = _repaired(width=0)  # the doctor passes it, but no line computes XOR
     assert doctor.examine(linear, *_pairs(), loss="binary_crossentropy").warnings == []
-    ok, out = _check(nb05.q2, linear, capsys)
+    ok, out = check(nb05.q2, linear)
     assert not ok and "never got all four patterns right" in out
 
 
-def test_q2_accepts_the_shared_net(capsys):
-    assert _check(nb05.q2, case_a.shared_xor_net(4), capsys)[0]  # its inputs take any size
+def test_q2_accepts_the_shared_net(check):
+    assert check(nb05.q2, case_a.shared_xor_net(4))[0]  # its inputs take any size
 
 
 def _pairs():
@@ -71,8 +64,8 @@ def _pairs():
     return [A, B], Y
 
 
-def test_q3_count(capsys):
-    assert _check(nb05.q3, count_params(case_a.shared_xor_net(hidden=8)), capsys)[0]
-    ok, out = _check(nb05.q3, 25, capsys)
+def test_q3_count(check):
+    assert check(nb05.q3, count_params(case_a.shared_xor_net(hidden=8)))[0]
+    ok, out = check(nb05.q3, 25)
     assert not ok and "two weights" in out
-    assert not _check(nb05.q3, 100, capsys)[0]
+    assert not check(nb05.q3, 100)[0]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from xorhelpers.exercises.nb06 import Q1_BITS, q1, q2, q3
-from xorhelpers.parity_mlp import hand_built_parity
+from xorhelpers.parity import hand_built_parity
 
 
 def test_q1_running_parity(capsys):

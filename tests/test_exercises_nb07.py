@@ -9,56 +9,49 @@ from xorhelpers.stats import rate
 from xorhelpers.sweep import Config, train
 
 
-def _check(exercise, answer, capsys):
-    ok = exercise.check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return ok, out
-
-
 @pytest.mark.parametrize("exercise", [nb07.q1, nb07.q2, nb07.q3])
-def test_unanswered(exercise, capsys):
-    ok, out = _check(exercise, ..., capsys)
+def test_unanswered(exercise, check):
+    ok, out = check(exercise, ...)
     assert ok is False and out.startswith(f"{exercise.name}: not answered yet. Hint: ")
 
 
-def test_q1_smallest_width(capsys):
+def test_q1_smallest_width(check):
     rates = nb07.width_rates()
     # independent: width 9 measured on its own
     alone = train(Config(widths=9, activation="relu", optimizer="adam", lr=0.01,
                          num_steps=2000), 500)
     assert rates[9] == pytest.approx(alone.solved.mean())
     smallest = min(w for w, p in rates.items() if p >= 0.9)
-    assert _check(nb07.q1, smallest, capsys)[0] is True
-    ok, out = _check(nb07.q1, 2, capsys)
+    assert check(nb07.q1, smallest)[0] is True
+    ok, out = check(nb07.q1, 2)
     assert ok is False and "only" in out
-    ok, out = _check(nb07.q1, 14, capsys)
+    ok, out = check(nb07.q1, 14)
     assert ok is False and "go smaller" in out
-    assert _check(nb07.q1, 9.5, capsys)[0] is False
-    assert _check(nb07.q1, 40, capsys)[0] is False
+    assert check(nb07.q1, 9.5)[0] is False
+    assert check(nb07.q1, 40)[0] is False
 
 
-def test_q2_share_on_the_learner_s_plateau(capsys):
+def test_q2_share_on_the_learner_s_plateau(check):
     seeds = run_seeds(PRESETS["case_b_relu"].state)
     failed = seeds.final_loss[~seeds.result.solved]
     share = float((np.abs(failed - np.log(2) / 2) < 0.01).mean())
     assert nb07.case_b_relu_shares()["ln(2)/2"] == pytest.approx(share)
-    ok, out = _check(nb07.q2, round(share, 2), capsys)
+    ok, out = check(nb07.q2, round(share, 2))
     assert ok is True and "ln(2)/2" in out
-    assert _check(nb07.q2, 100 * share, capsys)[0] is True  # a percentage
-    assert _check(nb07.q2, share + 0.2, capsys)[0] is False
-    assert _check(nb07.q2, True, capsys)[0] is False
+    assert check(nb07.q2, 100 * share)[0] is True  # a percentage
+    assert check(nb07.q2, share + 0.2)[0] is False
+    assert check(nb07.q2, True)[0] is False
 
 
-def test_q3_best_learning_rate(capsys):
+def test_q3_best_learning_rate(check):
     rates = nb07.lr_rates()
     best = max(rates.values())
     ref = train(Config(lr=0.001, num_steps=2000), 500)
     assert rates[0.001] == pytest.approx(rate(ref.solved))
     assert run_seeds(State(lr=0.003, n_seeds=500)).rate == pytest.approx(rates[0.003])
-    assert _check(nb07.q3, best[0], capsys)[0] is True
-    assert _check(nb07.q3, 100 * best[0], capsys)[0] is True
-    ok, out = _check(nb07.q3, 0.9, capsys)
+    assert check(nb07.q3, best[0])[0] is True
+    assert check(nb07.q3, 100 * best[0])[0] is True
+    ok, out = check(nb07.q3, 0.9)
     assert ok is False and "more than" in out
-    ok, out = _check(nb07.q3, 0.01, capsys)
+    ok, out = check(nb07.q3, 0.01)
     assert ok is False and "less than" in out

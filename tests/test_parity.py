@@ -1,4 +1,4 @@
-"""Tests for xorhelpers.parity: builders, training helpers, NumPy evaluation against Keras."""
+"""Tests for xorhelpers.parity (recipes, rnn, evaluate): builders, training, NumPy vs Keras."""
 
 import numpy as np
 import pytest
@@ -156,7 +156,7 @@ def test_fit_stages_trains_a_final_step_model_without_complement():
 def test_the_recipe_solves_parity_and_generalises():
     """The recipe (seed 0) gets every fresh 50- and 1000-bit sequence right or nearly so."""
     model = train_recipe(seed=0)
-    assert model.get_layer("rnn").units == RECIPE["units"]
+    assert model.get_layer("rnn").units == RECIPE.units
     assert final_step_accuracy(model, 50) >= 0.999
     assert final_step_accuracy(model, 1000, n=500) >= 0.99
 
@@ -164,7 +164,7 @@ def test_the_recipe_solves_parity_and_generalises():
 def test_train_case_c_small_scale_runs_and_validates():
     model, losses = train_case_c(seed=0, n=256, length=8, epochs=2)
     assert losses.shape == (2,) and np.all(np.isfinite(losses))
-    assert model.get_layer("rnn").units == CASE_C["units"] == 1
+    assert model.get_layer("rnn").units == CASE_C.units == 1
     with pytest.raises(ValueError, match="epochs"):
         train_case_c(n=10, epochs=0)
     with pytest.raises(TypeError, match="seed"):
@@ -185,3 +185,26 @@ def test_to_plain_encoding_computes_the_same_function(cell, per_step):
                                atol=1e-5)
     with pytest.raises(ValueError, match="complement"):
         to_plain_encoding(plain)
+
+
+# ------------------------------------------------------------------------------- recipes
+
+def test_recipes_are_frozen_validated_dataclasses():
+    import dataclasses
+
+    from xorhelpers.parity import CaseCRecipe, StagedRecipe
+
+    assert CASE_C == CaseCRecipe() and RECIPE == StagedRecipe()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        RECIPE.lr = 1.0
+    assert str(CASE_C) == str({"n": 100_000, "length": 50, "units": 1, "epochs": 10,
+                               "batch_size": 128, "lr": 1e-3})
+    assert RECIPE.replace(stages=[[5, 10]]).stages == ((5, 10),)
+    with pytest.raises(ValueError, match="epochs"):
+        CaseCRecipe(epochs=0)
+    with pytest.raises(ValueError, match="cell"):
+        StagedRecipe(cell="rnn")
+    with pytest.raises(TypeError, match=r"stages\[0\]"):
+        RECIPE.replace(stages=[5])
+    with pytest.raises(ValueError, match="lr"):
+        train_case_c(lr=0.0)

@@ -1,15 +1,16 @@
-"""Tests for xorhelpers.parity_bank: a bank of M LSTM(1) nets trains exactly like M Keras runs."""
+"""Tests for xorhelpers.parity.bank: a bank of M LSTM(1) nets trains exactly like M Keras runs."""
 
 import numpy as np
 import pytest
 
 from xorhelpers.data import parity_sequences
-from xorhelpers.parity import final_step_accuracy, parity_rnn
-from xorhelpers.parity_bank import (
+from xorhelpers.parity import (
     bank_accuracy,
     bank_loss,
+    final_step_accuracy,
     member_model,
     members,
+    parity_rnn,
     seed_bank,
     set_members,
     train_bank,
@@ -127,10 +128,10 @@ def test_bank_rejects_bad_input():
 
 
 def test_train_case_c_bank_small_scale():
-    from xorhelpers.parity_bank import train_case_c_bank
+    from xorhelpers.parity import bank_shape, train_case_c_bank
 
     bank = train_case_c_bank([0, 1], n=64, length=6, epochs=1, complement=False, per_step=False)
-    assert bank.bank_shape == (2, 1, 1) and bank.output.shape[-1] == 2
+    assert bank_shape(bank) == (2, 1, 1) and bank.output.shape[-1] == 2
     with pytest.raises(ValueError, match="n must be >= 1"):
         train_case_c_bank([0], n=0)
     with pytest.raises(ValueError, match="data_seed"):
@@ -138,8 +139,7 @@ def test_train_case_c_bank_small_scale():
 
 
 def test_bank_accuracy_by_length_reads_prefixes_of_one_batch():
-    from xorhelpers.parity import rnn_states
-    from xorhelpers.parity_bank import bank_accuracy_by_length
+    from xorhelpers.parity import bank_accuracy_by_length, rnn_states
 
     bank = seed_bank(SEEDS, units=2)
     set_members(bank, [[2 * w - 0.3 for w in m] for m in members(bank)])

@@ -1,11 +1,12 @@
-"""Tests for xorhelpers.parity_mlp: the hand-built parity net and the batched MLP trainer."""
+"""Tests for xorhelpers.parity.mlp: the hand-built parity net and the batched MLP trainer."""
 
 import itertools
 
 import numpy as np
 import pytest
 
-from xorhelpers.parity_mlp import _random_bits, hand_built_parity, train_parity_mlps
+from xorhelpers.parity import hand_built_parity, train_parity_mlps
+from xorhelpers.parity.mlp import _random_bits
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 8])

@@ -1,4 +1,4 @@
-"""Tests for xorhelpers.parity_plots: each figure draws, returns its Axes, rejects bad input."""
+"""Tests for xorhelpers.parity.plots: each figure draws, returns its Axes, rejects bad input."""
 
 import matplotlib
 
@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from xorhelpers import parity_plots  # noqa: E402
 from xorhelpers.parity import parity_rnn  # noqa: E402
+from xorhelpers.parity import plots as parity_plots  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from xorhelpers import case_e
 from xorhelpers import scratch as s
 from xorhelpers.data import truth_table
 from xorhelpers.models import mlp
@@ -58,7 +59,7 @@ def test_case_e_derivative_is_one_everywhere():
     Z = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
     A = s.activate("relu", Z)
     np.testing.assert_array_equal(s.relu_derivative(Z, A), [0, 0, 0, 1, 1])
-    np.testing.assert_array_equal(s.case_e_relu_derivative(Z, A), [1, 1, 1, 1, 1])
+    np.testing.assert_array_equal(case_e.relu_derivative(Z, A), [1, 1, 1, 1, 1])
 
 
 # ----------------------------------------------------- backward against finite differences
@@ -95,7 +96,7 @@ def test_gradient_check_passes_on_a_correct_net():
 def test_gradient_check_exposes_the_case_e_derivative():
     X, y = generic_data()
     net = generic_net()
-    net.relu_grad = s.case_e_relu_derivative
+    net.relu_grad = case_e.relu_derivative
     check = s.gradient_check(net, X, y)
     assert check.reliable and not check.passed
     assert check.relative_errors[0] > 0.05 and check.relative_errors[1] > 0.05
@@ -230,7 +231,7 @@ def test_from_weights_accepts_sweep_stacks():
 
 def test_case_e_settings_give_outputs_of_one_half():
     net = s.init_net((2, 3, 3, 1), "relu", init="normal", scale=0.001, seed=0,
-                     relu_grad=s.case_e_relu_derivative)
+                     relu_grad=case_e.relu_derivative)
     curve = s.train(net, X4, Y4, lr=0.01, num_steps=1000, record_every=100)
     np.testing.assert_allclose(s.predict(net, X4), 0.5, atol=1e-6)
     np.testing.assert_allclose(curve, np.log(2), atol=1e-6)
@@ -345,3 +346,38 @@ def test_matmul_names_mismatched_shapes():
         s.matmul(np.ones((4, 3)), np.ones((2, 2)))
     with pytest.raises(ValueError, match="matmul needs"):
         s.matmul(np.ones(3), np.ones((3, 2)))
+
+
+# ------------------------------------------------------------ checks at the door, loops inside
+
+def test_train_is_the_loop_of_public_steps():
+    net = s.init_net((2, 4, 3, 1), ["tanh", "leaky_relu", "sigmoid"], seed=3, n_models=2)
+    by_hand = net.copy()
+    curve = s.train(net, X4, Y4, lr=0.5, num_steps=20, record_every=5)
+    losses = [s.loss_value(by_hand, X4, Y4)]
+    for step in range(1, 21):
+        s.gradient_step(by_hand, s.backward(by_hand, X4, Y4), 0.5)
+        if step % 5 == 0:
+            losses.append(s.loss_value(by_hand, X4, Y4))
+    np.testing.assert_array_equal(curve, np.array(losses))
+    for W, W2 in zip(net.weights, by_hand.weights, strict=True):
+        np.testing.assert_array_equal(W, W2)
+
+
+def test_public_entry_points_still_check():
+    net = s.init_net((2, 2, 1), "relu", seed=0)
+    with pytest.raises(ValueError, match="lr"):
+        s.gradient_step(net, s.backward(net, X4, Y4), 0.0)
+    with pytest.raises(ValueError, match="name"):
+        s.activate("swish", np.zeros(2))
+    with pytest.raises(ValueError, match="name"):
+        s.slope("swish", np.zeros(2), np.zeros(2))
+    net.activations = ("swish", "sigmoid")  # reassigned after the Net was built
+    for call in (s.forward, s.predict):
+        with pytest.raises(ValueError, match=r"activations\[0\]"):
+            call(net, X4)
+    for call in (s.backward, s.loss_value):
+        with pytest.raises(ValueError, match=r"activations\[0\]"):
+            call(net, X4, Y4)
+    with pytest.raises(ValueError, match=r"activations\[0\]"):
+        s.train(net, X4, Y4, lr=0.1, num_steps=1)

@@ -1,9 +1,42 @@
-"""Helpers for the XOR notebook collection.
+"""Helpers for the XOR notebook collection: every module, one idea each, and the notebook
+that introduces it. Importing the package quiets TensorFlow's C++ log before TensorFlow (and
+Keras) are loaded, so every module may import them at its top.
 
-Modules (one idea each): ``repro`` seeding, ``data`` data sets, ``claims`` checked claims,
-``stats`` rates with intervals, ``plots`` figures, ``models`` Keras builders,
-``exercises`` exercise checkers. Importing the package quiets TensorFlow's C++ log
-before TensorFlow is loaded.
+Used by every notebook:
+    ``repro``            seeding and determinism
+    ``data``             the XOR truth table, noisy clouds, bit-matrix pairs, parity sequences
+    ``claims``           check a claim the prose makes and print a one-line verdict
+    ``exercises``        the exercise checkers, one module per notebook (``exercises.nb01``...)
+    ``plots``            decision boundaries, the hidden-layer view, curves, heat maps
+Notebook 01:
+    ``linear``           threshold units, the perceptron, least squares on the XOR points
+Notebook 02:
+    ``models``           Keras 3 builders: ``mlp``, the hand-built solution, training loops
+    ``activations``      the hidden activations and their slopes, in NumPy
+    ``keras_constants``  numbers and names that must equal Keras 3's (leaky slope, inits...)
+Notebook 03 (first used in 02):
+    ``sweep/``           train thousands of small nets at once, one per (config, seed), and
+                         name why a net got stuck (``sweep.Config``, ``sweep.train``...)
+    ``stats``            rates over many seeds with 95% Wilson intervals
+    ``criteria``         what "solved" means: every output on the right side of 0.5 by a margin
+Notebook 04:
+    ``scratch``          a NumPy MLP from scratch: forward, backward, gradient check
+    ``case_e``           case E (a from-scratch 2-3-3-1 net stuck at 0.5) and its fixes
+    ``diagnose``         dead units, saturation, gradient norms inside a network
+    ``born_dead``        how often a deep, narrow ReLU net is constant before training
+    ``revival``          whether dead ReLU units come back during training
+Notebook 05:
+    ``doctor``           examine a Keras model and its data, name each fault with evidence
+    ``doctor_checks``    the measurements behind ``doctor``
+    ``case_a``           case A, the element-wise XOR of two bit matrices
+Notebook 06:
+    ``parity/``          LSTM and feed-forward nets on bit parity: recipes, seed banks, figures
+Notebook 07 (and the explorer cells of 02 to 04):
+    ``explorer/``        the what-if explorer: settings, results, figures, widgets
+Internal:
+    ``_check``           argument validation with errors that name the argument
+    ``_scratch_checks``  the checked inputs of ``scratch``
+    ``_weights``         the one parser of lists of (W, b) pairs
 """
 
 import os

@@ -46,6 +46,16 @@ def _validate_net(net) -> None:
         fan_in = W.shape[-1]
 
 
+def _check_names(net) -> None:
+    """The activation names of a Net, checked once at a public entry point: the layers of the
+    loops inside then use them unchecked. (A Net's fields can be reassigned after it is built.)"""
+    if isinstance(net.activations, str) or len(net.activations) != len(net.weights):
+        raise ValueError(f"activations must list one name per layer ({len(net.weights)}), got "
+                         f"{net.activations!r}")
+    for i, name in enumerate(net.activations):
+        check_choice(f"activations[{i}]", name, ACTIVATIONS)
+
+
 def _as_sizes(layer_sizes) -> tuple[int, ...]:
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
         raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._check import check_choice, check_int, check_seed
+from ._weights import as_pairs
 from .keras_constants import LEAKY_SLOPE, TRUNCATED_NORMAL_STD
 from .stats import rate
 
@@ -102,15 +103,9 @@ def hidden_constant(weights, X, remedy: str = "none") -> np.ndarray:
     """
     check_choice("remedy", remedy, REMEDIES)
     X = _as_points(X)
-    if not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError("weights must be a non-empty list of (W, b) pairs of hidden layers")
     flags = []
     H = X
-    for k, pair in enumerate(weights):
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise TypeError(f"weights[{k}] must be a (W, b) pair")
-        W = np.asarray(pair[0], dtype=float)
-        b = np.asarray(pair[1], dtype=float)
+    for k, (W, b) in enumerate(as_pairs(weights, what="one per hidden layer")):
         fan_in = H.shape[-1]
         if W.ndim != 3 or W.shape[1] != fan_in or b.size != W.shape[0] * W.shape[2]:
             raise ValueError(f"weights[{k}] must be W (M, {fan_in}, width) with b (M, width); "

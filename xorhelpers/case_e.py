@@ -9,10 +9,13 @@ Three things are wrong, and ``fix_table`` measures all eight combinations of fix
 - ``init``: He initialisation instead of the 0.001 scale;
 - ``budget``: a learning rate and a number of steps that fit (by default 0.2 and 3000).
 
-Networks with the correct derivative are trained by the batched sweep engine
-(``xorhelpers.sweep``); the buggy derivative is something only the from-scratch net
-(``xorhelpers.scratch``) can express, so those rows train a stack of scratch nets that start
-from exactly the same initial weights, seed by seed.
+Everything about case E lives here: its settings (``LAYER_SIZES``, ``SCALE``, ``LR``,
+``NUM_STEPS``), its buggy derivative (``relu_derivative``, to plug into a ``scratch.Net``),
+its network (``case_e_net``), its sweep config with any of the fixes (``sweep_config``) and
+the measurement of the fixes (``fix_table``). Networks with the correct derivative are trained
+by the batched sweep engine (``xorhelpers.sweep``); the buggy derivative is something only the
+from-scratch net (``xorhelpers.scratch``) can express, so those rows train a stack of scratch
+nets that start from exactly the same initial weights, seed by seed.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import scratch, sweep
-from ._check import check_float, check_int
+from . import criteria, scratch, sweep
+from ._check import check_bool, check_float, check_int
 from .data import truth_table
 from .stats import format_rate, rate
 from .sweep import Config
@@ -32,22 +35,37 @@ LAYER_SIZES = (2, 3, 3, 1)
 SCALE = 0.001
 LR = 0.01
 NUM_STEPS = 1000
+FIXED_LR = 0.2  # the budget fix: a learning rate and a number of steps that fit
+FIXED_NUM_STEPS = 3000
 FIXES = ("derivative", "init", "budget")
+
+
+def relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """Case E's bug: the ReLU derivative taken from the activation as ``A >= 0``.
+
+    Since A = relu(Z) is never negative, this is 1 everywhere: the backward pass treats every
+    ReLU as the identity. Plug it into a ``scratch.Net`` (its ``relu_grad``) to reproduce case E
+    (notebook 04).
+    """
+    return (A >= 0).astype(float)
 
 
 def case_e_net(seed: int = 0, n_models: int | None = None) -> scratch.Net:
     """Case E's network exactly as the learner built it, bug included: a scratch ``Net`` with
     its 0.001-scale weights drawn from ``seed`` (notebook 04)."""
     return scratch.init_net(LAYER_SIZES, "relu", init="normal", scale=SCALE, seed=seed,
-                            n_models=n_models, relu_grad=scratch.case_e_relu_derivative)
+                            n_models=n_models, relu_grad=relu_derivative)
 
 
-def config(init: bool = False, budget: bool = False, lr: float = 0.2,
-           num_steps: int = 3000) -> Config:
-    """The sweep ``Config`` of case E with the init fix and/or the budget fix (notebook 04)."""
+def sweep_config(he_init: bool = False, budget: bool = False, lr: float = FIXED_LR,
+                 num_steps: int = FIXED_NUM_STEPS) -> Config:
+    """The sweep ``Config`` of case E, with He initialisation instead of its 0.001 scale if
+    ``he_init``, and with ``lr`` and ``num_steps`` instead of its 0.01 and 1000 if ``budget``
+    (notebook 04)."""
+    he_init, budget = check_bool("he_init", he_init), check_bool("budget", budget)
     base = Config(widths=LAYER_SIZES[1:-1], activation="relu", init="normal", init_scale=SCALE,
                   optimizer="sgd", lr=LR, loss="binary_crossentropy", num_steps=NUM_STEPS)
-    if init:
+    if he_init:
         base = base.replace(init="he_normal", init_scale=None)
     if budget:
         base = base.replace(lr=lr, num_steps=num_steps)
@@ -56,14 +74,11 @@ def config(init: bool = False, budget: bool = False, lr: float = 0.2,
 
 def solved(result: sweep.SweepResult, margin: float = 0.1) -> np.ndarray:
     """Per network of a sweep, True when all four final outputs are on the right side of 0.5
-    by more than ``margin``, the criterion of ``fix_table`` (notebook 04)."""
+    by more than ``margin`` (``criteria.solved``), the criterion of ``fix_table`` (notebook 04)."""
     if not isinstance(result, sweep.SweepResult):
         raise TypeError(f"result must be a SweepResult, got {type(result).__name__}")
-    margin = check_float("margin", margin, low=0.0, high=0.5)
     _, y = truth_table()
-    P = np.asarray(result.outputs, dtype=float)
-    with np.errstate(invalid="ignore"):
-        return np.where(y > 0.5, P > 0.5 + margin, P < 0.5 - margin).all(axis=1)
+    return criteria.solved(result.outputs, y, margin)
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,7 @@ class FixTable:
         return "\n".join(lines)
 
 
-def fix_table(n_seeds: int = 200, lr: float = 0.2, num_steps: int = 3000,
+def fix_table(n_seeds: int = 200, lr: float = FIXED_LR, num_steps: int = FIXED_NUM_STEPS,
               margin: float = 0.1) -> FixTable:
     """Train case E under all eight combinations of the three fixes, ``n_seeds`` seeds each,
     and return a ``FixTable`` (notebook 04).
@@ -119,7 +134,7 @@ def fix_table(n_seeds: int = 200, lr: float = 0.2, num_steps: int = 3000,
     margin = check_float("margin", margin, low=0.0, high=0.5)
     X, y = truth_table()
     inits_budgets = list(itertools.product((False, True), repeat=2))
-    configs = [config(i, b, lr, num_steps) for i, b in inits_budgets]
+    configs = [sweep_config(i, b, lr, num_steps) for i, b in inits_budgets]
     result = sweep.train(configs, n_seeds)
     combos, rows = [], []
     for derivative in (False, True):
@@ -129,7 +144,7 @@ def fix_table(n_seeds: int = 200, lr: float = 0.2, num_steps: int = 3000,
                 flags = solved(group, margin)
             else:
                 net = scratch.from_weights(group.stacked_weights(initial=True), "relu",
-                                           relu_grad=scratch.case_e_relu_derivative)
+                                           relu_grad=relu_derivative)
                 steps = configs[k].num_steps
                 scratch.train(net, X, y, configs[k].lr, steps, record_every=steps)
                 flags = scratch.solved(net, X, y, margin=margin)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 
 class ClaimError(AssertionError):
     """A claim made in a notebook's prose does not hold for the computed value."""
@@ -63,8 +65,6 @@ def check(claim: str, measured, *, between: tuple[float, float] | None = None,
 def _holds(kind, measured, target, tol) -> bool:
     if kind == "equals":
         if hasattr(measured, "shape") or hasattr(target, "shape"):  # NumPy arrays: all equal
-            import numpy as np
-
             return bool(np.array_equal(np.asarray(measured), np.asarray(target)))
         return bool(measured == target)
     value = float(measured)

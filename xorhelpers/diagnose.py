@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from . import scratch
 from ._check import check_choice, check_float, check_int
@@ -107,8 +108,6 @@ class _Inspector:
                 raise ValueError(f"loss must be None or the net's own loss "
                                  f"{self.net.loss!r} for a scratch Net, got {loss!r}")
             return [(dW, db[0]) for dW, db in scratch.backward(self.net, X[0], y)]
-        import tensorflow as tf
-
         loss_fn = _keras_loss(self.model, loss)
         variables = []
         for layer in self.dense:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import keras
 import numpy as np
 
 from ._check import check_choice, check_float, check_int, check_seed
@@ -24,8 +25,6 @@ HAND_b = np.array([0.0], dtype=np.float32)
 
 
 def _initializer(name: str, seed: int | None):
-    import keras
-
     check_choice("kernel_initializer", name, INITIALIZERS)
     cls = {
         "glorot_uniform": keras.initializers.GlorotUniform,
@@ -45,8 +44,6 @@ def mlp(widths: Sequence[int], activation: str = "relu", output_activation: str 
     each layer's initializer gets its own derived seed, so the initial weights are
     reproducible without touching global state. Returns an uncompiled model.
     """
-    import keras
-
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
         raise TypeError(f"widths must be a sequence of integers, got {widths!r}")
     widths = [check_int(f"widths[{i}]", w, low=1) for i, w in enumerate(widths)]
@@ -83,8 +80,6 @@ def skip_xor_net(hidden_activation: str = "sigmoid", seed: int | None = None):
 
     out = sigmoid(v . x + u * h + b) with h = act(w . x + c). Returns an uncompiled model.
     """
-    import keras
-
     check_choice("hidden_activation", hidden_activation, ACTIVATIONS)
     if seed is not None:
         seed = check_seed("seed", seed)
@@ -100,8 +95,6 @@ def skip_xor_net(hidden_activation: str = "sigmoid", seed: int | None = None):
 
 def make_optimizer(name: str, lr: float):
     """A Keras optimizer by name: sgd, momentum (SGD with momentum 0.9), rmsprop or adam."""
-    import keras
-
     check_choice("optimizer", name, OPTIMIZERS)
     lr = check_float("lr", lr, low=0.0, low_open=True)
     if name == "sgd":

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ._check import check_bool, check_float, check_int
 
@@ -95,8 +97,6 @@ def decision_boundary(model, X=None, y=None, ax=None, lim: tuple[float, float] =
 
 def hidden_activations(model, X, layer: int = 0) -> np.ndarray:
     """Outputs of Dense layer number ``layer`` (0 = first hidden) of a Keras model on ``X``."""
-    import keras
-
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
     X = np.asarray(X, np.float32)
@@ -118,8 +118,6 @@ def hidden_view(model, X, y, ax=None, layer: int = 0, title: str | None = None):
     the straight line that now separates the classes. Points that share one hidden code are
     labelled together. Returns the Axes.
     """
-    import keras
-
     X, y = _as_points(X, y)
     H = hidden_activations(model, X, layer)
     if H.shape[1] < 2:
@@ -234,8 +232,6 @@ def rate_lines(x: Sequence, rates, labels: Sequence[str], ax=None, xlabel: str =
 def integer_ticks(ax, axis: str = "x"):
     """Put ticks at whole numbers only on ``axis`` ("x", "y" or "both") of ``ax``, e.g. for
     depths or widths (notebook 04). Returns the Axes."""
-    from matplotlib.ticker import MaxNLocator
-
     if axis not in ("x", "y", "both"):
         raise ValueError(f"axis must be 'x', 'y' or 'both', got {axis!r}")
     for name in ("x", "y") if axis == "both" else (axis,):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import random
 
+import keras
 import numpy as np
+import tensorflow as tf
 
 from ._check import check_seed
 
@@ -20,9 +22,6 @@ def seed_everything(seed: int = 0) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     random.seed(seed)
     np.random.seed(seed)
-    import keras
-    import tensorflow as tf
-
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     return seed

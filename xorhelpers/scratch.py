@@ -8,8 +8,8 @@ Everything a framework hides is spelled out here, one line of maths per line of 
                dA_{l-1} = dZ_l @ W_l^T
 
 A ``Net`` is just its weights, its activations, its loss and the function it uses as the
-derivative of ReLU. That last one is pluggable so that a wrong derivative, such as
-``case_e_relu_derivative`` (computed from the activation as ``A >= 0``, true everywhere), can
+derivative of ReLU. That last one is pluggable so that a wrong derivative, such as case E's
+(``case_e.relu_derivative``, computed from the activation as ``A >= 0``, true everywhere), can
 be put in and caught by ``gradient_check``.
 
 Several networks of one architecture can live in one ``Net``: give every weight a leading
@@ -41,8 +41,11 @@ from ._scratch_checks import (
     _as_inputs,
     _as_sizes,
     _as_targets,
+    _check_names,
     _validate_net,
 )
+from ._weights import as_pairs
+from .criteria import _solved
 from .keras_constants import LEAKY_SLOPE  # as Keras' activation="leaky_relu"
 
 # ------------------------------------------------------------------ activations and slopes
@@ -65,7 +68,11 @@ def _matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
 
 def activate(name: str, Z: np.ndarray) -> np.ndarray:
     """The activation ``name`` applied to the pre-activations ``Z`` (notebook 04)."""
-    check_choice("name", name, ACTIVATIONS)
+    return _activate(check_choice("name", name, ACTIVATIONS), Z)
+
+
+def _activate(name: str, Z: np.ndarray) -> np.ndarray:
+    """``activate`` without the name check, for the layers of a Net checked at the door."""
     if name == "relu":
         return np.maximum(Z, 0.0)
     if name == "leaky_relu":
@@ -82,21 +89,17 @@ def relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
     return (Z > 0).astype(float)
 
 
-def case_e_relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """Case E's bug: the ReLU derivative taken from the activation as ``A >= 0``.
-
-    Since A = relu(Z) is never negative, this is 1 everywhere: the backward pass treats every
-    ReLU as the identity. Plug it into a ``Net`` to reproduce case E (notebook 04).
-    """
-    return (A >= 0).astype(float)
-
-
 def slope(name: str, Z: np.ndarray, A: np.ndarray,
           relu_grad: Callable[[np.ndarray, np.ndarray], np.ndarray] = relu_derivative
           ) -> np.ndarray:
     """d act / d Z for activation ``name`` at ``Z`` (with ``A = act(Z)``); ReLU uses
     ``relu_grad`` (notebook 04)."""
-    check_choice("name", name, ACTIVATIONS)
+    return _slope(check_choice("name", name, ACTIVATIONS), Z, A, relu_grad)
+
+
+def _slope(name: str, Z: np.ndarray, A: np.ndarray,
+           relu_grad: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+    """``slope`` without the name check, for the layers of a Net checked at the door."""
     if name == "relu":
         return relu_grad(Z, A)
     if name == "leaky_relu":
@@ -125,7 +128,7 @@ class Net:
     - ``activations``: one name per layer, the last one the output's.
     - ``loss``: "binary_crossentropy" (needs a sigmoid output) or "mse", a mean over examples.
     - ``relu_grad``: the function used as ReLU's derivative, ``relu_derivative`` unless you
-      plug in another one (such as ``case_e_relu_derivative``).
+      plug in another one (such as case E's ``case_e.relu_derivative``).
 
     Build one with ``init_net`` or ``from_weights``. Introduced in notebook 04.
     """
@@ -208,14 +211,8 @@ def from_weights(weights, activations: Sequence[str] | str = "relu",
     leading models axis, W (M, fan_in, fan_out) and b (M, fan_out), as
     ``SweepResult.stacked_weights`` gives them. The arrays are copied as float64.
     """
-    if not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError("weights must be a non-empty list of (W, b) pairs, one per layer")
     Ws, bs = [], []
-    for k, pair in enumerate(weights):
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise TypeError(f"weights[{k}] must be a (W, b) pair")
-        W = np.array(pair[0], dtype=float)
-        b = np.array(pair[1], dtype=float)
+    for k, (W, b) in enumerate(as_pairs(weights)):
         if W.ndim not in (2, 3) or b.shape != (*W.shape[:-2], W.shape[-1]):
             raise ValueError(f"weights[{k}] must be W (fan_in, fan_out) with b (fan_out,), or "
                              f"W (M, fan_in, fan_out) with b (M, fan_out); got W {W.shape} and "
@@ -234,12 +231,17 @@ def forward(net: Net, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray,
     ``output`` is (n, 1), or (M, n, 1) for M nets. ``cache`` holds, per layer, the triple
     (A_prev, Z, A) that the backward pass needs.
     """
-    A = _as_inputs(net, X)
+    _check_names(net)
+    return _forward(net, _as_inputs(net, X))
+
+
+def _forward(net: Net, A: np.ndarray):
+    """``forward`` on inputs already checked (float64, shape (n, fan_in))."""
     cache = []
     for W, b, name in zip(net.weights, net.biases, net.activations, strict=True):
         A_prev = A
         Z = _matmul(A_prev, W) + b
-        A = activate(name, Z)
+        A = _activate(name, Z)
         cache.append((A_prev, Z, A))
     return A, cache
 
@@ -253,7 +255,13 @@ def predict(net: Net, X) -> np.ndarray:
 def loss_value(net: Net, X, y) -> float | np.ndarray:
     """The mean loss over the examples: a float, or shape (M,) for M nets (notebook 04)."""
     Y = _as_targets(X, y)
-    output, cache = forward(net, X)
+    _check_names(net)
+    return _loss(net, _as_inputs(net, X), Y)
+
+
+def _loss(net: Net, X: np.ndarray, Y: np.ndarray):
+    """``loss_value`` on inputs and targets already checked."""
+    output, cache = _forward(net, X)
     return _loss_from(net, cache[-1][1], output, Y)
 
 
@@ -271,19 +279,25 @@ def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradients of the loss with respect to every weight: a list of (dW, db) per layer,
     shaped like the weights (notebook 04). For M nets, each net's own gradient."""
     Y = _as_targets(X, y)
-    output, cache = forward(net, X)
+    _check_names(net)
+    return _backward(net, _as_inputs(net, X), Y)
+
+
+def _backward(net: Net, X: np.ndarray, Y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``backward`` on inputs and targets already checked."""
+    output, cache = _forward(net, X)
     n = Y.shape[0]
     _, Z_out, A_out = cache[-1]
     if net.loss == "binary_crossentropy":
         dZ = (A_out - Y) / n              # d loss / d Z of a sigmoid output
     else:
         dA = 2 * (A_out - Y) / n          # d loss / d output of the mean squared error
-        dZ = dA * slope(net.activations[-1], Z_out, A_out, net.relu_grad)
+        dZ = dA * _slope(net.activations[-1], Z_out, A_out, net.relu_grad)
     grads = []
     for layer in range(len(net.weights) - 1, -1, -1):
         A_prev, Z, A = cache[layer]
         if layer < len(net.weights) - 1:
-            dZ = dA * slope(net.activations[layer], Z, A, net.relu_grad)
+            dZ = dA * _slope(net.activations[layer], Z, A, net.relu_grad)
         dW = _matmul(np.swapaxes(A_prev, -1, -2), dZ)
         db = dZ.sum(axis=-2, keepdims=True)
         grads.append((dW, db))
@@ -293,7 +307,11 @@ def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
 
 def gradient_step(net: Net, grads, lr: float) -> None:
     """Plain gradient descent, in place: W -= lr * dW, b -= lr * db (notebook 04)."""
-    lr = check_float("lr", lr, low=0.0, low_open=True)
+    _gradient_step(net, grads, check_float("lr", lr, low=0.0, low_open=True))
+
+
+def _gradient_step(net: Net, grads, lr: float) -> None:
+    """``gradient_step`` with ``lr`` already checked, for the training loop."""
     for W, b, (dW, db) in zip(net.weights, net.biases, grads, strict=True):
         W -= lr * dW
         b -= lr * db
@@ -309,13 +327,15 @@ def train(net: Net, X, y, lr: float, num_steps: int, record_every: int = 1) -> n
     lr = check_float("lr", lr, low=0.0, low_open=True)
     num_steps = check_int("num_steps", num_steps, low=1, high=10**7)
     record_every = check_int("record_every", record_every, low=1, high=num_steps)
-    _as_targets(X, y)
-    losses = [loss_value(net, X, y)]
+    Y = _as_targets(X, y)
+    _check_names(net)
+    X = _as_inputs(net, X)
+    losses = [_loss(net, X, Y)]
     with np.errstate(all="ignore"):
         for step in range(1, num_steps + 1):
-            gradient_step(net, backward(net, X, y), lr)
+            _gradient_step(net, _backward(net, X, Y), lr)
             if step % record_every == 0:
-                losses.append(loss_value(net, X, y))
+                losses.append(_loss(net, X, Y))
     return np.array(losses)
 
 
@@ -329,7 +349,8 @@ def diverged(net: Net) -> bool | np.ndarray:
 
 def solved(net: Net, X, y, margin: float = 0.0) -> bool | np.ndarray:
     """True where the net puts every example on the right side of 0.5, by more than
-    ``margin``, and has not diverged: a bool, or shape (M,) for M nets (notebook 04).
+    ``margin`` (``criteria.solved``), and has not diverged: a bool, or shape (M,) for M nets
+    (notebook 04).
 
     An output of exactly 0.5 is on neither side. With ``margin=0.1`` the 1s need outputs above
     0.6 and the 0s below 0.4, so that outputs stuck at 0.5 +- 1e-9 cannot pass by luck.
@@ -337,8 +358,7 @@ def solved(net: Net, X, y, margin: float = 0.0) -> bool | np.ndarray:
     margin = check_float("margin", margin, low=0.0, high=0.5)
     Y = _as_targets(X, y)[:, 0]
     with np.errstate(all="ignore"):
-        P = predict(net, X)
-        right = np.where(Y > 0.5, P > 0.5 + margin, P < 0.5 - margin).all(axis=-1)
+        right = _solved(predict(net, X), Y, margin)
     out = right & ~diverged(net)
     return bool(out) if np.ndim(out) == 0 else out
 
@@ -349,7 +369,9 @@ def numerical_gradients(net: Net, X, y, eps: float = 1e-6) -> list[tuple[np.ndar
     """Central finite differences (L(w + eps) - L(w - eps)) / (2 eps) for every weight, shaped
     like ``backward``'s result (notebook 04). Slow (two forward passes per weight): for checks."""
     eps = check_float("eps", eps, low=0.0, low_open=True)
-    _as_targets(X, y)
+    Y = _as_targets(X, y)
+    _check_names(net)
+    X = _as_inputs(net, X)
     probe = net.copy()
     grads = []
     for W, b in zip(probe.weights, probe.biases, strict=True):
@@ -359,9 +381,9 @@ def numerical_gradients(net: Net, X, y, eps: float = 1e-6) -> list[tuple[np.ndar
             for i in np.ndindex(P.shape):
                 saved = P[i]
                 P[i] = saved + eps
-                up = np.sum(loss_value(probe, X, y))
+                up = np.sum(_loss(probe, X, Y))
                 P[i] = saved - eps
-                down = np.sum(loss_value(probe, X, y))
+                down = np.sum(_loss(probe, X, Y))
                 P[i] = saved
                 G[i] = (up - down) / (2 * eps)
             pair.append(G)

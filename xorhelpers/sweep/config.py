@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from .._check import check_bool, check_choice, check_float, check_int, check_seed
+from .._weights import as_pairs
 from ..data import truth_table
 from ..keras_constants import ACTIVATIONS, OPTIMIZERS
 
@@ -206,12 +207,8 @@ def broadcast_weights(weights, config: Config, n_models: int):
                          + (f" of length {len(weights)}" if isinstance(weights, (list, tuple))
                             else ""))
     out = []
-    for k, pair in enumerate(weights):
+    for k, (W, b) in enumerate(as_pairs(weights, "initial_weights", error=ValueError)):
         fan_in, fan_out = sizes[k], sizes[k + 1]
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise ValueError(f"initial_weights[{k}] must be a (W, b) pair")
-        W = np.asarray(pair[0], dtype=np.float64)
-        b = np.asarray(pair[1], dtype=np.float64)
         if W.shape == (fan_in, fan_out):
             W = np.broadcast_to(W, (n_models, fan_in, fan_out))
         if b.shape == (fan_out,):

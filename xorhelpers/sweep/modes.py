@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._check import check_choice, check_float, check_int
+from .._weights import as_pairs
 from ..data import truth_table
 from .config import ACTIVATIONS, as_X
 from .numpy_engine import act
@@ -177,14 +178,8 @@ def _as_partition(partition) -> np.ndarray:
 
 
 def _as_stacked(weights) -> list[tuple[np.ndarray, np.ndarray]]:
-    if not isinstance(weights, (list, tuple)) or not weights:
-        raise TypeError("weights must be a non-empty list of (W, b) pairs per layer")
     layers = []
-    for k, pair in enumerate(weights):
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise TypeError(f"weights[{k}] must be a (W, b) pair, got {type(pair).__name__}")
-        W = np.asarray(pair[0], dtype=np.float64)
-        b = np.asarray(pair[1], dtype=np.float64)
+    for k, (W, b) in enumerate(as_pairs(weights)):
         if W.ndim != 3 or b.shape != (W.shape[0], W.shape[2]):
             raise ValueError(f"weights[{k}] must be W (M, in, out) and b (M, out), got "
                              f"{W.shape} and {b.shape}")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._check import check_choice, check_int
+from ..criteria import _solved
 from ..data import truth_table
 from ..stats import rate as _rate
 from .config import Config
@@ -93,8 +94,9 @@ class SweepResult:
 
     Arrays of length M (number of networks), all evaluated on the four XOR points:
     ``final_loss`` (the config's loss), ``outputs`` (M, 4) final sigmoid outputs,
-    ``accuracy`` (fraction of the 4 points on the right side of 0.5), ``solved`` (all 4 right
-    at the end), ``solved_step`` (first recorded step at which all 4 were right, -1 if never),
+    ``accuracy`` (fraction of the 4 points classified right, an output above 0.5 meaning 1),
+    ``solved`` (all 4 on the right side of 0.5 at the end, ``criteria.solved`` with margin 0),
+    ``solved_step`` (first recorded step at which all 4 were, -1 if never),
     ``dead_units`` / ``dead_units_init`` (hidden ReLUs whose input is <= 0 on all 4 points, so
     they pass no gradient, at the end / at the start; always 0 for other activations),
     ``diverged`` (a NaN or inf appeared), ``loss_curve`` (M, K) the loss at ``curve_steps``
@@ -135,7 +137,7 @@ class SweepResult:
         with np.errstate(all="ignore"):
             for g, (idx, run) in enumerate(runs):
                 losses = loss_from_logits(configs[config_index[idx[0]]].loss, run.logits, y4)
-                right = ((sigmoid(run.logits) > 0.5) == (y4 > 0.5)).all(axis=2)  # (m, R)
+                right = _solved(sigmoid(run.logits), y4, 0.0)  # (m, R)
                 outputs[idx] = sigmoid(run.logits[:, -1])
                 loss_curve[idx, :losses.shape[1]] = losses
                 final_loss[idx] = losses[:, -1]
@@ -147,7 +149,7 @@ class SweepResult:
         right = (outputs > 0.5) == (y4 > 0.5)
         return cls(configs=configs, config_index=config_index, seeds=seeds,
                    final_loss=final_loss, outputs=outputs, accuracy=right.mean(axis=1),
-                   solved=right.all(axis=1) & ~diverged,
+                   solved=_solved(outputs, y4, 0.0) & ~diverged,
                    solved_step=np.where(diverged, -1, solved_step), dead_units=dead,
                    dead_units_init=dead_init, diverged=diverged, loss_curve=loss_curve,
                    curve_steps=curve_steps,

@@ -1,4 +1,5 @@
-"""Feed-forward nets on n-bit parity: the representation exists, gradient descent misses it.
+"""Feed-forward nets on n-bit parity: the representation exists, gradient descent misses it
+(notebook 06).
 
 An MLP with one hidden layer of ``n`` ReLU units computes the parity of ``n`` bits exactly
 (``hand_built_parity``): it counts the ones and folds the count into a zig-zag. Yet trained
@@ -14,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import keras
 import numpy as np
+import tensorflow as tf
 
-from ._check import check_float, check_int, check_seed
+from .._check import check_float, check_int, check_seed
 
 
 def hand_built_parity(num_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -42,8 +45,6 @@ def _check_bits(num_bits, max_bits) -> list[int]:
 
 def _random_bits(shape, seed_pair, num_bits, max_bits):
     """0/1 bits of ``shape`` (M, batch, max_bits) with the columns past each net's n zeroed."""
-    import tensorflow as tf
-
     bits = tf.cast(tf.random.stateless_uniform(shape, seed_pair) < 0.5, tf.float32)
     mask = tf.cast(tf.range(max_bits)[None, :] < tf.constant(num_bits)[:, None], tf.float32)
     bits = bits * mask[:, None, :]
@@ -61,9 +62,6 @@ def train_parity_mlps(num_bits: Sequence[int] = tuple(range(2, 31)), width: int 
     cross-entropy; the first layer is He-initialised for its own fan-in ``n``. Returns each
     net's accuracy on ``n_test`` fresh strings, shape (len(num_bits),).
     """
-    import keras
-    import tensorflow as tf
-
     max_bits = check_int("max_bits", max_bits, low=1, high=1000)
     bits_list = _check_bits(num_bits, max_bits)
     width = check_int("width", width, low=1, high=4096)

@@ -9,10 +9,11 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Patch
 
-from ._check import check_float
-from .parity import rnn_states
-from .plots import COLORS
+from .._check import check_float
+from ..plots import COLORS
+from .evaluate import rnn_states
 
 
 def _axes(ax, size=(6, 3)):
@@ -33,8 +34,6 @@ def accuracy_bars(acc, threshold: float = 0.999, ax=None, title: str | None = No
     ax.axhline(0.5, color="gray", lw=1, ls=":", label="chance")
     ax.set(xlabel="seed", ylabel="accuracy", ylim=(0, 1.05), xticks=np.arange(acc.size),
            title=title)
-    from matplotlib.patches import Patch
-
     handles = [Patch(color=COLORS[0], label=f"solved (>= {threshold:.1%})"),
                Patch(color=COLORS[1], label="not solved"), ax.lines[-1]]
     ax.legend(handles=handles, fontsize=7, loc="lower right", framealpha=0.9)

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import keras
 import numpy as np
+from keras import ops
 
-from ._check import check_bool, check_float, check_int, check_seed
-from .parity import _readout, _steps, fit_stages, parity_rnn
+from .._check import check_bool, check_float, check_int, check_seed
+from ..data import parity_sequences
+from .evaluate import readout, steps
+from .recipes import CASE_C, RECIPE
+from .rnn import fit_stages, parity_rnn
 
 
 def _check_seeds(seeds) -> list[int]:
@@ -44,19 +49,15 @@ def _masks(M: int, units: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     return recurrent, readout
 
 
-def _constraint(mask):
-    import keras
+class KeepBlocks(keras.constraints.Constraint):
+    """Zero every weight outside its member's block after each update; it also marks the
+    layers of a bank (``bank_shape`` reads a bank's layout from them)."""
 
-    class KeepBlocks(keras.constraints.Constraint):
-        """Zero every weight outside its member's block after each update."""
+    def __init__(self, mask):
+        self.mask = mask
 
-        def __init__(self, mask):
-            self.mask = mask
-
-        def __call__(self, w):
-            return w * self.mask
-
-    return KeepBlocks(mask)
+    def __call__(self, w):
+        return w * self.mask
 
 
 def seed_bank(seeds: Sequence[int], units: int = 1, complement: bool = True,
@@ -68,10 +69,8 @@ def seed_bank(seeds: Sequence[int], units: int = 1, complement: bool = True,
     model maps (batch, length, 2 or 1) bits to readout logits, (batch, length, M * width) or
     (batch, M * width), member j owning columns j * width to (j + 1) * width, width 2 with
     ``complement``, else 1. Train it with ``train_bank`` or ``train_bank_stages``. Returns an
-    uncompiled model.
+    uncompiled model; ``bank_shape`` reads its (M, units, width) back.
     """
-    import keras
-
     seeds = _check_seeds(seeds)
     units = check_int("units", units, low=1, high=256)
     complement = check_bool("complement", complement)
@@ -81,25 +80,34 @@ def seed_bank(seeds: Sequence[int], units: int = 1, complement: bool = True,
     recurrent_mask, readout_mask = _masks(M, units, width)
     x = keras.Input(shape=(None, 2 if complement else 1))
     h = keras.layers.LSTM(M * units, return_sequences=per_step, name="rnn",
-                          recurrent_constraint=_constraint(recurrent_mask))(x)
+                          recurrent_constraint=KeepBlocks(recurrent_mask))(x)
     logits = keras.layers.Dense(M * width, name="readout",
-                                kernel_constraint=_constraint(readout_mask))(h)
+                                kernel_constraint=KeepBlocks(readout_mask))(h)
     model = keras.Model(x, logits, name=f"seed_bank_{M}x{units}")
-    model.bank_shape = (M, units, width)
     set_members(model, [m.get_layer("rnn").get_weights() + m.get_layer("readout").get_weights()
                         for m in singles])
     return model
 
 
-def _bank_shape(bank) -> tuple[int, int, int]:
-    if not hasattr(bank, "bank_shape"):
+def bank_shape(bank) -> tuple[int, int, int]:
+    """(M, units, width) of a bank built by ``seed_bank``: M members of LSTM(units), each
+    with ``width`` readout columns (2 with the complement encoding, else 1), read from the
+    model's own layers (notebook 06)."""
+    try:
+        rnn, dense = bank.get_layer("rnn"), bank.get_layer("readout")
+    except (AttributeError, ValueError):
+        rnn = dense = None
+    if not (isinstance(getattr(rnn, "recurrent_constraint", None), KeepBlocks)
+            and isinstance(getattr(dense, "kernel_constraint", None), KeepBlocks)):
         raise TypeError(f"bank must be a model built by seed_bank, got {bank!r}")
-    return bank.bank_shape
+    width = int(bank.input.shape[-1])
+    M = dense.units // width
+    return M, rnn.units // M, width
 
 
 def set_members(bank, weights) -> None:
     """Load each member's [kernel, recurrent_kernel, bias, readout_kernel, readout_bias]."""
-    M, units, width = _bank_shape(bank)
+    M, units, width = bank_shape(bank)
     if len(weights) != M:
         raise ValueError(f"weights must hold {M} lists (one per member), got {len(weights)}")
     rnn, readout = bank.get_layer("rnn"), bank.get_layer("readout")
@@ -116,7 +124,7 @@ def set_members(bank, weights) -> None:
 
 def members(bank) -> list[list[np.ndarray]]:
     """Each member's weights as its standalone net's [kernel, recurrent, bias, W, c]."""
-    M, units, width = _bank_shape(bank)
+    M, units, width = bank_shape(bank)
     K, R, b = (np.asarray(w) for w in bank.get_layer("rnn").get_weights())
     W, c = (np.asarray(w) for w in bank.get_layer("readout").get_weights())
     out = []
@@ -129,7 +137,7 @@ def members(bank) -> list[list[np.ndarray]]:
 
 def member_model(bank, j: int):
     """Member ``j`` of a bank as a standalone Keras parity model with the same weights."""
-    M, units, width = _bank_shape(bank)
+    M, units, width = bank_shape(bank)
     j = check_int("j", j, low=0, high=M - 1)
     model = parity_rnn(units, "lstm", complement=width == 2,
                        per_step=len(bank.output.shape) == 3)
@@ -147,9 +155,6 @@ def bank_loss(num_models: int, width: int):
     output (the softmax layer caches its logits for this). So a Dense(2, softmax) readout is
     trained as two independent logistic outputs, and this loss does the same.
     """
-    import keras
-    from keras import ops
-
     num_models = check_int("num_models", num_models, low=1)
     width = check_int("width", width, low=1, high=2)
 
@@ -163,17 +168,15 @@ def bank_loss(num_models: int, width: int):
     return loss
 
 
-def train_bank(bank, X, y, epochs: int = 1, batch_size: int = 128, lr: float = 1e-3,
-               shuffle: bool = True) -> np.ndarray:
+def train_bank(bank, X, y, epochs: int = 1, batch_size: int = CASE_C.batch_size,
+               lr: float = CASE_C.lr, shuffle: bool = True) -> np.ndarray:
     """Train every member of ``bank`` on (X, y) with Adam(``lr``) (notebook 06).
 
     ``X`` and ``y`` come from ``parity_sequences`` with the bank's encoding (running targets
     when the bank reads out at every step). Shuffling uses the global seed (seed_everything).
     Returns the summed loss after each epoch, shape (epochs,).
     """
-    import keras
-
-    M, _, width = _bank_shape(bank)
+    M, _, width = bank_shape(bank)
     epochs = check_int("epochs", epochs, low=1)
     batch_size = check_int("batch_size", batch_size, low=1)
     lr = check_float("lr", lr, low=0.0, low_open=True)
@@ -189,14 +192,14 @@ def train_bank(bank, X, y, epochs: int = 1, batch_size: int = 128, lr: float = 1
     return np.asarray(hist.history["loss"])
 
 
-def train_bank_stages(bank, stages, batch_size: int = 256, lr: float = 0.1,
+def train_bank_stages(bank, stages, batch_size: int = RECIPE.batch_size, lr: float = RECIPE.lr,
                       seed: int = 0, on_stage_end=None) -> np.ndarray:
     """``parity.fit_stages`` for a bank: every member through the same length curriculum.
 
     ``on_stage_end(i, bank)`` is called after stage i, as in ``fit_stages``. Returns the
     summed loss of each stage.
     """
-    M, _, width = _bank_shape(bank)
+    M, _, width = bank_shape(bank)
     return fit_stages(bank, stages, batch_size=batch_size, lr=lr, seed=seed,
                       loss=bank_loss(M, width), on_stage_end=on_stage_end)
 
@@ -218,9 +221,7 @@ def bank_accuracy_by_length(bank, lengths: Sequence[int], n: int = 500,
     ``lengths`` bits: the first L bits of a random string are a random string of length L, so
     each column is an honest score at its length, for the cost of the longest one.
     """
-    from .data import parity_sequences
-
-    M, units, width = _bank_shape(bank)
+    M, units, width = bank_shape(bank)
     if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Sequence) or not lengths:
         raise TypeError(f"lengths must be a non-empty sequence of integers, got {lengths!r}")
     lengths = [check_int(f"lengths[{i}]", L, low=1, high=1_000_000)
@@ -232,29 +233,27 @@ def bank_accuracy_by_length(bank, lengths: Sequence[int], n: int = 500,
     weights = [np.stack(w) for w in zip(*members(bank), strict=True)]
     want = {L - 1: i for i, L in enumerate(lengths)}
     out = np.zeros((M, len(lengths)))
-    for t, (h, _) in enumerate(_steps("lstm", [w.astype(np.float32) for w in weights[:3]], X)):
+    for t, (h, _) in enumerate(steps("lstm", [w.astype(np.float32) for w in weights[:3]], X)):
         if t in want:
-            p = _readout([w.astype(np.float32) for w in weights[3:]], h)
+            p = readout([w.astype(np.float32) for w in weights[3:]], h)
             out[:, want[t]] = np.mean((p > 0.5) == truth[None, :, t], axis=1)
     return out
 
 
-def train_case_c_bank(seeds: Sequence[int], n: int = 100_000, length: int = 50,
-                      epochs: int = 10, batch_size: int = 128, lr: float = 1e-3,
-                      complement: bool = True, per_step: bool = True, data_seed: int = 0):
+def train_case_c_bank(seeds: Sequence[int], n: int = CASE_C.n, length: int = CASE_C.length,
+                      epochs: int = CASE_C.epochs, batch_size: int = CASE_C.batch_size,
+                      lr: float = CASE_C.lr, complement: bool = True, per_step: bool = True,
+                      data_seed: int = 0):
     """Case C's recipe for every seed at once (notebook 06): one LSTM(1) net per seed.
 
-    The defaults are the full recipe; the notebook runs it scaled down. All members train on
-    the same ``n`` sequences of ``length`` bits (drawn with ``data_seed``) in the same
-    shuffled order; ``complement`` and ``per_step`` switch case C's two data choices.
+    The defaults are the full recipe ``CASE_C``; the notebook runs it scaled down. All members
+    train on the same ``n`` sequences of ``length`` bits (drawn with ``data_seed``) in the
+    same shuffled order; ``complement`` and ``per_step`` switch case C's two data choices.
     Returns the trained bank.
     """
-    from .data import parity_sequences
-
-    n = check_int("n", n, low=1)
-    length = check_int("length", length, low=1)
-    bank = seed_bank(seeds, 1, complement, per_step)
-    X, y = parity_sequences(n, length, check_seed("data_seed", data_seed),
+    recipe = CASE_C.replace(n=n, length=length, epochs=epochs, batch_size=batch_size, lr=lr)
+    bank = seed_bank(seeds, recipe.units, complement, per_step)
+    X, y = parity_sequences(recipe.n, recipe.length, check_seed("data_seed", data_seed),
                             complement=complement, running=per_step)
-    train_bank(bank, X, y, epochs=epochs, batch_size=batch_size, lr=lr)
+    train_bank(bank, X, y, epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr)
     return bank
