@@ -225,12 +225,7 @@ class Explorer(widgets.VBox):
             return
         if state.batch_size != self.controls["batch_size"].value or state.data != self.state.data:
             self._set_controls(state)  # e.g. a batch size that the new data set cannot have
-        if state != self.state:  # a setting changed (not only the view mode)
-            self.controls["preset"].unobserve(self._on_preset, "value")
-            self.controls["preset"].value = "(custom)"
-            self.controls["preset"].observe(self._on_preset, "value")
-            self.look_for.value = ""
-        self.state = state
+        self.state = state  # refresh shows (custom) unless the preset's settings remain
         self.refresh()
 
     def _on_preset(self, change) -> None:
@@ -250,6 +245,18 @@ class Explorer(widgets.VBox):
         self.look_for.value = self._look_for(name)
         self.refresh()
 
+    def _sync_preset(self) -> None:
+        """Show "(custom)" and no look-for line once the settings (the seed included) are no
+        longer the preset's: its line describes the preset's own network, not another."""
+        name = self.controls["preset"].value
+        if name == "(custom)":
+            return
+        if preset(name).state.replace(n_seeds=self.state.n_seeds) != self.state:
+            self.controls["preset"].unobserve(self._on_preset, "value")
+            self.controls["preset"].value = "(custom)"
+            self.controls["preset"].observe(self._on_preset, "value")
+            self.look_for.value = ""
+
     @staticmethod
     def _look_for(name: str) -> str:
         return f"<i>Look for:</i> {html.escape(preset(name).look_for)}"
@@ -264,6 +271,7 @@ class Explorer(widgets.VBox):
     def refresh(self) -> None:
         """Recompute and redraw for the current state and mode."""
         self._enable()
+        self._sync_preset()
         self.python_code.value = python_code(self.state, many=self.mode == "many")
         self.keras_code.value = keras_code(self.state)
         t0 = time.perf_counter()
