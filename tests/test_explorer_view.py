@@ -1,6 +1,8 @@
 """The explorer's widgets: every control findable, changes reach the figures, controls that
 do not apply are disabled, Play steps through exact frames, many seeds, presets, code."""
 
+import io
+
 import ipywidgets as widgets
 import pytest
 
@@ -197,3 +199,16 @@ def test_the_loss_legend_lists_only_what_is_drawn_and_names_the_plateaus(view):
     labels = [t.get_text() for t in view._net_figure.legend.get_texts()]
     assert labels == ["loss on the 4 points", "train (cloud)", "test (cloud)",
                       "plateaus: 1/8, 1/6, 1/4"]
+
+
+@pytest.mark.parametrize("mode", ["one", "many"])
+def test_both_images_hold_a_png_from_the_start(mode):
+    """The image of the mode not shown is hidden but still in the page: never empty bytes,
+    which a browser shows as a broken image."""
+    from PIL import Image
+
+    v = Explorer(FAST.replace(n_seeds=10), mode=mode)
+    for image in (v.image, v.seed_image):
+        assert Image.open(io.BytesIO(image.value)).size[0] >= 1
+    shown = v.seed_image if mode == "many" else v.image
+    assert Image.open(io.BytesIO(shown.value)).size[0] > 100  # the real figure

@@ -35,6 +35,18 @@ from .state import State, as_state
 __all__ = ["CLASSES", "Explorer", "show"]
 
 
+def _blank_png() -> bytes:
+    """A 1 x 1 white PNG: what an image of the mode not shown holds until it is first drawn
+    (an Image widget with no bytes is a broken image in the page, hidden or not)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(out, format="png")
+    return out.getvalue()
+
+
 class Explorer(widgets.VBox):
     """The what-if explorer view (notebook 07). ``Explorer(state, mode="one")``; prefer
     ``show(preset=...)``. ``state`` is the current ``State``, ``net`` / ``seeds`` the last
@@ -58,9 +70,11 @@ class Explorer(widgets.VBox):
         self.look_for.add_class("xor-explorer-look-for")
         self.status = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.status.add_class("xor-explorer-status")
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="900px"))
+        self.image = widgets.Image(value=_blank_png(), format="png",
+                                   layout=widgets.Layout(width="900px"))
         self.image.add_class("xor-explorer-figure")
-        self.seed_image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
+        self.seed_image = widgets.Image(value=_blank_png(), format="png",
+                                        layout=widgets.Layout(width="540px"))
         self.seed_image.add_class("xor-explorer-seeds-figure")
         self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=250,
                                   description="timer", layout=widgets.Layout(display="none"))
