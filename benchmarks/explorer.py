@@ -14,7 +14,9 @@
    by exact prefix runs (retrain k steps from scratch, what the explorer does) against chunks
    continued from the previous chunk's weights (cheaper, but each chunk restarts Adam's
    moment estimates, so the network drifts from the real run).
-4. A profile of the control changes: where the time goes (training vs drawing).
+4. Play frames of the default and case_b_relu presets (25,000 minibatch steps): each frame
+   retrains from scratch to its step and redraws; median and worst of the 20 frames.
+5. A profile of the control changes: where the time goes (training vs drawing).
 
 Last line: ``update_ms_median=<float> update_ms_p90=<float> many_seed_ms=<float>``.
 Targets: median update <= 250 ms, many seeds <= 1000 ms. Run: python benchmarks/explorer.py
@@ -101,6 +103,21 @@ def play_baseline(state):
     return t_exact, t_chunks, gap
 
 
+def play_frames(name: str) -> tuple[float, float]:
+    """(median, worst) ms of one Play frame of a preset as the view shows it: the network
+    retrained from scratch to the frame's step, then drawn (second of two passes)."""
+    view = explorer.show(preset=name)
+    times = []
+    for _ in range(2):
+        view.reset()
+        times = []
+        for k in range(1, view.timer.max + 1):
+            t0 = time.perf_counter()
+            view.timer.value = k  # what the browser's timer does
+            times.append(1000 * (time.perf_counter() - t0))
+    return statistics.median(times), max(times)
+
+
 def main() -> None:
     default = explorer.State()
     view = explorer.Explorer(default)
@@ -138,12 +155,18 @@ def main() -> None:
           f"weights {1000 * t_chunks:.0f} ms (ratio {t_exact / t_chunks:.1f}); the chunks end "
           f"up to {gap:.3f} away in loss (Adam restarts its moments at every chunk)")
 
+    for name in ("default", "case_b_relu"):
+        median, worst = play_frames(name)
+        steps = explorer.preset(name).state.num_steps
+        print(f"Play frame of preset {name} ({steps} steps; retrain to step k, then draw): "
+              f"median {median:.0f} ms, worst {worst:.0f} ms")
+
     profile = cProfile.Profile()
     profile.enable()
     control_changes(view, default)
     profile.disable()
     stats = pstats.Stats(profile)
-    wanted = {"train": "sweep.py", "png": "draw.py", "update": "draw.py", "run": "compute.py",
+    wanted = {"train": "training.py", "png": "draw.py", "update": "draw.py", "run": "compute.py",
               "keras_code": "code.py", "python_code": "code.py"}
     print("profile of the control changes (cumulative seconds):")
     for (path, _, func), (_, _, _, cum, _) in sorted(stats.stats.items(),

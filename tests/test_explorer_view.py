@@ -1,6 +1,8 @@
 """The explorer's widgets: every control findable, changes reach the figures, controls that
 do not apply are disabled, Play steps through exact frames, many seeds, presets, code."""
 
+import io
+
 import ipywidgets as widgets
 import pytest
 
@@ -169,3 +171,44 @@ def test_static_figures():
     assert len(fig2.axes) == 1
     with pytest.raises(TypeError, match="NetRun"):
         explorer.figure(FAST)
+
+
+def test_the_look_for_line_goes_once_the_settings_are_not_the_preset_s():
+    v = show(preset="case_b_relu")
+    v.controls["mode"].value = "many"
+    v.controls["n_seeds"].value = 20  # more or fewer seeds: still the preset's question
+    assert v.controls["preset"].value == "case_b_relu" and "Look for" in v.look_for.value
+    v.show_seed(3)  # another seed opened from the many-seed view: not the preset's network
+    assert v.state.seed == 3 and v.controls["preset"].value == "(custom)"
+    assert v.look_for.value == ""
+    v.load("classic_momentum")
+    assert "Look for" in v.look_for.value
+    assert v.restore_code(explorer.python_code(PRESETS["default"].state))
+    assert v.state == PRESETS["default"].state.replace(n_seeds=v.state.n_seeds)
+    assert v.controls["preset"].value == "(custom)" and v.look_for.value == ""
+    v.load("leaky_relu")
+    v.set_state(PRESETS["leaky_relu"].state.replace(lr=0.01))
+    assert v.controls["preset"].value == "(custom)" and v.look_for.value == ""
+
+
+def test_the_loss_legend_lists_only_what_is_drawn_and_names_the_plateaus(view):
+    view.set_state(FAST)
+    labels = [t.get_text() for t in view._net_figure.legend.get_texts()]
+    assert labels == ["loss on the 4 points", "plateaus: ln(2)/2, 3/4 H(1/3), ln 2"]
+    view.set_state(FAST.replace(data="cloud", loss="mse"))
+    labels = [t.get_text() for t in view._net_figure.legend.get_texts()]
+    assert labels == ["loss on the 4 points", "train (cloud)", "test (cloud)",
+                      "plateaus: 1/8, 1/6, 1/4"]
+
+
+@pytest.mark.parametrize("mode", ["one", "many"])
+def test_both_images_hold_a_png_from_the_start(mode):
+    """The image of the mode not shown is hidden but still in the page: never empty bytes,
+    which a browser shows as a broken image."""
+    from PIL import Image
+
+    v = Explorer(FAST.replace(n_seeds=10), mode=mode)
+    for image in (v.image, v.seed_image):
+        assert Image.open(io.BytesIO(image.value)).size[0] >= 1
+    shown = v.seed_image if mode == "many" else v.image
+    assert Image.open(io.BytesIO(shown.value)).size[0] > 100  # the real figure

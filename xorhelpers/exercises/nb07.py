@@ -74,9 +74,11 @@ def _plateau_share(answer):
     shares = case_b_relu_shares()
     share = shares["ln(2)/2"]
     if abs(value - share) <= 0.05:
+        rarest = share == min(shares.values())
         return True, (f"{share:.0%} of the failed seeds sit on ln(2)/2, "
                       f"{shares['3/4 H(1/3)']:.0%} on 0.477 (three points share a code) and "
-                      f"{shares['ln 2']:.0%} on ln 2: the learner's 0.34 is the rarer stall.")
+                      f"{shares['ln 2']:.0%} on ln 2" + (": the learner's 0.34 is the rarest "
+                                                         "stall." if rarest else "."))
     return False, ("count the failed seeds in the histogram whose loss is within 0.01 of "
                    "0.347, and divide by all failed seeds.")
 
@@ -91,7 +93,7 @@ def _best_lr(answer):
     if lo - MARGIN <= value <= hi + MARGIN:
         return True, (f"the best, lr {best:g}, solves {p:.0%} (95% CI {lo:.0%}-{hi:.0%}); "
                       "no learning rate rescues the 2-2-1 ReLU net: its stalls are dead "
-                      "units, not a step size.")
+                      "units and shared codes, not a step size.")
     if value > hi:
         return False, "that is more than any of these learning rates reaches; measure again."
     return False, "that is less than the best learning rate reaches; try them all."

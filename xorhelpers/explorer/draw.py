@@ -120,7 +120,7 @@ class NetFigure(_Blitted):
                                 fontsize=13, color=RED, weight="bold")
         a.set_xlabel("step")
         self.title_loss = _title(a, "loss")
-        self.legend = a.legend(loc="lower left", fontsize=7, frameon=False)
+        self.legend, self._legend_key = None, None
 
         a = self.ax_units
         cmap = _cmap("viridis")
@@ -153,7 +153,9 @@ class NetFigure(_Blitted):
         diverged = r.diverged
         lo, hi = r.extent
         depth, width = len(r.hidden_maps), max(H.shape[2] for H in r.hidden_maps)
-        self._key = (r.extent, state.num_steps, depth, width, state.loss)
+        cloud = r.checkpoint_steps is not None
+        self._key = (r.extent, state.num_steps, depth, width, state.loss, cloud)
+        self._set_legend(cloud, state.loss)
         X, y, _, _ = state.data_arrays()
         shown = np.unique(np.column_stack([X, y]), axis=0) if state.data == "case_b" else \
             np.column_stack([X, y])
@@ -171,7 +173,6 @@ class NetFigure(_Blitted):
         # loss curves
         a = self.ax_loss
         a.set_xlim(0, max(state.num_steps, 1))
-        cloud = r.checkpoint_steps is not None
         if diverged:
             for line in (self.curve, self.train_curve, self.test_curve):
                 line.set_data([], [])
@@ -249,6 +250,20 @@ class NetFigure(_Blitted):
                                       "shown when a hidden\nlayer has 2 units")
             self.title_hidden.set_text("hidden space")
         return self
+
+    def _set_legend(self, cloud: bool, loss: str) -> None:
+        """The loss panel's legend: the cloud's curves only on the cloud, and the plateaus
+        of this loss by name (lowest first, as the dotted lines stand)."""
+        if self._legend_key == (cloud, loss):
+            return
+        if self.legend is not None:
+            self.legend.remove()
+        self.plateau_lines[0].set_label("plateaus: " + ", ".join(known_plateaus(loss)))
+        handles = [self.curve, *((self.train_curve, self.test_curve) if cloud else ()),
+                   self.plateau_lines[0]]
+        self.legend = self.ax_loss.legend(handles=handles, loc="lower left", fontsize=7,
+                                          frameon=False)
+        self._legend_key = (cloud, loss)
 
 
 class SeedFigure(_Blitted):

@@ -35,6 +35,18 @@ from .state import State, as_state
 __all__ = ["CLASSES", "Explorer", "show"]
 
 
+def _blank_png() -> bytes:
+    """A 1 x 1 white PNG: what an image of the mode not shown holds until it is first drawn
+    (an Image widget with no bytes is a broken image in the page, hidden or not)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(out, format="png")
+    return out.getvalue()
+
+
 class Explorer(widgets.VBox):
     """The what-if explorer view (notebook 07). ``Explorer(state, mode="one")``; prefer
     ``show(preset=...)``. ``state`` is the current ``State``, ``net`` / ``seeds`` the last
@@ -58,9 +70,11 @@ class Explorer(widgets.VBox):
         self.look_for.add_class("xor-explorer-look-for")
         self.status = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.status.add_class("xor-explorer-status")
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="900px"))
+        self.image = widgets.Image(value=_blank_png(), format="png",
+                                   layout=widgets.Layout(width="900px"))
         self.image.add_class("xor-explorer-figure")
-        self.seed_image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
+        self.seed_image = widgets.Image(value=_blank_png(), format="png",
+                                        layout=widgets.Layout(width="540px"))
         self.seed_image.add_class("xor-explorer-seeds-figure")
         self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=250,
                                   description="timer", layout=widgets.Layout(display="none"))
@@ -225,12 +239,7 @@ class Explorer(widgets.VBox):
             return
         if state.batch_size != self.controls["batch_size"].value or state.data != self.state.data:
             self._set_controls(state)  # e.g. a batch size that the new data set cannot have
-        if state != self.state:  # a setting changed (not only the view mode)
-            self.controls["preset"].unobserve(self._on_preset, "value")
-            self.controls["preset"].value = "(custom)"
-            self.controls["preset"].observe(self._on_preset, "value")
-            self.look_for.value = ""
-        self.state = state
+        self.state = state  # refresh shows (custom) unless the preset's settings remain
         self.refresh()
 
     def _on_preset(self, change) -> None:
@@ -250,6 +259,18 @@ class Explorer(widgets.VBox):
         self.look_for.value = self._look_for(name)
         self.refresh()
 
+    def _sync_preset(self) -> None:
+        """Show "(custom)" and no look-for line once the settings (the seed included) are no
+        longer the preset's: its line describes the preset's own network, not another."""
+        name = self.controls["preset"].value
+        if name == "(custom)":
+            return
+        if preset(name).state.replace(n_seeds=self.state.n_seeds) != self.state:
+            self.controls["preset"].unobserve(self._on_preset, "value")
+            self.controls["preset"].value = "(custom)"
+            self.controls["preset"].observe(self._on_preset, "value")
+            self.look_for.value = ""
+
     @staticmethod
     def _look_for(name: str) -> str:
         return f"<i>Look for:</i> {html.escape(preset(name).look_for)}"
@@ -264,6 +285,7 @@ class Explorer(widgets.VBox):
     def refresh(self) -> None:
         """Recompute and redraw for the current state and mode."""
         self._enable()
+        self._sync_preset()
         self.python_code.value = python_code(self.state, many=self.mode == "many")
         self.keras_code.value = keras_code(self.state)
         t0 = time.perf_counter()
