@@ -57,7 +57,7 @@ def test_q3_best_learning_rate(check):
     assert ok is False and "less than" in out
 
 
-def test_the_solutions_as_written_in_the_notebook_pass(capsys):
+def test_the_solutions_as_written_in_the_notebook_pass(check):
     """The hidden solutions state answers and numbers; they must be what the checkers accept."""
     rates = nb07.width_rates()
     assert rates[2] == pytest.approx(0.16, abs=0.02) and rates[8] == pytest.approx(0.85, abs=0.02)
@@ -65,15 +65,15 @@ def test_the_solutions_as_written_in_the_notebook_pass(capsys):
                                              strict=False))  # climbs (within noise)
     assert rates[8] < 0.9 <= rates[9]
     for answer in (9, 10):
-        assert _check(nb07.q1, answer, capsys)[0] is True
+        assert check(nb07.q1, answer)[0] is True
     shares = nb07.case_b_relu_shares()
     assert shares["ln(2)/2"] == pytest.approx(0.15, abs=0.02)
     assert max(shares, key=shares.get) == "3/4 H(1/3)"  # most failed seeds sit on 0.477
-    ok, out = _check(nb07.q2, 0.15, capsys)
+    ok, out = check(nb07.q2, 0.15)
     assert ok is True and "rarest" in out  # ln(2)/2 is the least common of the three
     lrs = nb07.lr_rates()
     assert max(lrs, key=lambda k: lrs[k][0]) == 0.001
     assert lrs[0.001][0] == pytest.approx(0.18, abs=0.02)
     assert all(0.15 - 0.01 <= lrs[k][0] <= 0.18 + 0.01 for k in (0.001, 0.003, 0.01, 0.03, 0.1))
     assert lrs[0.3][0] < lrs[0.1][0] and lrs[1.0][0] < lrs[0.3][0]  # large rates only hurt
-    assert _check(nb07.q3, 0.18, capsys)[0] is True
+    assert check(nb07.q3, 0.18)[0] is True

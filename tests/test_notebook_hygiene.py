@@ -79,3 +79,25 @@ def test_markdown_has_no_control_characters(path):
         if cell.cell_type == "markdown":
             bad = sorted({repr(ch) for ch in cell.source if ord(ch) < 32 and ch != "\n"})
             assert not bad, f"{path.name} cell {k} contains control characters {bad}"
+
+
+def _readme_lecture_rows() -> dict[str, list[str]]:
+    """README's instructors' table: notebook file -> the sections it calls optional."""
+    text = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| \[\d\d\]\(notebooks/([^)]+\.ipynb)\) \| [^|]+ \| [^|]+ \| (.+) \|$",
+                      text, re.M)
+    return {name: [part.strip() for part in optional.split(";")] for name, optional in rows}
+
+
+def test_readme_lists_every_notebook_for_instructors():
+    assert sorted(_readme_lecture_rows()) == sorted(p.name for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS))
+def test_optional_sections_in_readme_are_marked_in_the_notebook(name):
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    headings = {line.lstrip("#").strip() for cell in nb.cells if cell.cell_type == "markdown"
+                for line in cell.source.splitlines() if line.startswith("#")}
+    marked = {h.removesuffix("(optional in a lecture)").strip() for h in headings
+              if h.endswith("(optional in a lecture)")}
+    assert set(_readme_lecture_rows()[name]) == marked
