@@ -2,6 +2,7 @@
 do not apply are disabled, Play steps through exact frames, many seeds, presets, code."""
 
 import io
+import math
 
 import ipywidgets as widgets
 import pytest
@@ -212,3 +213,30 @@ def test_both_images_hold_a_png_from_the_start(mode):
         assert Image.open(io.BytesIO(image.value)).size[0] >= 1
     shown = v.seed_image if mode == "many" else v.image
     assert Image.open(io.BytesIO(shown.value)).size[0] > 100  # the real figure
+
+
+def _snapped(slider: widgets.FloatLogSlider) -> float:
+    """The value a browser's log slider sends back: the nearest point of its exponent grid."""
+    exponent = math.log10(slider.value) / math.log10(slider.base)
+    k = round((exponent - slider.min) / slider.step)
+    return slider.base ** (slider.min + k * slider.step)
+
+
+@pytest.mark.parametrize("name", ["default", "classic_momentum", "case_b_relu"])
+def test_a_preset_survives_the_browser_snapping_its_log_sliders(name):
+    """A preset's 0.5 or 0.05 lies between the log sliders' grid points; the page sends the
+    nearest grid value (0.501, 0.0501) back, and the preset must still be the preset."""
+    view = show(preset=name)
+    before = view.state
+    for key in ("init_scale", "lr"):
+        slider = view.controls[key]
+        slider.value = _snapped(slider)
+    assert view.state == before
+    assert view.controls["preset"].value == name and view.look_for.value
+
+
+def test_a_step_of_the_learning_rate_slider_changes_the_setting():
+    view = show(preset="default")
+    slider = view.controls["lr"]
+    slider.value = slider.base ** (math.log10(slider.value) + slider.step)
+    assert view.state.lr == 0.013 and view.controls["preset"].value == "(custom)"

@@ -39,8 +39,10 @@ NOT_APPLIES = {
 
 
 def round_value(value: float) -> float:
-    """A slider's value to 3 significant digits (a log slider sends 10 ** -2.3 = 0.00501...)."""
-    return float(f"{value:.3g}")
+    """A log slider's value to 2 significant digits. Its grid points 10 ** (k / 10) become round
+    numbers (1, 1.3, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 7.9 times a power of ten), and a preset's 0.5 or
+    0.05, which lie between grid points, survive the browser snapping them to 0.501 or 0.0501."""
+    return float(f"{value:.2g}")
 
 
 def control(widget, name: str, tooltip: str):
@@ -80,7 +82,7 @@ def make_controls(preset_name: str | None, mode: str) -> tuple[dict, list]:
         "init", "how the initial weights are drawn")
     c["init_scale"] = control(widgets.FloatLogSlider(
         description="init scale", base=10, min=-3, max=1, step=0.1, style=STYLE,
-        layout=WIDE, readout_format=".3g"), "init-scale",
+        layout=WIDE, readout_format=".2g"), "init-scale",
         "a of U[-a, a], or the standard deviation of the normal")
     c["init_biases"] = control(widgets.Checkbox(
         description="random biases", style=STYLE, layout=WIDE), "init-biases",
@@ -91,7 +93,7 @@ def make_controls(preset_name: str | None, mode: str) -> tuple[dict, list]:
     c["lr"] = control(widgets.FloatLogSlider(
         description="learning rate", base=10, min=math.log10(LR_RANGE[0]),
         max=math.log10(LR_RANGE[1]), step=0.1, style=STYLE,
-        layout=WIDE, readout_format=".3g"), "lr", "learning rate, on a log scale")
+        layout=WIDE, readout_format=".2g"), "lr", "learning rate, on a log scale")
     c["momentum"] = control(widgets.FloatSlider(
         description="momentum", min=0, max=0.99, step=0.01, style=STYLE, layout=WIDE),
         "momentum", "momentum of SGD with momentum")

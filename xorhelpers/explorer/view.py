@@ -134,7 +134,7 @@ class Explorer(widgets.VBox):
             col([c["init"], c["init_scale"], c["init_biases"], c["optimizer"], c["lr"],
                  c["momentum"]]),
             col([c["loss"], c["batch_size"], c["num_steps"], c["seed"], c["n_seeds"]]),
-        ])
+        ], layout=widgets.Layout(flex_flow="row wrap"))  # a narrow page puts a column below
         play_row = widgets.HBox([c["mode"], *self.buttons.values(), self.timer])
         self.one_box = widgets.VBox([self.image])
         self.many_box = widgets.VBox([self.seed_image,
