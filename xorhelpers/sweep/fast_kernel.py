@@ -16,6 +16,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from .streams import mix64
+
 FULL, FEW, GATHER = 0, 1, 2  # how a step's batch is given: all rows, row weights, rows
 LN2_HI, LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10  # fdlibm's split
 INV_LN2 = 1.44269504088896338700e00
@@ -34,16 +36,8 @@ def _jit(**options):
     return wrap
 
 
-@_jit()
-def splitmix64(seed, counter):
-    """``streams.splitmix64`` for one (seed, counter) pair of uint64."""
-    x = seed * np.uint64(0x9E3779B97F4A7C15) + counter * np.uint64(0xD1B54A32D192ED03)
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(0xBF58476D1CE4E5B9)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(0x94D049BB133111EB)
-    x ^= x >> np.uint64(31)
-    return x
+#: ``streams.splitmix64`` for one (seed, counter) pair of uint64: the same function, compiled.
+splitmix64 = _jit()(mix64)
 
 
 @_jit()

@@ -3,8 +3,8 @@
 A network's initial weights (``init_weights``, ``init_stack``) and its minibatch order in each
 epoch (``batch_order``, ``hash_keys``) are pure functions of its own seed, so a network gets
 the same numbers whichever other networks share its sweep, and either engine can draw them.
-All of them come from ``splitmix64``; the compiled engine carries a copy of it that the
-tests hold equal to this one. Introduced in notebook 03.
+All of them come from ``splitmix64``, whose arithmetic (``mix64``) the compiled engine
+compiles as it stands. Introduced in notebook 03.
 """
 
 from __future__ import annotations
@@ -21,20 +21,26 @@ from .config import Config
 ORDER_BIT = 1 << 63
 
 
+def mix64(seeds, counters):
+    """The SplitMix64 finalizer applied to a mix of a seed and a counter (uint64 in, uint64 out).
+
+    It uses nothing but ``+``, ``*``, ``^`` and ``>>``, so the same code serves NumPy arrays here
+    and single numbers in the compiled engine, which compiles this very function."""
+    x = seeds * np.uint64(0x9E3779B97F4A7C15) + counters * np.uint64(0xD1B54A32D192ED03)
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
 def splitmix64(seeds: np.ndarray, counters: np.ndarray) -> np.ndarray:
     """Pseudo-random uint64 bits from (seed, counter) pairs, broadcast together.
 
-    The SplitMix64 finalizer applied to a mix of both, so that each network's numbers depend
-    on its own seed only."""
+    ``mix64`` of both, so that each network's numbers depend on its own seed only."""
     with np.errstate(over="ignore"):
-        x = (np.asarray(seeds, np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-             + np.asarray(counters, np.uint64) * np.uint64(0xD1B54A32D192ED03))
-        x ^= x >> np.uint64(30)
-        x *= np.uint64(0xBF58476D1CE4E5B9)
-        x ^= x >> np.uint64(27)
-        x *= np.uint64(0x94D049BB133111EB)
-        x ^= x >> np.uint64(31)
-    return x
+        return mix64(np.asarray(seeds, np.uint64), np.asarray(counters, np.uint64))
 
 
 def hash_keys(seeds: np.ndarray, epoch: int, n: int) -> np.ndarray:
