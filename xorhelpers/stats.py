@@ -1,4 +1,4 @@
-"""Rates over many seeds with confidence intervals (notebook 03 onwards)."""
+"""Rates over many seeds with confidence intervals (notebook 02 onwards)."""
 
 from __future__ import annotations
 
