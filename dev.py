@@ -100,10 +100,6 @@ def setup(versions: str = "locked") -> Path:
     constraints, upgrade = None, []
     if versions == "locked" and LOCK.exists():
         constraints = LOCK
-        here = f"{sys.version_info[0]}.{sys.version_info[1]}"
-        if _lock_python() not in (None, here):
-            print(f"Note: constraints.txt was made with Python {_lock_python()}, this is {here}; "
-                  "if installing it fails, try `python3 dev.py test --versions newest`.")
     elif versions == "oldest":
         constraints = venv_path / "constraints-oldest.txt"
         constraints.write_text(oldest_constraints())
@@ -115,6 +111,10 @@ def setup(versions: str = "locked") -> Path:
         return python
     print(f"Installing xorhelpers and its dependencies ({versions} versions; a few minutes the "
           "first time) ...", flush=True)
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if constraints == LOCK and _lock_python() not in (None, here):
+        print(f"Note: constraints.txt was made with Python {_lock_python()}, this is {here}; "
+              "if installing it fails, try `python3 dev.py test --versions newest`.")
     pinned = ["-c", constraints] if constraints else upgrade
     if _run([*pip, "--upgrade", "pip"]) or _run([*pip, *pinned, "-e", f"{ROOT}[test]"], cwd=ROOT):
         sys.exit("Installation failed; see the pip output above.")
