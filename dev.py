@@ -123,8 +123,9 @@ def setup(versions: str = "locked") -> Path:
 
 
 def _env(versions: str = "locked") -> dict[str, str]:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
-    env.pop("PYTHONPATH", None)
+    # PYTHONPATH names this checkout, so the tests and kernels always import the xorhelpers
+    # beside this dev.py (also in a second worktree that shares the same .venv).
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
     if versions == "locked":
         # NumPy picks its exp/log kernels by processor, and its AVX-512 ones round differently
         # in the last bit; asking for the AVX2 ones makes an AVX-512 machine print what every
