@@ -131,6 +131,7 @@ def _env(versions: str = "locked") -> dict[str, str]:
         # in the last bit; asking for the AVX2 ones makes an AVX-512 machine print what every
         # other x86-64 machine prints (conftest.py does the same for a plain `pytest`).
         env.setdefault("NPY_DISABLE_CPU_FEATURES", "X86_V4")
+    env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     return env
 
 
