@@ -8,6 +8,11 @@
     python3 dev.py lock       refresh constraints.txt from the newest releases, re-execute
                               the notebooks with them and run the whole test suite
 
+    python3 dev.py test --portability       re-execute every notebook as other processors would
+                                            (oneDNN, NumPy and numba capped to AVX2, AVX-512...)
+                                            and compare the printed text with the committed one;
+                                            names after it pick processors (see tests/portability.py)
+
     python3 dev.py test --versions oldest   the unit tests, and every notebook run with its
     python3 dev.py test --versions newest   claims checked but its printed output not compared,
                                             against the lowest versions pyproject.toml allows
@@ -23,6 +28,7 @@ Extra arguments after `lab` or `test` are passed on to JupyterLab or pytest.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import platform
 import re
@@ -122,16 +128,25 @@ def setup(versions: str = "locked") -> Path:
     return python
 
 
+def _load_portable():
+    """xorhelpers/portable.py (standard library only), loaded without importing the package."""
+    spec = importlib.util.spec_from_file_location("_xor_portable", ROOT / "xorhelpers" /
+                                                  "portable.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _env(versions: str = "locked") -> dict[str, str]:
     # PYTHONPATH names this checkout, so the tests and kernels always import the xorhelpers
     # beside this dev.py (also in a second worktree that shares the same .venv).
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
-    if versions == "locked":
-        # NumPy picks its exp/log kernels by processor, and its AVX-512 ones round differently
-        # in the last bit; asking for the AVX2 ones makes an AVX-512 machine print what every
-        # other x86-64 machine prints (conftest.py does the same for a plain `pytest`).
-        env.setdefault("NPY_DISABLE_CPU_FEATURES", "X86_V4")
-    env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    # The same NumPy and TensorFlow kernels on every processor: the rule of
+    # xorhelpers/portable.py, read from that file so that it has one home. Its NumPy part
+    # names NumPy >= 2.4's feature groups, so the oldest check (NumPy 1.26) goes without it.
+    for name, value in _load_portable().RULE.items():
+        if not (versions == "oldest" and name.startswith("NPY_")):
+            env.setdefault(name, value)
     return env
 
 
@@ -154,6 +169,11 @@ def test(args: list[str], versions: str = "locked") -> int:
     with the oldest or newest versions their printed output is not compared (nbval's lax
     mode), but every cell must run and every claim still raises when it does not hold."""
     python = setup(versions)
+    if "--portability" in args:
+        if versions != "locked":
+            sys.exit("--portability compares with the committed outputs: locked versions only")
+        rest = [a for a in args if a != "--portability"]
+        return _run([python, ROOT / "tests" / "portability.py", *rest], cwd=ROOT, env=_env())
     mode = ["--nbval"] if versions == "locked" else ["--nbval-lax", "-m", "not browser"]
     return _run([python, "-m", "pytest", *mode, "--durations=12", *args], cwd=ROOT,
                 env=_env(versions))
@@ -219,11 +239,12 @@ def main() -> int:
         print(__doc__)
         return 2
     args, versions = sys.argv[2:], "locked"
-    if args[:1] == ["--versions"]:
-        if len(args) < 2 or args[1] not in VERSIONS:
+    if "--versions" in args:  # anywhere among the arguments
+        at = args.index("--versions")
+        if at + 1 >= len(args) or args[at + 1] not in VERSIONS:
             print(f"--versions takes one of {', '.join(VERSIONS)}")
             return 2
-        versions, args = args[1], args[2:]
+        versions, args = args[at + 1], args[:at] + args[at + 2:]
     t0 = time.perf_counter()
     rc = COMMANDS[sys.argv[1]](args, versions)
     print(f"dev.py {sys.argv[1]}: exit {rc} after {time.perf_counter() - t0:.0f} s", flush=True)

@@ -34,6 +34,7 @@ Notebook 06:
 Notebook 07 (and the explorer cells of 02 to 04):
     ``explorer/``        the what-if explorer: settings, results, figures, widgets
 Internal:
+    ``portable``         the rule that makes printed numbers the same on every processor
     ``_check``           argument validation with errors that name the argument
     ``_scratch_checks``  the checked inputs of ``scratch``
     ``_weights``         the one parser of lists of (W, b) pairs
@@ -42,6 +43,10 @@ Internal:
 import os
 import sys
 
+from xorhelpers import portable
+
+# Before NumPy and TensorFlow load: the same kernels on every processor (see ``portable``).
+portable.apply()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
