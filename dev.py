@@ -11,7 +11,8 @@
     python3 dev.py test --portability       re-execute every notebook as other processors would
                                             (oneDNN, NumPy and numba capped to AVX2, AVX-512...)
                                             and compare the printed text with the committed one;
-                                            names after it pick processors (see tests/portability.py)
+                                            names after it pick processors
+                                            (tests/portability.py lists them)
 
     python3 dev.py test --versions oldest   the unit tests, and every notebook run with its
     python3 dev.py test --versions newest   claims checked but its printed output not compared,

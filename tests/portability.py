@@ -85,7 +85,8 @@ def run_notebook(path: Path, env: dict[str, str]):
     return nb
 
 
-def compare(path: Path, env: dict[str, str], sanitizers) -> tuple[list[tuple[int, str, str]], float]:
+def compare(path: Path, env: dict[str, str],
+            sanitizers) -> tuple[list[tuple[int, str, str]], float]:
     """Differing cells as (code cell number from 1, committed text, new text), and run time."""
     committed = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
@@ -93,7 +94,7 @@ def compare(path: Path, env: dict[str, str], sanitizers) -> tuple[list[tuple[int
     seconds = time.perf_counter() - t0
     diffs = []
     number = 0
-    for old, new in zip(committed.cells, fresh.cells):
+    for old, new in zip(committed.cells, fresh.cells, strict=True):
         if old.cell_type != "code":
             continue
         number += 1
@@ -105,9 +106,10 @@ def compare(path: Path, env: dict[str, str], sanitizers) -> tuple[list[tuple[int
 
 def _first_difference(a: str, b: str) -> str:
     la, lb = a.splitlines(), b.splitlines()
-    for i, (x, y) in enumerate(zip(la, lb)):
+    for i, (x, y) in enumerate(zip(la, lb, strict=False)):
         if x != y:
-            return f"line {i + 1}: committed {x.strip()[:110]!r}\n{'':14}here      {y.strip()[:110]!r}"
+            return (f"line {i + 1}: committed {x.strip()[:110]!r}\n"
+                    f"{'':14}here      {y.strip()[:110]!r}")
     return f"committed {len(la)} lines, here {len(lb)} lines"
 
 

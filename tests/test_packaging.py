@@ -112,7 +112,8 @@ def test_ci_runs_the_readme_test_command():
         assert all(ln.startswith(("apt-get ", "DEBIAN_FRONTEND=noninteractive apt-get "))
                    for ln in block), block
         lines = lines[len(block) + 2:]
-    assert lines == ["python3 dev.py test"]
+    assert lines == ["python3 dev.py test", "python3 dev.py test --versions oldest",
+                     "python3 dev.py test --versions newest"]
 
 
 def test_nbval_config_at_root():
@@ -130,3 +131,14 @@ def test_ruff_is_clean():
     out = subprocess.run([sys.executable, "-m", "ruff", "check", *paths],
                          cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_environment_carries_the_portability_rule():
+    """conda sets the same variables as xorhelpers/portable.py when the environment is active."""
+    from xorhelpers import portable
+
+    text = (ROOT / "environment.yml").read_text()
+    block = re.search(r"^variables:\n((?:  \S.*\n)+)", text, re.M)
+    assert block, "environment.yml has a variables: block"
+    found = dict(re.findall(r'  (\w+): "([^"]*)"', block.group(1)))
+    assert found == portable.RULE

@@ -104,7 +104,7 @@ def problems() -> list[str]:
         for fn, ref, probes in ((np.exp, math.exp, _EXP_PROBES), (np.log, math.log, _LOG_PROBES),
                                 (np.tanh, math.tanh, _TANH_PROBES)):
             got = fn(np.array(probes, dtype=np.float64))
-            if any(float(g) != ref(p) for g, p in zip(got, probes)):
+            if any(float(g) != ref(p) for g, p in zip(got, probes, strict=True)):
                 found.append(f"NumPy's {fn.__name__} uses processor-specific kernels "
                              "(NumPy was imported before xorhelpers, or "
                              "NPY_DISABLE_CPU_FEATURES lacks X86_V3 X86_V4)")
