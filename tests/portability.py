@@ -41,8 +41,11 @@ PROCESSORS: dict[str, tuple[str, dict[str, str]]] = {
                 {"ONEDNN_MAX_CPU_ISA": "SSE41", "NUMBA_CPU_NAME": "generic"}),
     "rule-off": ("control: this machine without the rule (oneDNN on, NumPy's own kernels)",
                  {"TF_ENABLE_ONEDNN_OPTS": "1", "NPY_DISABLE_CPU_FEATURES": ""}),
+    "rule-off-avx2": ("control: an AVX2 laptop without the rule",
+                      {"TF_ENABLE_ONEDNN_OPTS": "1", "NPY_DISABLE_CPU_FEATURES": "X86_V4",
+                       "ONEDNN_MAX_CPU_ISA": "AVX2", "NUMBA_CPU_NAME": "haswell"}),
 }
-CONTROLS = {"rule-off"}
+CONTROLS = {"rule-off", "rule-off-avx2"}
 
 
 def _sanitizers() -> list[tuple[re.Pattern, str]]:
@@ -139,20 +142,20 @@ def main(argv: list[str]) -> int:
         for path in paths:
             diffs, seconds = compare(path, env, sanitizers)
             row.append((len(diffs), seconds))
-            print(f"{name:11} {path.name:38} {len(diffs)} differing cells  {seconds:5.1f} s",
+            print(f"{name:13} {path.name:38} {len(diffs)} differing cells  {seconds:5.1f} s",
                   flush=True)
             for number, a, b in diffs:
-                details.append(f"{name:11} {path.stem[:2]} cell {number:2}  "
+                details.append(f"{name:13} {path.stem[:2]} cell {number:2}  "
                                + _first_difference(a, b))
             if diffs and name not in CONTROLS:
                 failed = True
         table.append((name, about, row))
     print("\nDiffering cells per notebook (run time in s), printed text against the committed "
           "outputs:")
-    print(f"{'processor':11} " + " ".join(f"{p.stem[:2]:>9}" for p in paths) + "   stands for")
+    print(f"{'processor':13} " + " ".join(f"{p.stem[:2]:>9}" for p in paths) + "   stands for")
     for name, about, row in table:
         cells = " ".join(f"{n:>3} ({s:3.0f})" for n, s in row)
-        print(f"{name:11} {cells}   {about}")
+        print(f"{name:13} {cells}   {about}")
     if details:
         print("\nDifferences:")
         print("\n".join(details))
