@@ -128,6 +128,71 @@ def test_a_network_trained_among_many_equals_it_trained_alone(config, data, engi
     assert many.solved_step[i] == alone.solved_step[0]
 
 
+# ------------------------------------------------------------------------------ resume
+
+RESUME_CASES = [
+    (Config(widths=(3, 2), optimizer="adam", lr=0.05), None),
+    (Config(widths=(2,), activation="sigmoid", optimizer="rmsprop", lr=0.01, batch_size=4),
+     random_xor_pairs(50, seed=1)),  # few distinct rows: batches as row weights
+    (Config(widths=(4,), activation="tanh", optimizer="momentum", lr=0.05, loss="mse",
+            batch_size=7), noisy_xor(40, seed=2)),  # batches gathered, epochs of 6 steps
+    (Config(widths=(2,), optimizer="sgd", lr=0.1), None),
+]
+
+
+def state_arrays(result):
+    """Final weights and both optimizer moments of every network, as one array each."""
+    state = result.state
+    _, (m1, m2) = state.gather(np.arange(len(state)))
+    return np.stack([flat(w) for w in result.final_weights]), m1, m2
+
+
+@pytest.mark.parametrize("config, data", RESUME_CASES)
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+@pytest.mark.parametrize("n_seeds", [1, 5])
+def test_resume_continues_bit_for_bit(config, data, engine, n_seeds):
+    X, y = data if data is not None else (None, None)
+    whole = train(config.replace(num_steps=230), n_seeds, X, y, record_every=10, engine=engine)
+    part = train(config.replace(num_steps=70), n_seeds, X, y, record_every=10, engine=engine)
+    for more in (100, 60):  # two continuations, the first ending mid-epoch for minibatches
+        part = train(config.replace(num_steps=more), n_seeds, X, y, record_every=10,
+                     engine=engine, resume=part.state)
+    for a, b in zip(state_arrays(whole), state_arrays(part), strict=True):
+        assert np.array_equal(a, b)
+    assert list(part.curve_steps) == list(range(170, 231, 10))
+    assert np.array_equal(part.loss_curve, whole.loss_curve[:, 17:])
+    assert (part.state.steps == 230).all()
+    late = whole.solved_step >= 170
+    assert np.array_equal(part.solved_step[late], whole.solved_step[late])
+
+
+def test_resume_keeps_the_state_of_a_selection():
+    configs = [Config(num_steps=40), Config(num_steps=40, lr=0.1)]
+    first = train(configs, 4)
+    one = first.for_config(1)
+    more = train(configs[1].replace(num_steps=60), 4, resume=one.state)
+    whole = train(configs[1].replace(num_steps=100), 4)
+    assert np.array_equal(state_arrays(more)[0], state_arrays(whole)[0])
+
+
+@pytest.mark.parametrize("change, match", [
+    (dict(resume="state"), "resume"),
+    (dict(seeds=[0, 1, 3]), "seeds"),
+    (dict(configs=Config(num_steps=10, lr=0.5)), "configs"),
+    (dict(X=np.eye(2)[[0, 1, 1, 0]], y=np.array([1.0, 1, 1, 0])), "data"),
+])
+def test_resume_rejects_another_run(change, match):
+    first = train(Config(num_steps=10), 3)
+    args = dict(configs=Config(num_steps=10), seeds=3, resume=first.state) | change
+    with pytest.raises((TypeError, ValueError), match=match):
+        train(**args)
+    with pytest.raises(ValueError, match="initial_weights"):
+        train(Config(num_steps=10), 3, resume=first.state, initial_weights=HAND)
+    mixed = train([Config(num_steps=10), Config(num_steps=20)], 3)
+    with pytest.raises(ValueError, match="same number of steps"):
+        train([Config(num_steps=10), Config(num_steps=10)], 3, resume=mixed.state)
+
+
 # ------------------------------------------------------------------------ against Keras
 
 def keras_steps(config, weights, batches):

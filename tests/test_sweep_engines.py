@@ -125,7 +125,7 @@ def test_compiled_code_is_cached_on_disk(tmp_path):
     code = ("from xorhelpers import sweep\n"
             "from xorhelpers.sweep import fast_kernel\n"
             "sweep.train(sweep.Config(num_steps=20), 3)\n"
-            "s = fast_kernel.train_chunk.stats\n"
+            "s = fast_kernel.train_steps.stats\n"
             "print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))\n")
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="3")
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
