@@ -11,8 +11,10 @@ many of those differ; outside the edge nothing may differ.
 """
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -132,3 +134,52 @@ def test_compiled_code_is_cached_on_disk(tmp_path):
                            text=True, check=True).stdout.split()[-2:] for _ in range(2)]
     assert runs[0] == ["0", "1"] and runs[1] == ["1", "0"]
     assert any(p.suffix == ".nbc" for p in tmp_path.rglob("*"))
+
+
+INTERRUPTED = """
+import sys
+import time
+from xorhelpers import sweep
+engine, n = sys.argv[1], int(sys.argv[2])
+config = sweep.Config(widths=(16, 16), num_steps=10**7)
+sweep.train(config.replace(num_steps=10), n, engine=engine)
+print("ready", flush=True)
+try:
+    sweep.train(config, n, engine=engine)
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+@pytest.mark.parametrize("engine, n", [("numba", 200), ("numba", 1), ("numpy", 200)])
+def test_an_interrupt_stops_a_long_sweep(engine, n):
+    """SIGINT (Jupyter's Interrupt) during a sweep of hours raises KeyboardInterrupt in the
+    caller; benchmarks/sweep_interrupt.py measures how soon and the CPU used after."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED, engine, str(n)],
+                             stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        assert child.stdout.readline().strip() == "interrupted"
+        assert child.wait(timeout=60) == 0
+    finally:
+        child.kill()
+
+
+@pytest.mark.parametrize("first", [0, 36_000, 50_000])
+def test_adam_factors_stop_where_they_stay_one(first):
+    """The compiled engine keeps Adam's factors only until they are exactly 1 for good."""
+    import math
+
+    from xorhelpers.keras_constants import ADAM_BETA_1, ADAM_BETA_2
+    from xorhelpers.sweep.fast_engine import _alphas
+
+    kept = _alphas("adam", first, 60_000)
+    assert len(kept) < 40_000 and kept[-1] == 1
+    every = np.concatenate([kept, np.full(60_000 - len(kept), kept[-1], np.float32)])
+    expected = [math.sqrt(1 - ADAM_BETA_2 ** t) / (1 - ADAM_BETA_1 ** t)
+                for t in range(first + 1, first + 60_001)]
+    np.testing.assert_array_equal(every, np.array(expected).astype(np.float32))

@@ -36,12 +36,18 @@ OPT_CODES = {"sgd": 0, "momentum": 1, "rmsprop": 2, "adam": 3}
 def _alphas(optimizer: str, first: int, num_steps: int) -> np.ndarray:
     """Adam's step size factor sqrt(1 - beta_2^t) / (1 - beta_1^t) per step t = first + 1,
     ..., first + num_steps, computed as the NumPy engine does (Python floats) and rounded to
-    float32."""
+    float32. Once beta_1^t and beta_2^t are too small to change 1 - beta^t (t near 37,000)
+    the factor is exactly 1 for good: the array stops there, and the kernel reads its last
+    entry for every later step."""
     if optimizer != "adam":
-        return np.zeros(num_steps, DTYPE)
-    out = np.array([math.sqrt(1 - ADAM_BETA_2 ** t) / (1 - ADAM_BETA_1 ** t)
-                    for t in range(first + 1, first + num_steps + 1)],
-                   dtype=np.float64).astype(DTYPE)
+        return np.zeros(1, DTYPE)
+    out = []
+    for t in range(first + 1, first + num_steps + 1):
+        keep_1, keep_2 = 1 - ADAM_BETA_1 ** t, 1 - ADAM_BETA_2 ** t
+        out.append(math.sqrt(keep_2) / keep_1)
+        if keep_1 == 1.0 and keep_2 == 1.0:
+            break
+    out = np.array(out, dtype=np.float64).astype(DTYPE)
     out.setflags(write=False)
     return out
 

@@ -353,10 +353,11 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     optimizer's moments, same shape; codes: (act, loss, opt, feed, batch_size, per_epoch,
     num_steps, record_every, truth, first); steps count from the call's start, which is
     step ``first`` of the networks' training (it fixes the minibatch position; alphas[s] is
-    Adam's factor of step s); data (R, 2), y (R,), wfull (R,): the rows and full-batch
-    weights; inverse (n,): each training row's index in data; X4 (4, 2): the XOR points;
-    logits (records, 4, mc) is filled at the recorded steps; order (mc, n) holds the
-    minibatch order of epoch order_epoch[0] (-1: none yet), kept from call to call."""
+    Adam's factor of step s, its last entry that of all later steps); data (R, 2), y (R,),
+    wfull (R,): the rows and full-batch weights; inverse (n,): each training row's index in
+    data; X4 (4, 2): the XOR points; logits (records, 4, mc) is filled at the recorded
+    steps; order (mc, n) holds the minibatch order of epoch order_epoch[0] (-1: none yet),
+    kept from call to call."""
     act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth, first = codes
     mc = P.shape[1]
     n = len(inverse)
@@ -421,7 +422,7 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
             _record(logits, step // every, z)
         gradient(P, G, sizes, offs, loss, yb, wb, size, H, S, z, dz, dZ, dA, e, t)
         for j in range(mc):
-            alpha[j] = lr[j] * alphas[step]
+            alpha[j] = lr[j] * alphas[min(step, len(alphas) - 1)]
         update(P, G, Mo, V, opt, lr, mom, alpha, c)
         if not truth and step % every == 0:
             forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
