@@ -56,6 +56,8 @@ def test_config_normalizes_and_labels():
     (dict(optimizer="adagrad"), "optimizer"),
     (dict(lr=0.0), "lr"),
     (dict(lr="0.1"), "lr"),
+    (dict(lr=1e-46), "float32"),  # rounds to 0 in float32: would train nothing
+    (dict(lr=1e39), "float32"),
     (dict(momentum=1.0), "momentum"),
     (dict(loss="hinge"), "loss"),
     (dict(batch_size=0), "batch_size"),
@@ -441,6 +443,66 @@ def test_train_rejects_bad_input(kwargs, match):
     args = dict(configs=Config(num_steps=10), seeds=2) | kwargs
     with pytest.raises((TypeError, ValueError), match=match):
         train(**args)
+
+
+def test_forward_computes_in_float64():
+    rng = np.random.default_rng(0)
+    weights = [(rng.normal(size=(3, 2, 5)), rng.normal(size=(3, 5))),
+               (rng.normal(size=(3, 5, 1)), rng.normal(size=(3, 1)))]
+    X = rng.normal(size=(7, 2))
+    out, hidden = forward(weights, X, "sigmoid")
+    (W, b), (V, c) = weights
+    H = 1 / (1 + np.exp(-(X @ W + b[:, None, :])))
+    expected = 1 / (1 + np.exp(-((H @ V)[..., 0] + c)))
+    assert hidden[0].dtype == np.float64 and out.dtype == np.float64
+    np.testing.assert_allclose(hidden[0], H, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(out, expected, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(seeds=10**6), "1000000 seeds"),  # ~16 GiB of loss curves
+    (dict(configs=Config(num_steps=10**7), record_every=1, seeds=8), "10000001 recorded"),
+    (dict(configs=Config(widths=(64,) * 8), seeds=200_000), "GiB"),
+])
+def test_train_refuses_what_cannot_fit_before_any_work(kwargs, match, monkeypatch):
+    from xorhelpers.sweep import budget, fast_engine, numpy_engine
+
+    def never(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(fast_engine, "train_group", never)
+    monkeypatch.setattr(numpy_engine, "train_group", never)
+    args = dict(configs=Config(), seeds=2) | kwargs
+    with pytest.raises(ValueError, match=match) as error:
+        train(**args)
+    assert "limit" in str(error.value)
+    need = budget.estimate_bytes([Config()], 2, 4, 4, 101, "numba", 1024)
+    assert need < 100_000  # two small networks: a few kilobytes
+    monkeypatch.setattr(budget, "MEMORY_LIMIT", need - 1)
+    with pytest.raises(ValueError, match="limit"):
+        train(Config(), 2)
+
+
+def test_memory_estimate_covers_what_training_allocates():
+    import tracemalloc
+
+    from xorhelpers.sweep import budget
+
+    X, y = noisy_xor(200, seed=0)
+    for config, data in [(Config(num_steps=300), (None, None)),
+                         (Config(widths=(8, 8), batch_size=4, num_steps=100), (X, y)),
+                         (Config(widths=(16,), num_steps=50), (X, y))]:
+        for engine in ("numba", "numpy"):
+            train(config.replace(num_steps=1), 2, *data, engine=engine)  # load the engine
+            tracemalloc.start()
+            result = train(config, 300, *data, record_every=1, engine=engine)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            Xd, yd = data if data[0] is not None else truth_table()
+            need = budget.estimate_bytes([config], 300, len(Xd), 4 if data[0] is None
+                                         else len(Xd), len(result.curve_steps), engine,
+                                         len(result))
+            assert peak <= need <= 3 * peak, (config, engine, peak, need)
 
 
 def test_forward_rejects_bad_input():

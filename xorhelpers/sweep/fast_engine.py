@@ -185,6 +185,11 @@ def _chunks(M: int) -> list[slice]:
     return [slice(i, min(i + size, M)) for i in range(0, M, size)]
 
 
+def in_flight() -> int:
+    """The most networks whose work arrays exist at once (one chunk per thread)."""
+    return CHUNK * _cores()
+
+
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 

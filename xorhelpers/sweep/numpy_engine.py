@@ -262,7 +262,8 @@ def act(activation: str, Z: np.ndarray) -> np.ndarray:
 
 
 def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
-    """Write the activation of Z into A; return its derivative (relu'(0) = 0 as in Keras)."""
+    """Write the activation of Z into A; return its derivative (relu'(0) = 0 as in Keras).
+    In Z's precision: float32 in the engine, float64 in ``modes.forward``."""
     one = Z.dtype.type(1)
     if activation == "relu":
         slope = Z > 0
@@ -271,7 +272,7 @@ def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
         slope = np.where(Z > 0, one, Z.dtype.type(LEAKY_SLOPE))
         np.multiply(Z, slope, out=A)
     elif activation == "sigmoid":
-        A[...] = exp32(-Z)
+        A[...] = exp32(-Z) if Z.dtype == np.float32 else np.exp(-Z)
         A += one
         np.reciprocal(A, out=A)
         slope = one - A

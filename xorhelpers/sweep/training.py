@@ -13,6 +13,7 @@ import numpy as np
 
 from .._check import check_choice
 from . import numpy_engine
+from .budget import check_memory
 from .config import as_configs, as_data, as_seeds, broadcast_weights, record_every_for
 from .result import SweepResult, TrainState
 from .streams import init_stack
@@ -65,7 +66,14 @@ def train(configs, seeds, X=None, y=None, *, initial_weights=None,
     give the same numbers on every processor; each network keeps its own learning rate,
     momentum, weights and optimizer state, and a network trained among thousands ends exactly
     where it ends when trained alone. Networks that hit NaN or inf are flagged ``diverged``
-    (and never ``solved``). Notebook 03.
+    (and never ``solved``).
+
+    Limits: each config's ``num_steps`` <= 10**7, seeds <= 10**7, and the memory the call
+    would use, estimated from its arguments before any work (``budget.estimate_bytes``:
+    about 160 bytes per network and recorded step, plus the networks' parameters and work
+    arrays), at most ``budget.MEMORY_LIMIT`` (8 GiB) or 80% of the available memory; past
+    that ``train`` raises ValueError with the estimate and the limit. An interrupt (Jupyter's
+    Interrupt, Ctrl-C) stops training within about 0.1 s in either engine. Notebook 03.
     """
     check_choice("engine", engine, ENGINES)
     if engine == "auto":
@@ -88,6 +96,8 @@ def train(configs, seeds, X=None, y=None, *, initial_weights=None,
         first = _check_resume(resume, configs, config_index, model_seeds, data_key,
                               initial_weights)
     curve_steps = first + np.arange(0, max(steps) + 1, record_every)
+    check_memory(configs, len(seeds), X, y, len(curve_steps), engine,
+                 fast_engine.in_flight() if engine == "numba" else len(seeds))
     groups: dict[tuple, list[int]] = {}
     for i, c in enumerate(configs):
         key = (c.widths, c.activation, c.optimizer, c.loss, c.batch_size, c.num_steps)
