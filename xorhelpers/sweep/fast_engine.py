@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -23,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..keras_constants import ADAM_BETA_1, ADAM_BETA_2, EPSILON, LEAKY_SLOPE, RMSPROP_RHO
+from . import fast_kernel
 from .config import Config
 from .fast_kernel import FEW, FULL, GATHER, evaluate, train_steps
 from .numpy_engine import Feed
@@ -175,6 +177,62 @@ def _wait_all(futures) -> None:
             return
         except KeyboardInterrupt:
             continue
+
+
+FIX = ("To fix: delete that folder, or set the environment variable NUMBA_CACHE_DIR to a "
+       "writable folder with free space, and restart the kernel.")
+
+
+@lru_cache(maxsize=1)
+def usable() -> bool:
+    """Whether the compiled engine works in this process, tried once on a tiny sweep.
+
+    A cache of compiled code that cannot be used (no writable folder, a full disk, a damaged
+    file or index) makes this compile without the cache, and if even that fails the sweep
+    falls back to the NumPy engine; either way one line on stderr says what happened and how
+    to fix it."""
+    from .streams import init_stack
+
+    def probe() -> None:
+        config = Config(widths=(2,), num_steps=2)
+        seeds = np.arange(2)
+        X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        train_group([config] * 2, seeds, init_stack(config, seeds), X, np.array(
+            [0.0, 1.0, 1.0, 0.0]), 1)
+
+    where = _cache_folder()
+    if fast_kernel.CACHE_PROBLEM:
+        _say(f"numba found no writable folder for its cache ({where}), so the compiled sweep "
+             "engine is compiled anew in every process (seconds each time). To fix: set the "
+             "environment variable NUMBA_CACHE_DIR to a writable folder and restart the kernel.")
+    try:
+        probe()
+        return True
+    except Exception as error:  # a cache numba cannot read or write
+        first = f"{type(error).__name__}: {str(error)[:120]}"
+    from numba.core.caching import NullCache
+
+    for dispatcher in fast_kernel.DISPATCHERS:
+        dispatcher._cache = NullCache()
+    try:
+        probe()
+    except Exception as error:
+        _say(f"the compiled sweep engine failed ({first}; without its cache: "
+             f"{type(error).__name__}: {str(error)[:120]}); training uses the NumPy engine "
+             f"(same results, slower). The numba cache is in {where}. {FIX}")
+        return False
+    _say(f"the numba cache in {where} could not be used ({first}); the compiled sweep "
+         f"engine was compiled without it (seconds more in every process). {FIX}")
+    return True
+
+
+def _cache_folder() -> str:
+    path = getattr(getattr(train_steps, "_cache", None), "_cache_path", None)
+    return str(path or os.environ.get("NUMBA_CACHE_DIR") or "numba's cache folder")
+
+
+def _say(line: str) -> None:
+    print(f"xorhelpers.sweep: {line}", file=sys.stderr, flush=True)
 
 
 def _chunks(M: int) -> list[slice]:

@@ -23,16 +23,26 @@ LN2_HI, LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10  # fdlib
 INV_LN2 = 1.44269504088896338700e00
 
 
+#: Why compiled code cannot be cached on disk in this process ("" when it can).
+CACHE_PROBLEM = ""
+#: Every compiled function of this module (``fast_engine`` may switch their caches off).
+DISPATCHERS = []
+
+
 def _jit(**options):
     """numba.njit with NumPy's float semantics (x / 0 is inf or nan, as in the NumPy engine,
     not an exception) and an on-disk cache; without one where no cache location is usable."""
     options["error_model"] = "numpy"
 
     def wrap(fn):
+        global CACHE_PROBLEM
         try:
-            return numba.njit(cache=True, **options)(fn)
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            return numba.njit(**options)(fn)
+            compiled = numba.njit(cache=True, **options)(fn)
+        except RuntimeError as error:  # "cannot cache function ...: no locator available"
+            CACHE_PROBLEM = str(error)
+            compiled = numba.njit(**options)(fn)
+        DISPATCHERS.append(compiled)
+        return compiled
     return wrap
 
 

@@ -81,6 +81,8 @@ def train(configs, seeds, X=None, y=None, *, initial_weights=None,
     if engine == "numba" and fast_engine is None:
         raise ValueError("engine='numba' needs the numba package, which is not installed; "
                          "use engine='numpy'")
+    if engine == "numba" and not fast_engine.usable():  # it said why on stderr
+        engine = "numpy"
     configs = as_configs(configs)
     seeds = as_seeds(seeds)
     X, y = as_data(X, y)
