@@ -11,9 +11,12 @@ The failure-mode helpers (``code_partition``, ``linear_on_points``, ``failure_mo
 Modules: ``config`` (what to train, checked inputs), ``streams`` (every seeded random
 number), ``numpy_engine`` (the readable array program), ``fast_engine`` (the compiled one,
 the default), ``result`` (``SweepResult`` and ``GroupRun``, the engines' contract),
-``training`` (``train``), ``modes`` (``forward`` and the failure modes).
+``training`` (``train``; ``result.state``, a ``TrainState``, continues it with
+``train(..., resume=state)``), ``budget`` (the memory a sweep needs, checked before any
+work), ``modes`` (``forward`` and the failure modes).
 """
 
+from .budget import MEMORY_LIMIT, estimate_bytes
 from .config import ACTIVATIONS, INITS, LOSSES, MAX_DEPTH, MAX_WIDTH, OPTIMIZERS, Config, grid
 from .modes import (
     MODES,
@@ -23,12 +26,13 @@ from .modes import (
     linear_on_points,
     plateau_loss,
 )
-from .result import FLAGS, GroupRun, SweepResult, WeightTable
+from .result import FLAGS, GroupRun, SweepResult, TrainState, WeightTable
 from .streams import batch_order, hash_keys, init_stack, init_weights, splitmix64
 from .training import ENGINES, default_engine, train
 
 __all__ = ["ACTIVATIONS", "ENGINES", "FLAGS", "INITS", "LOSSES", "MAX_DEPTH", "MAX_WIDTH",
-           "MODES", "OPTIMIZERS", "Config", "GroupRun", "SweepResult", "batch_order",
+           "MEMORY_LIMIT", "MODES", "OPTIMIZERS", "Config", "GroupRun", "SweepResult",
+           "TrainState", "batch_order", "estimate_bytes",
            "WeightTable", "code_partition", "default_engine", "failure_mode", "forward", "grid",
            "hash_keys", "init_stack", "init_weights", "linear_on_points", "plateau_loss",
            "splitmix64", "train"]
