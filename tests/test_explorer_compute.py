@@ -159,3 +159,23 @@ def test_bad_input_names_the_setting():
         run(State(num_steps=100), step=101)
     with pytest.raises(ValueError, match="n_seeds"):
         run_seeds({"n_seeds": 0})
+
+
+def test_an_output_of_exactly_one_half_is_not_solved():
+    """Seed 34's untrained 2-2-1 net outputs exactly 0.5 on two points: on neither side."""
+    r = run(State(seed=34), step=0)
+    out, _ = numpy_forward([(W.astype(float), b.astype(float)) for W, b in r.weights],
+                           np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float), "relu")
+    assert (out == 0.5).any()
+    assert r.outcome == "failed"
+    assert not r.status.split(": ", 1)[1].startswith("solved")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_run_calls_solved_what_criteria_solved_calls_solved(seed):
+    from xorhelpers.criteria import solved
+    from xorhelpers.data import truth_table
+    X, y = truth_table()
+    r = run(State(seed=seed, widths=(3,), num_steps=40), step=0)
+    out, _ = numpy_forward([(W.astype(float), b.astype(float)) for W, b in r.weights], X, "relu")
+    assert (r.outcome == "solved") == bool(solved(out, y))

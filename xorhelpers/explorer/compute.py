@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import criteria
 from .._check import check_int
 from ..data import truth_table
 from ..stats import rate as _rate
@@ -163,8 +164,11 @@ def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun
     else:
         part = code_partition(result, initial=initial)
         lin = linear_on_points(result, initial=initial)
-        right = _outputs(weights, truth_table()[0], config.activation)[0]
-        solved = bool(((right > 0.5) == (truth_table()[1] > 0.5)).all())
+        X4, y4 = truth_table()
+        # the one criterion (an output of exactly 0.5 is on neither side); after training,
+        # the engine's own verdict, which applies it to the engine's float32 outputs
+        solved = (bool(criteria.solved(_outputs(weights, X4, config.activation)[0], y4))
+                  if initial else bool(result.solved[0]))
         outcome = "solved" if solved else "failed"
         mode = None if solved else str(failure_mode(part, lin)[0])
         plateau = None if solved else float(_plateau_loss(part, config.loss, linear=lin)[0])
