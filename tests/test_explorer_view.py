@@ -240,3 +240,33 @@ def test_a_step_of_the_learning_rate_slider_changes_the_setting():
     slider = view.controls["lr"]
     slider.value = slider.base ** (math.log10(slider.value) + slider.step)
     assert view.state.lr == 0.013 and view.controls["preset"].value == "(custom)"
+
+
+def test_a_change_over_the_time_limit_shows_a_message_instead_of_training():
+    from xorhelpers.explorer.compute import MAX_SECONDS, estimate_seconds
+    big = State(widths=(64,) * 8, num_steps=50_000)
+    assert estimate_seconds(big) > 100  # ~180-200 s measured
+    for p in PRESETS.values():  # every preset stays within the limit, in both modes
+        assert estimate_seconds(p.state) <= MAX_SECONDS
+        assert estimate_seconds(p.state, many=True) <= MAX_SECONDS
+    v = Explorer(FAST)
+    before = v.image.value
+    v.set_state(big)  # returns at once: nothing trained
+    assert "not trained" in v.status.value and "limit of 20 s" in v.status.value
+    assert v.image.value == before
+
+
+@pytest.mark.parametrize("text", [
+    "Config(lr=" + "9" * 400 + ")",
+    "Config(lr=" + "+".join(["1"] * 1000) + ")",
+    "Config(lr=" + "(" * 5000 + "1" + ")" * 5000 + ")",
+    "Config(widths=" + "[" * 5000 + "]" * 5000 + ")",
+    "Config(lr=1e400)",
+    "x" * 30_000,
+])
+def test_the_restore_box_catches_every_error_and_says_so(text):
+    v = Explorer(FAST)
+    v.paste_status.value = "restored"
+    assert v.restore_code(text) is False
+    assert "d62728" in v.paste_status.value and "restored" not in v.paste_status.value
+    assert v.state == FAST

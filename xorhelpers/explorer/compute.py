@@ -125,6 +125,45 @@ class SeedRun:
                                 [:per_outcome]] for i in order}
 
 
+# A control change is refused above MAX_SECONDS of estimated training. The estimate is
+# num_steps x networks x (PER_NET_STEP + PER_MAC x multiply-adds of a step) / (MANY_SPEEDUP
+# for many networks), calibrated on a 2-core machine: one 8 x 64 ReLU net took 1.8 s for 500
+# steps on the four points (so ~180 s for 50,000), a 7 x 16 one 0.10 s and a 2-8-1 one
+# 0.0086 s for 2,000 steps (3.1-3.2e-8 s per multiply-add in all three); 200 seeds of the
+# relu_8_units preset took 3.9 s, about 5 times faster than one by one.
+MAX_SECONDS = 20.0
+PER_NET_STEP = 1e-7  # seconds of fixed cost per network and step
+PER_MAC = 3.5e-8  # seconds per multiply-add of a step (forward and backward together)
+MANY_SPEEDUP = 4.0  # many networks at once use both cores and share the data
+
+
+def estimate_seconds(state, many: bool = False) -> float:
+    """Estimated seconds of training for ``state``: its one network, or with ``many`` its
+    ``n_seeds`` networks (notebook 07). See ``MAX_SECONDS``; an upper-end estimate."""
+    state = as_state(state)
+    sizes = [2, *state.widths, 1]
+    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    if state.data == "cloud":
+        rows = state.batch_size or state.n_train
+    else:
+        rows = 4  # the four points, or case B's pairs given as weights over 4 distinct rows
+    nets = state.n_seeds if many else 1
+    passes = 3 if state.data == "cloud" and not many else 1  # the cloud's checkpoint runs
+    speedup = MANY_SPEEDUP if many else 1.0
+    return passes * nets * state.num_steps * (PER_NET_STEP + PER_MAC * params * rows) / speedup
+
+
+def too_long(state, many: bool = False) -> str | None:
+    """A message when ``estimate_seconds`` exceeds ``MAX_SECONDS``, else None."""
+    t = estimate_seconds(state, many)
+    if t <= MAX_SECONDS:
+        return None
+    what = f"{as_state(state).n_seeds} networks" if many else "this network"
+    return (f"not trained: {what} would take about {t:,.0f} s here (estimate), over the "
+            f"limit of {MAX_SECONDS:.0f} s per change; use fewer steps, units, layers"
+            f"{' or seeds' if many else ''}")
+
+
 def frame_steps(num_steps: int, frames: int = 20) -> list[int]:
     """The training steps Play shows: 0, then ``frames`` steps up to ``num_steps``."""
     num_steps = check_int("num_steps", num_steps, low=1)

@@ -17,7 +17,7 @@ import time
 import ipywidgets as widgets
 
 from .code import keras_code, python_code, state_from_code
-from .compute import frame_steps, run, run_seeds
+from .compute import frame_steps, run, run_seeds, too_long
 from .controls import (
     BATCH_OPTIONS,
     CLASSES,
@@ -33,6 +33,8 @@ from .presets import preset
 from .state import State, as_state
 
 __all__ = ["CLASSES", "Explorer", "show"]
+
+MAX_PASTE = 20_000  # characters the restore box reads
 
 
 def _blank_png() -> bytes:
@@ -288,6 +290,11 @@ class Explorer(widgets.VBox):
         self._sync_preset()
         self.python_code.value = python_code(self.state, many=self.mode == "many")
         self.keras_code.value = keras_code(self.state)
+        message = too_long(self.state, many=self.mode == "many")
+        if message is not None:  # say so instead of freezing the kernel for minutes
+            self.status.value = self._status_html(message, True)
+            self.timings = {"compute_ms": 0.0, "draw_ms": 0.0}
+            return
         t0 = time.perf_counter()
         if self.mode == "many":
             self.seeds = run_seeds(self.state)
@@ -375,14 +382,27 @@ class Explorer(widgets.VBox):
         self._busy = False
         self.refresh()
 
+    def _paste_error(self, message: str) -> bool:
+        self.paste_status.value = f'<span style="color:#d62728">{html.escape(message)}</span>'
+        return False
+
     def restore_code(self, text: str) -> bool:
         """Set the controls from pasted code (see ``state_from_code``); returns whether it
         worked, and says why not in the paste status."""
+        if isinstance(text, str) and len(text) > MAX_PASTE:
+            return self._paste_error(f"the pasted text has {len(text):,} characters; the limit "
+                                     f"is {MAX_PASTE:,} (a snippet is well under 2,000)")
         try:
             state = state_from_code(text, base=self.state)
         except (ValueError, TypeError) as exc:
-            self.paste_status.value = f'<span style="color:#d62728">{html.escape(str(exc))}</span>'
-            return False
+            return self._paste_error(str(exc))
+        except (OverflowError, RecursionError, MemoryError) as exc:
+            # a number too large for a setting, or code nested too deep to read
+            return self._paste_error(f"the pasted code cannot be read ({type(exc).__name__}): "
+                                     "paste a Config(...) or the explorer's own snippet")
+        except Exception as exc:  # anything else a paste provokes: say so, never raise
+            return self._paste_error(f"the pasted code cannot be read ({type(exc).__name__}: "
+                                     f"{str(exc)[:200]})")
         self.paste_status.value = "restored"
         self.set_state(state)
         return True
