@@ -19,7 +19,8 @@ the load average is printed, and the engine's throughput per CPU-second beside i
 
 Last line: ``net_steps_per_s=<compiled engine throughput at H=2, M=1000>
 ratio_vs_keras=<that divided by the plain Keras loop's throughput>
-single_net_ms=<single-network latency>`` (on one line).
+single_net_ms=<single-network latency> compiled_over_numpy=<compiled / NumPy engine at H=2>``
+(on one line).
 
 Run: python benchmarks/sweep.py
 """
@@ -148,7 +149,7 @@ def main() -> None:
           f"engine / tiled Keras: {rates[2] / tiled:.3g}x")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     print(f"net_steps_per_s={rates[2]:.4g} ratio_vs_keras={rates[2] / plain:.4g} "
-          f"single_net_ms={single:.4g}")
+          f"single_net_ms={single:.4g} compiled_over_numpy={rates[2] / numpy_rate:.3g}")
 
 
 if __name__ == "__main__":

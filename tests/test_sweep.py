@@ -56,6 +56,8 @@ def test_config_normalizes_and_labels():
     (dict(optimizer="adagrad"), "optimizer"),
     (dict(lr=0.0), "lr"),
     (dict(lr="0.1"), "lr"),
+    (dict(lr=1e-46), "float32"),  # rounds to 0 in float32: would train nothing
+    (dict(lr=1e39), "float32"),
     (dict(momentum=1.0), "momentum"),
     (dict(loss="hinge"), "loss"),
     (dict(batch_size=0), "batch_size"),
@@ -126,6 +128,71 @@ def test_a_network_trained_among_many_equals_it_trained_alone(config, data, engi
     assert np.array_equal(flat(many.final_weights[i]), flat(alone.final_weights[0]))
     assert np.array_equal(many.loss_curve[i], alone.loss_curve[0])
     assert many.solved_step[i] == alone.solved_step[0]
+
+
+# ------------------------------------------------------------------------------ resume
+
+RESUME_CASES = [
+    (Config(widths=(3, 2), optimizer="adam", lr=0.05), None),
+    (Config(widths=(2,), activation="sigmoid", optimizer="rmsprop", lr=0.01, batch_size=4),
+     random_xor_pairs(50, seed=1)),  # few distinct rows: batches as row weights
+    (Config(widths=(4,), activation="tanh", optimizer="momentum", lr=0.05, loss="mse",
+            batch_size=7), noisy_xor(40, seed=2)),  # batches gathered, epochs of 6 steps
+    (Config(widths=(2,), optimizer="sgd", lr=0.1), None),
+]
+
+
+def state_arrays(result):
+    """Final weights and both optimizer moments of every network, as one array each."""
+    state = result.state
+    _, (m1, m2) = state.gather(np.arange(len(state)))
+    return np.stack([flat(w) for w in result.final_weights]), m1, m2
+
+
+@pytest.mark.parametrize("config, data", RESUME_CASES)
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+@pytest.mark.parametrize("n_seeds", [1, 5])
+def test_resume_continues_bit_for_bit(config, data, engine, n_seeds):
+    X, y = data if data is not None else (None, None)
+    whole = train(config.replace(num_steps=230), n_seeds, X, y, record_every=10, engine=engine)
+    part = train(config.replace(num_steps=70), n_seeds, X, y, record_every=10, engine=engine)
+    for more in (100, 60):  # two continuations, the first ending mid-epoch for minibatches
+        part = train(config.replace(num_steps=more), n_seeds, X, y, record_every=10,
+                     engine=engine, resume=part.state)
+    for a, b in zip(state_arrays(whole), state_arrays(part), strict=True):
+        assert np.array_equal(a, b)
+    assert list(part.curve_steps) == list(range(170, 231, 10))
+    assert np.array_equal(part.loss_curve, whole.loss_curve[:, 17:])
+    assert (part.state.steps == 230).all()
+    late = whole.solved_step >= 170
+    assert np.array_equal(part.solved_step[late], whole.solved_step[late])
+
+
+def test_resume_keeps_the_state_of_a_selection():
+    configs = [Config(num_steps=40), Config(num_steps=40, lr=0.1)]
+    first = train(configs, 4)
+    one = first.for_config(1)
+    more = train(configs[1].replace(num_steps=60), 4, resume=one.state)
+    whole = train(configs[1].replace(num_steps=100), 4)
+    assert np.array_equal(state_arrays(more)[0], state_arrays(whole)[0])
+
+
+@pytest.mark.parametrize("change, match", [
+    (dict(resume="state"), "resume"),
+    (dict(seeds=[0, 1, 3]), "seeds"),
+    (dict(configs=Config(num_steps=10, lr=0.5)), "configs"),
+    (dict(X=np.eye(2)[[0, 1, 1, 0]], y=np.array([1.0, 1, 1, 0])), "data"),
+])
+def test_resume_rejects_another_run(change, match):
+    first = train(Config(num_steps=10), 3)
+    args = dict(configs=Config(num_steps=10), seeds=3, resume=first.state) | change
+    with pytest.raises((TypeError, ValueError), match=match):
+        train(**args)
+    with pytest.raises(ValueError, match="initial_weights"):
+        train(Config(num_steps=10), 3, resume=first.state, initial_weights=HAND)
+    mixed = train([Config(num_steps=10), Config(num_steps=20)], 3)
+    with pytest.raises(ValueError, match="same number of steps"):
+        train([Config(num_steps=10), Config(num_steps=10)], 3, resume=mixed.state)
 
 
 # ------------------------------------------------------------------------ against Keras
@@ -376,6 +443,66 @@ def test_train_rejects_bad_input(kwargs, match):
     args = dict(configs=Config(num_steps=10), seeds=2) | kwargs
     with pytest.raises((TypeError, ValueError), match=match):
         train(**args)
+
+
+def test_forward_computes_in_float64():
+    rng = np.random.default_rng(0)
+    weights = [(rng.normal(size=(3, 2, 5)), rng.normal(size=(3, 5))),
+               (rng.normal(size=(3, 5, 1)), rng.normal(size=(3, 1)))]
+    X = rng.normal(size=(7, 2))
+    out, hidden = forward(weights, X, "sigmoid")
+    (W, b), (V, c) = weights
+    H = 1 / (1 + np.exp(-(X @ W + b[:, None, :])))
+    expected = 1 / (1 + np.exp(-((H @ V)[..., 0] + c)))
+    assert hidden[0].dtype == np.float64 and out.dtype == np.float64
+    np.testing.assert_allclose(hidden[0], H, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(out, expected, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(seeds=10**6), "1000000 seeds"),  # ~16 GiB of loss curves
+    (dict(configs=Config(num_steps=10**7), record_every=1, seeds=8), "10000001 recorded"),
+    (dict(configs=Config(widths=(64,) * 8), seeds=200_000), "GiB"),
+])
+def test_train_refuses_what_cannot_fit_before_any_work(kwargs, match, monkeypatch):
+    from xorhelpers.sweep import budget, fast_engine, numpy_engine
+
+    def never(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(fast_engine, "train_group", never)
+    monkeypatch.setattr(numpy_engine, "train_group", never)
+    args = dict(configs=Config(), seeds=2) | kwargs
+    with pytest.raises(ValueError, match=match) as error:
+        train(**args)
+    assert "limit" in str(error.value)
+    need = budget.estimate_bytes([Config()], 2, 4, 4, 101, "numba", 1024)
+    assert need < 100_000  # two small networks: a few kilobytes
+    monkeypatch.setattr(budget, "MEMORY_LIMIT", need - 1)
+    with pytest.raises(ValueError, match="limit"):
+        train(Config(), 2)
+
+
+def test_memory_estimate_covers_what_training_allocates():
+    import tracemalloc
+
+    from xorhelpers.sweep import budget
+
+    X, y = noisy_xor(200, seed=0)
+    for config, data in [(Config(num_steps=300), (None, None)),
+                         (Config(widths=(8, 8), batch_size=4, num_steps=100), (X, y)),
+                         (Config(widths=(16,), num_steps=50), (X, y))]:
+        for engine in ("numba", "numpy"):
+            train(config.replace(num_steps=1), 2, *data, engine=engine)  # load the engine
+            tracemalloc.start()
+            result = train(config, 300, *data, record_every=1, engine=engine)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            Xd, yd = data if data[0] is not None else truth_table()
+            need = budget.estimate_bytes([config], 300, len(Xd), 4 if data[0] is None
+                                         else len(Xd), len(result.curve_steps), engine,
+                                         len(result))
+            assert peak <= need <= 3 * peak, (config, engine, peak, need)
 
 
 def test_forward_rejects_bad_input():

@@ -11,8 +11,11 @@ many of those differ; outside the edge nothing may differ.
 """
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -125,10 +128,112 @@ def test_compiled_code_is_cached_on_disk(tmp_path):
     code = ("from xorhelpers import sweep\n"
             "from xorhelpers.sweep import fast_kernel\n"
             "sweep.train(sweep.Config(num_steps=20), 3)\n"
-            "s = fast_kernel.train_chunk.stats\n"
+            "s = fast_kernel.train_steps.stats\n"
             "print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))\n")
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="3")
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                            text=True, check=True).stdout.split()[-2:] for _ in range(2)]
     assert runs[0] == ["0", "1"] and runs[1] == ["1", "0"]
     assert any(p.suffix == ".nbc" for p in tmp_path.rglob("*"))
+
+
+INTERRUPTED = """
+import sys
+import time
+from xorhelpers import sweep
+engine, n = sys.argv[1], int(sys.argv[2])
+config = sweep.Config(widths=(16, 16), num_steps=10**7)
+sweep.train(config.replace(num_steps=10), n, engine=engine)
+print("ready", flush=True)
+try:
+    sweep.train(config, n, engine=engine)
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+@pytest.mark.parametrize("engine, n", [("numba", 200), ("numba", 1), ("numpy", 200)])
+def test_an_interrupt_stops_a_long_sweep(engine, n):
+    """SIGINT (Jupyter's Interrupt) during a sweep of hours raises KeyboardInterrupt in the
+    caller; benchmarks/sweep_interrupt.py measures how soon and the CPU used after."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED, engine, str(n)],
+                             stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        assert child.stdout.readline().strip() == "interrupted"
+        assert child.wait(timeout=60) == 0
+    finally:
+        child.kill()
+
+
+@pytest.mark.parametrize("first", [0, 36_000, 50_000])
+def test_adam_factors_stop_where_they_stay_one(first):
+    """The compiled engine keeps Adam's factors only until they are exactly 1 for good."""
+    import math
+
+    from xorhelpers.keras_constants import ADAM_BETA_1, ADAM_BETA_2
+    from xorhelpers.sweep.fast_engine import _alphas
+
+    kept = _alphas("adam", first, 60_000)
+    assert len(kept) < 40_000 and kept[-1] == 1
+    every = np.concatenate([kept, np.full(60_000 - len(kept), kept[-1], np.float32)])
+    expected = [math.sqrt(1 - ADAM_BETA_2 ** t) / (1 - ADAM_BETA_1 ** t)
+                for t in range(first + 1, first + 60_001)]
+    np.testing.assert_array_equal(every, np.array(expected).astype(np.float32))
+
+
+CACHE_CHILD = """
+import sys
+if sys.argv[1] == "full":  # every write into the cache fails as on a full disk
+    from numba.core import caching
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    caching.IndexDataCacheFile._save_data = full
+    caching.IndexDataCacheFile._save_index = full
+if sys.argv[1] == "nowhere":  # no folder to cache in (as where every candidate is read-only)
+    from numba.core import caching
+    caching.CacheImpl._locator_classes = []
+from xorhelpers import sweep
+result = sweep.train(sweep.Config(widths=(3,), num_steps=50), 4, engine="numba")
+print(result.outputs.tobytes().hex())
+"""
+
+
+def _cache_run(case, cache_dir):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache_dir), TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run([sys.executable, "-c", CACHE_CHILD, case], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith("xorhelpers.sweep")]
+    return done.stdout.split()[-1], notes
+
+
+def test_a_broken_cache_falls_back_with_one_line(tmp_path):
+    """No writable cache folder, a full disk, a truncated cache file, a garbage index: each
+    still trains (the same numbers) and says in one line what happened and how to fix it."""
+    expected = sweep.train(sweep.Config(widths=(3,), num_steps=50), 4, engine="numpy")
+    expected = expected.outputs.tobytes().hex()
+    good = tmp_path / "good"
+    out, notes = _cache_run("fill", good)  # fills a working cache
+    assert out == expected and notes == []
+    assert _cache_run("load", good) == (expected, [])  # loads it, silently
+    damaged = {}
+    for name, suffix, damage in [("truncated", ".nbc", lambda b: b[:len(b) // 2]),
+                                 ("garbage", ".nbi", lambda b: b"\x00garbage" * 9)]:
+        folder = tmp_path / name
+        shutil.copytree(good, folder)
+        for path in folder.rglob(f"*{suffix}"):
+            path.write_bytes(damage(path.read_bytes()))
+        damaged[name] = folder
+    cases = [("nowhere", tmp_path / "empty", "NUMBA_CACHE_DIR"),
+             ("full", tmp_path / "empty", "delete that folder"),
+             ("load", damaged["truncated"], "delete that folder"),
+             ("load", damaged["garbage"], "delete that folder")]
+    for case, folder, fix in cases:
+        out, notes = _cache_run(case, folder)
+        assert out == expected
+        assert len(notes) == 1 and fix in notes[0] and "To fix" in notes[0], notes

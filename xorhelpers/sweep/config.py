@@ -47,7 +47,9 @@ class Config:
     - ``optimizer``: sgd, momentum (SGD with ``momentum``), rmsprop or adam, each updating
       exactly as its Keras 3 counterpart with default settings (rho 0.9, betas 0.9/0.999,
       epsilon 1e-7).
-    - ``lr``: learning rate (> 0); ``momentum``: in [0, 1), used by optimizer="momentum" only.
+    - ``lr``: learning rate, > 0 and representable in float32 (about 1.4e-45 to 3.4e38:
+      lr=1e-46 would round to 0 and train nothing, so it is refused); ``momentum``: in
+      [0, 1), used by optimizer="momentum" only.
     - ``loss``: binary_crossentropy (computed from the logit, as Keras does for a sigmoid
       output) or mse; both are means over the batch.
     - ``batch_size``: None trains full batch on the training data; an int draws minibatches
@@ -96,6 +98,11 @@ class Config:
                              f"got init={self.init!r}")
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
         object.__setattr__(self, "lr", check_float("lr", self.lr, low=0.0, low_open=True))
+        with np.errstate(over="ignore"):
+            lr32 = np.float32(self.lr)
+        if not 0 < lr32 < np.inf:
+            raise ValueError(f"lr={self.lr!r} is {lr32} in float32, the precision training "
+                             "uses; give an lr that float32 holds (about 1.4e-45 to 3.4e38)")
         object.__setattr__(self, "momentum",
                            check_float("momentum", self.momentum, low=0.0, high=0.999))
         check_choice("loss", self.loss, LOSSES)

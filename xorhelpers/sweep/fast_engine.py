@@ -15,28 +15,41 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from functools import lru_cache
 
 import numpy as np
 
 from ..keras_constants import ADAM_BETA_1, ADAM_BETA_2, EPSILON, LEAKY_SLOPE, RMSPROP_RHO
+from . import fast_kernel
 from .config import Config
-from .fast_kernel import FEW, FULL, GATHER, train_chunk
+from .fast_kernel import FEW, FULL, GATHER, evaluate, train_steps
 from .numpy_engine import Feed
-from .result import DTYPE, GroupRun
+from .result import DTYPE, GroupRun, flatten
 
 ACT_CODES = {"relu": 0, "leaky_relu": 1, "sigmoid": 2, "tanh": 3, "linear": 4}
 LOSS_CODES = {"binary_crossentropy": 0, "mse": 1}
 OPT_CODES = {"sgd": 0, "momentum": 1, "rmsprop": 2, "adam": 3}
+
 @lru_cache(maxsize=32)
-def _alphas(optimizer: str, num_steps: int) -> np.ndarray:
-    """Adam's step size factor sqrt(1 - beta_2^t) / (1 - beta_1^t) per step t = 1, 2, ...,
-    computed as the NumPy engine does (Python floats) and rounded to float32."""
+def _alphas(optimizer: str, first: int, num_steps: int) -> np.ndarray:
+    """Adam's step size factor sqrt(1 - beta_2^t) / (1 - beta_1^t) per step t = first + 1,
+    ..., first + num_steps, computed as the NumPy engine does (Python floats) and rounded to
+    float32. Once beta_1^t and beta_2^t are too small to change 1 - beta^t (t near 37,000)
+    the factor is exactly 1 for good: the array stops there, and the kernel reads its last
+    entry for every later step."""
     if optimizer != "adam":
-        return np.zeros(num_steps, DTYPE)
-    out = np.array([math.sqrt(1 - ADAM_BETA_2 ** t) / (1 - ADAM_BETA_1 ** t)
-                    for t in range(1, num_steps + 1)], dtype=np.float64).astype(DTYPE)
+        return np.zeros(1, DTYPE)
+    out = []
+    for t in range(first + 1, first + num_steps + 1):
+        keep_1, keep_2 = 1 - ADAM_BETA_1 ** t, 1 - ADAM_BETA_2 ** t
+        out.append(math.sqrt(keep_2) / keep_1)
+        if keep_1 == 1.0 and keep_2 == 1.0:
+            break
+    out = np.array(out, dtype=np.float64).astype(DTYPE)
     out.setflags(write=False)
     return out
 
@@ -49,54 +62,177 @@ X4 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=DTYPE)
 
 
 def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
-                record_every: int) -> GroupRun:
+                record_every: int, first: int = 0, moments=None) -> GroupRun:
     """Train networks that share architecture, optimizer, loss, batch size and step budget,
-    one per (config, seed, start weights); return their ``GroupRun``."""
-    first = configs[0]
-    M, sizes = len(configs), np.array(first.layer_sizes, dtype=np.int64)
-    blocks = [(a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
-    offs = np.concatenate([[0], np.cumsum(blocks)]).astype(np.int64)
-    P = np.empty((M, offs[-1]), DTYPE)
-    for k, (W, b) in enumerate(start):
-        fan_in, fan_out = W.shape[1:]
-        P[:, offs[k]:offs[k] + fan_in * fan_out] = W.reshape(M, -1)
-        P[:, offs[k] + fan_in * fan_out:offs[k + 1]] = b
+    one per (config, seed, start weights); return their ``GroupRun``. ``first``: the steps
+    already taken (from ``start`` and the optimizer ``moments`` (M, n_params) x 2).
+
+    The work is cut into calls of at most about SLICE_S seconds each, between which an
+    interrupt (Jupyter's Interrupt button, Ctrl-C) stops it: no thread is left running."""
+    head = configs[0]
+    M, sizes = len(configs), np.array(head.layer_sizes, dtype=np.int64)
+    offs = np.concatenate([[0], np.cumsum([(a + 1) * b for a, b in
+                                           zip(sizes[:-1], sizes[1:], strict=True)])])
+    offs = offs.astype(np.int64)
+    P = flatten(start)
     initial = _unflatten(P, sizes, offs)
-    feed = Feed(X, y, first.batch_size, seeds)
+    feed = Feed(X, y, head.batch_size, seeds)
     mode = FULL if feed.full else FEW if feed.few else GATHER
     data = np.ascontiguousarray(feed.X[:, :2])
     targets = np.ascontiguousarray(feed.y.reshape(-1))
     wfull = np.broadcast_to(np.asarray(feed.full_weight, DTYPE).reshape(-1),
                             (len(data),)).copy()
-    codes = np.array([ACT_CODES[first.activation], LOSS_CODES[first.loss],
-                      OPT_CODES[first.optimizer], mode, feed.batch_size, feed.per_epoch,
-                      first.num_steps, record_every, int(feed.is_truth_table)], np.int64)
+    num_steps = head.num_steps
+    codes = np.array([ACT_CODES[head.activation], LOSS_CODES[head.loss],
+                      OPT_CODES[head.optimizer], mode, feed.batch_size, feed.per_epoch,
+                      num_steps, record_every, int(feed.is_truth_table), first], np.int64)
+    act = int(codes[0])
     lr = np.array([c.lr for c in configs], DTYPE)
     mom = np.array([c.momentum for c in configs], DTYPE)
     seeds = np.asarray(seeds).astype(np.uint64)
-    alphas = _alphas(first.optimizer, first.num_steps)
+    alphas = _alphas(head.optimizer, first, num_steps)
     inverse = feed.inverse.astype(np.int64)
-    records = first.num_steps // record_every + 1
+    records = num_steps // record_every + 1
     chunks = _chunks(M)
-    parts = [np.ascontiguousarray(P[s].T) for s in chunks]  # (n_params, mc), model axis last
-    logits = [np.empty((records, 4, s.stop - s.start), DTYPE) for s in chunks]
-    dead = [np.zeros((2, s.stop - s.start), np.int64) for s in chunks]
+    jobs = []
+    for s in chunks:
+        mc = s.stop - s.start
+        part = np.ascontiguousarray(P[s].T)  # (n_params, mc), model axis last
+        m1, m2 = ((np.zeros_like(part), np.zeros_like(part)) if moments is None else
+                  (np.ascontiguousarray(moments[0][s].T), np.ascontiguousarray(moments[1][s].T)))
+        jobs.append(dict(P=part, Mo=m1, V=m2, lr=lr[s], mom=mom[s], seeds=seeds[s],
+                         logits=np.empty((records, 4, mc), DTYPE),
+                         dead=np.zeros((2, mc), np.int64),
+                         order=np.zeros((mc, len(inverse)), np.int64),
+                         order_epoch=np.full(1, -1, np.int64)))
 
-    def run(i: int) -> None:
-        s = chunks[i]
-        train_chunk(parts[i], sizes, offs, codes, lr[s], mom[s], CONSTANTS, alphas, data,
-                    targets, wfull, inverse, seeds[s], X4, logits[i], dead[i])
+    def begin(job) -> None:
+        evaluate(job["P"], sizes, offs, act, CONSTANTS[5], X4, job["logits"], -1,
+                 job["dead"][0])
 
-    if len(chunks) == 1:
-        run(0)
-    else:
-        list(_pool().map(run, range(len(chunks))))
-    P = np.concatenate(parts, axis=1).T
-    logits = np.concatenate(logits, axis=-1).transpose(2, 0, 1)
-    dead = np.concatenate(dead, axis=-1).T
+    def steps(job, a: int, b: int) -> None:
+        train_steps(job["P"], job["Mo"], job["V"], sizes, offs, codes, job["lr"], job["mom"],
+                    CONSTANTS, alphas, data, targets, wfull, inverse, job["seeds"], X4,
+                    job["logits"], job["order"], job["order_epoch"], a, b)
+
+    def end(job) -> None:
+        evaluate(job["P"], sizes, offs, act, CONSTANTS[5], X4, job["logits"],
+                 num_steps // record_every, job["dead"][1])
+
+    run_sliced(jobs, num_steps, begin, steps, end)
+    P = np.concatenate([job["P"] for job in jobs], axis=1).T
+    logits = np.concatenate([job["logits"] for job in jobs], axis=-1).transpose(2, 0, 1)
+    dead = np.concatenate([job["dead"] for job in jobs], axis=-1).T
+    m1 = np.concatenate([job["Mo"] for job in jobs], axis=1).T.copy()
+    m2 = np.concatenate([job["V"] for job in jobs], axis=1).T.copy()
     return GroupRun(logits=logits, initial=initial, final=_unflatten(P, sizes, offs),
                     dead_units_init=dead[:, 0], dead_units=dead[:, 1],
-                    finite=np.isfinite(P).all(axis=1))
+                    finite=np.isfinite(P).all(axis=1), moments=(m1, m2))
+
+
+SLICE_S = 0.05  # target seconds of one compiled call: an interrupt waits at most about this
+FIRST_SLICE = 8  # steps of the first call of each chunk, which measures the pace
+
+
+def run_sliced(jobs: list, num_steps: int, begin, steps, end) -> None:
+    """Run ``begin(job)``, ``steps(job, a, b)`` over consecutive slices [a, b) of
+    range(num_steps) and ``end(job)`` for every job (chunk of networks), the jobs on threads
+    when there are several. Each slice is sized from the pace of the one before so that it
+    lasts about SLICE_S; between slices, a KeyboardInterrupt (or any error) stops every job,
+    and this returns (raises) only once no job is running any more."""
+    stop = threading.Event()
+
+    def work(job) -> None:
+        begin(job)
+        a, span = 0, FIRST_SLICE
+        while a < num_steps:
+            if stop.is_set():
+                return
+            b = min(a + span, num_steps)
+            t0 = time.perf_counter()
+            steps(job, a, b)
+            took = time.perf_counter() - t0
+            a = b
+            span = max(1, min(4 * span, int(span * SLICE_S / max(took, 1e-6))))
+        end(job)
+
+    if len(jobs) == 1:
+        work(jobs[0])  # here, in the main thread: an interrupt raises between slices
+        return
+    futures = [_pool().submit(work, job) for job in jobs]
+    try:
+        for f in futures:
+            f.result()
+    except BaseException:
+        stop.set()  # the others finish their slice and return
+        _wait_all(futures)
+        raise
+
+
+def _wait_all(futures) -> None:
+    """Wait until every future is done, even through further interrupts."""
+    while True:
+        try:
+            wait(futures)
+            return
+        except KeyboardInterrupt:
+            continue
+
+
+FIX = ("To fix: delete that folder, or set the environment variable NUMBA_CACHE_DIR to a "
+       "writable folder with free space, and restart the kernel.")
+
+
+@lru_cache(maxsize=1)
+def usable() -> bool:
+    """Whether the compiled engine works in this process, tried once on a tiny sweep.
+
+    A cache of compiled code that cannot be used (no writable folder, a full disk, a damaged
+    file or index) makes this compile without the cache, and if even that fails the sweep
+    falls back to the NumPy engine; either way one line on stderr says what happened and how
+    to fix it."""
+    from .streams import init_stack
+
+    def probe() -> None:
+        config = Config(widths=(2,), num_steps=2)
+        seeds = np.arange(2)
+        X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        train_group([config] * 2, seeds, init_stack(config, seeds), X, np.array(
+            [0.0, 1.0, 1.0, 0.0]), 1)
+
+    where = _cache_folder()
+    if fast_kernel.CACHE_PROBLEM:
+        _say(f"numba found no writable folder for its cache ({where}), so the compiled sweep "
+             "engine is compiled anew in every process (seconds each time). To fix: set the "
+             "environment variable NUMBA_CACHE_DIR to a writable folder and restart the kernel.")
+    try:
+        probe()
+        return True
+    except Exception as error:  # a cache numba cannot read or write
+        first = f"{type(error).__name__}: {str(error)[:120]}"
+    from numba.core.caching import NullCache
+
+    for dispatcher in fast_kernel.DISPATCHERS:
+        dispatcher._cache = NullCache()
+    try:
+        probe()
+    except Exception as error:
+        _say(f"the compiled sweep engine failed ({first}; without its cache: "
+             f"{type(error).__name__}: {str(error)[:120]}); training uses the NumPy engine "
+             f"(same results, slower). The numba cache is in {where}. {FIX}")
+        return False
+    _say(f"the numba cache in {where} could not be used ({first}); the compiled sweep "
+         f"engine was compiled without it (seconds more in every process). {FIX}")
+    return True
+
+
+def _cache_folder() -> str:
+    path = getattr(getattr(train_steps, "_cache", None), "_cache_path", None)
+    return str(path or os.environ.get("NUMBA_CACHE_DIR") or "numba's cache folder")
+
+
+def _say(line: str) -> None:
+    print(f"xorhelpers.sweep: {line}", file=sys.stderr, flush=True)
 
 
 def _chunks(M: int) -> list[slice]:
@@ -105,6 +241,11 @@ def _chunks(M: int) -> list[slice]:
     n = max(-(-M // CHUNK), min(_cores(), M // MIN_CHUNK))
     size = -(-M // max(n, 1))
     return [slice(i, min(i + size, M)) for i in range(0, M, size)]
+
+
+def in_flight() -> int:
+    """The most networks whose work arrays exist at once (one chunk per thread)."""
+    return CHUNK * _cores()
 
 
 def _cores() -> int:

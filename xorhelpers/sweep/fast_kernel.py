@@ -23,16 +23,26 @@ LN2_HI, LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10  # fdlib
 INV_LN2 = 1.44269504088896338700e00
 
 
+#: Why compiled code cannot be cached on disk in this process ("" when it can).
+CACHE_PROBLEM = ""
+#: Every compiled function of this module (``fast_engine`` may switch their caches off).
+DISPATCHERS = []
+
+
 def _jit(**options):
     """numba.njit with NumPy's float semantics (x / 0 is inf or nan, as in the NumPy engine,
     not an exception) and an on-disk cache; without one where no cache location is usable."""
     options["error_model"] = "numpy"
 
     def wrap(fn):
+        global CACHE_PROBLEM
         try:
-            return numba.njit(cache=True, **options)(fn)
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            return numba.njit(**options)(fn)
+            compiled = numba.njit(cache=True, **options)(fn)
+        except RuntimeError as error:  # "cannot cache function ...: no locator available"
+            CACHE_PROBLEM = str(error)
+            compiled = numba.njit(**options)(fn)
+        DISPATCHERS.append(compiled)
+        return compiled
     return wrap
 
 
@@ -313,35 +323,61 @@ def _record(logits, k, z):
             logits[k, r, j] = z[r, j]
 
 
-@_jit(nogil=True)
-def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inverse, seeds,
-                X4, logits, dead):
-    """Train a chunk of mc networks of one group in place.
-
-    P (n_params, mc) float32: per layer the kernel row by row, then the bias; codes: (act,
-    loss, opt, feed, batch_size, per_epoch, num_steps, record_every, truth); data (R, 2),
-    y (R,), wfull (R,): the rows and full-batch weights; inverse (n,): each training row's
-    index in data; X4 (4, 2): the XOR points; logits (records, 4, mc) and dead (2, mc) are
-    filled."""
-    act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth = codes
-    mc = P.shape[1]
-    n = len(inverse)
+@_jit()
+def _scratch(sizes, rows, mc):
+    """Work arrays of ``forward`` and ``gradient`` for ``rows`` rows of mc networks."""
     depth = len(sizes) - 2
     width = 2
     for s in sizes[1:-1]:
         width = max(width, s)
-    rows = max(4, len(data) if feed != GATHER else batch_size)
     H = np.zeros((depth + 1, rows, width, mc), np.float32)
     S = np.zeros((depth, rows, width, mc), np.float32)
+    z = np.zeros((rows, mc), np.float32)
+    return H, S, z, np.zeros(mc, np.float32), np.zeros((3, mc), np.float64)
+
+
+@_jit(nogil=True)
+def evaluate(P, sizes, offs, act, leaky, X4, logits, k, dead):
+    """Run the chunk's networks on the four XOR points X4 (4, 2): logits[k] = their logits
+    (k >= 0), dead[j] = network j's hidden ReLUs off on all four points (act 0 only)."""
+    mc = P.shape[1]
+    H, S, z, e, t = _scratch(sizes, 4, mc)
+    X4b = np.zeros((4, 2, mc), np.float32)
+    for r in range(4):
+        for k2 in range(2):
+            for j in range(mc):
+                X4b[r, k2, j] = X4[r, k2]
+    forward(P, sizes, offs, act, leaky, X4b, 4, H, S, z, e, t)
+    if k >= 0:
+        _record(logits, k, z)
+    if act == 0:
+        count_dead(S, sizes, dead)
+
+
+@_jit(nogil=True)
+def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inverse,
+                seeds, X4, logits, order, order_epoch, a, b):
+    """Steps a, a + 1, ..., b - 1 of a chunk of mc networks of one group, in place.
+
+    P (n_params, mc) float32: per layer the kernel row by row, then the bias; Mo, V: the
+    optimizer's moments, same shape; codes: (act, loss, opt, feed, batch_size, per_epoch,
+    num_steps, record_every, truth, first); steps count from the call's start, which is
+    step ``first`` of the networks' training (it fixes the minibatch position; alphas[s] is
+    Adam's factor of step s, its last entry that of all later steps); data (R, 2), y (R,),
+    wfull (R,): the rows and full-batch weights; inverse (n,): each training row's index in
+    data; X4 (4, 2): the XOR points; logits (records, 4, mc) is filled at the recorded
+    steps; order (mc, n) holds the minibatch order of epoch order_epoch[0] (-1: none yet),
+    kept from call to call."""
+    act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth, first = codes
+    mc = P.shape[1]
+    n = len(inverse)
+    rows = max(4, len(data) if feed != GATHER else batch_size)
+    H, S, z, e, t = _scratch(sizes, rows, mc)
+    width = H.shape[2]
     dZ = np.zeros((width, rows, mc), np.float32)  # per unit, so that dZ[o] is contiguous
     dA = np.zeros((rows, width, mc), np.float32)
-    z = np.zeros((rows, mc), np.float32)
     dz = np.zeros((rows, mc), np.float32)
     G = np.zeros_like(P)
-    Mo = np.zeros_like(P)
-    V = np.zeros_like(P)
-    e = np.zeros(mc, np.float32)
-    t = np.zeros((3, mc), np.float64)
     alpha = np.zeros(mc, np.float32)
     Xb = np.zeros((rows, 2, mc), np.float32)
     yb = np.zeros((rows, mc), np.float32)
@@ -357,16 +393,13 @@ def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inver
                     Xb[r, k, j] = data[r, k]
                 yb[r, j] = y[r]
                 wb[r, j] = wfull[r]
-    order = np.zeros((mc, n), np.int64)
     leaky = c[5]
-    forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
-    if act == 0:
-        count_dead(S, sizes, dead[0])
     size = len(data)
-    for step in range(num_steps):
+    for step in range(a, b):
         if feed != FULL:
-            epoch, pos = divmod(step, per_epoch)
-            if pos == 0:
+            epoch, pos = divmod(first + step, per_epoch)
+            if epoch != order_epoch[0]:
+                order_epoch[0] = epoch
                 for j in range(mc):
                     rows_j = epoch_order(seeds[j], epoch, n)
                     for i in range(n):
@@ -399,12 +432,8 @@ def train_chunk(P, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inver
             _record(logits, step // every, z)
         gradient(P, G, sizes, offs, loss, yb, wb, size, H, S, z, dz, dZ, dA, e, t)
         for j in range(mc):
-            alpha[j] = lr[j] * alphas[step]
+            alpha[j] = lr[j] * alphas[min(step, len(alphas) - 1)]
         update(P, G, Mo, V, opt, lr, mom, alpha, c)
         if not truth and step % every == 0:
             forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
             _record(logits, step // every, z)
-    forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
-    _record(logits, num_steps // every, z)
-    if act == 0:
-        count_dead(S, sizes, dead[1])

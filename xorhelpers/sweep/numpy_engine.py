@@ -35,7 +35,7 @@ class Nets:
     first fan_in rows, the bias b in the last, so that with a ones column appended to the
     layer's input a single contraction computes X @ W + b, and another its gradient."""
 
-    def __init__(self, configs: list[Config], start):
+    def __init__(self, configs: list[Config], start, moments=None, t: int = 0):
         first = configs[0]
         self.activation, self.loss, self.optimizer = first.activation, first.loss, first.optimizer
         M = len(configs)
@@ -55,9 +55,12 @@ class Nets:
             self.blocks[-1][:-1] = np.moveaxis(np.asarray(W), 0, -1)
             self.blocks[-1][-1] = np.asarray(b).T
             o += size
+        if moments is not None:  # (M, n_params) each, model first
+            self.m[...] = np.asarray(moments[0]).T
+            self.v[...] = np.asarray(moments[1]).T
         self.lr = np.array([c.lr for c in configs], DTYPE)
         self.momentum = np.array([c.momentum for c in configs], DTYPE)
-        self.t = 0
+        self.t = t
         self._buffers: dict[tuple, np.ndarray] = {}
 
     def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -179,13 +182,15 @@ class Feed:
             (self.X == X4).all()) and bool((np.asarray(self.full_weight) == 0.25).all())
         self.X = _with_ones(self.X)
         self.order = None
+        self.epoch = -1
 
     def next(self, step: int):
         """(X, y, weight) for the given step."""
         if self.full:
             return self.X, self.y, self.full_weight
         epoch, pos = divmod(step, self.per_epoch)
-        if pos == 0:
+        if epoch != self.epoch:  # a new epoch, or the first step of a continued run
+            self.epoch = epoch
             self.order = np.argsort(hash_keys(self.seeds, epoch, self.n), axis=1)
             if self.few:
                 self.epoch_weights = self._row_weights(self.order)
@@ -208,16 +213,19 @@ class Feed:
 
 
 def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
-                record_every: int) -> GroupRun:
+                record_every: int, first: int = 0, moments=None) -> GroupRun:
     """Train networks that share architecture, optimizer, loss, batch size and step budget,
-    one per (config, seed, start weights); return their ``GroupRun``."""
+    one per (config, seed, start weights); return their ``GroupRun``. ``first``: the steps
+    already taken (from ``start`` and the optimizer ``moments`` (M, n_params) x 2)."""
     keep = len(configs)
     if keep == 1:
         # NumPy picks other loop orders (so other rounding) for a model axis of length 1;
         # train two identical copies so that a lone network rounds as it does in a crowd.
         configs, seeds = configs * 2, np.repeat(seeds, 2)
         start = [(np.repeat(W, 2, axis=0), np.repeat(b, 2, axis=0)) for W, b in start]
-    nets = Nets(configs, start)
+        if moments is not None:
+            moments = tuple(np.repeat(m, 2, axis=0) for m in moments)
+    nets = Nets(configs, start, moments, first)
     initial = nets.weights()
     feed = Feed(X, y, configs[0].batch_size, seeds)
     X4 = _with_ones(truth_table()[0].astype(DTYPE))
@@ -227,7 +235,7 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
         _, _, slopes = nets.forward(X4)
         dead_init = _dead(nets.activation, slopes, len(configs))
         for step in range(num_steps):
-            z = nets.step(*feed.next(step))
+            z = nets.step(*feed.next(first + step))
             if step % record_every == 0:
                 logits[step // record_every] = z if feed.is_truth_table else nets.forward(X4)[0]
         logits[-1], _, slopes = nets.forward(X4)
@@ -237,7 +245,8 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
                     final=[(W[:keep], b[:keep]) for W, b in final],
                     dead_units_init=dead_init[:keep],
                     dead_units=_dead(nets.activation, slopes, len(configs))[:keep],
-                    finite=np.isfinite(nets.P).all(axis=0)[:keep])
+                    finite=np.isfinite(nets.P).all(axis=0)[:keep],
+                    moments=(nets.m.T[:keep].copy(), nets.v.T[:keep].copy()))
 
 
 def _with_ones(X: np.ndarray) -> np.ndarray:
@@ -253,7 +262,8 @@ def act(activation: str, Z: np.ndarray) -> np.ndarray:
 
 
 def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
-    """Write the activation of Z into A; return its derivative (relu'(0) = 0 as in Keras)."""
+    """Write the activation of Z into A; return its derivative (relu'(0) = 0 as in Keras).
+    In Z's precision: float32 in the engine, float64 in ``modes.forward``."""
     one = Z.dtype.type(1)
     if activation == "relu":
         slope = Z > 0
@@ -262,7 +272,7 @@ def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
         slope = np.where(Z > 0, one, Z.dtype.type(LEAKY_SLOPE))
         np.multiply(Z, slope, out=A)
     elif activation == "sigmoid":
-        A[...] = exp32(-Z)
+        A[...] = exp32(-Z) if Z.dtype == np.float32 else np.exp(-Z)
         A += one
         np.reciprocal(A, out=A)
         slope = one - A

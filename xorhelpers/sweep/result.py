@@ -35,7 +35,9 @@ class GroupRun:
     recorded step (``curve_steps``) and, last, after the final step; ``initial`` / ``final``:
     per layer W (m, fan_in, fan_out) and b (m, fan_out), float32; ``dead_units_init`` /
     ``dead_units`` (m,) int: hidden ReLUs off on all four points at the start / end;
-    ``finite`` (m,) bool: every parameter finite at the end."""
+    ``finite`` (m,) bool: every parameter finite at the end; ``moments`` (m, n_params) x 2
+    float32: the optimizer's first and second moments at the end (zeros where the optimizer
+    keeps none), parameters in the flat order of ``flatten``."""
 
     logits: np.ndarray
     initial: Stack
@@ -43,6 +45,58 @@ class GroupRun:
     dead_units_init: np.ndarray
     dead_units: np.ndarray
     finite: np.ndarray
+    moments: tuple[np.ndarray, np.ndarray]
+
+
+def flatten(stack: Stack) -> np.ndarray:
+    """Per layer (W (m, in, out), b (m, out)) as one float32 array (m, n_params): per layer
+    the kernel row by row, then the bias (the engines' parameter order)."""
+    m = len(stack[0][0])
+    return np.concatenate([a.reshape(m, -1) for pair in stack for a in pair],
+                          axis=1).astype(DTYPE)
+
+
+@dataclass(frozen=True)
+class TrainState:
+    """Where training stopped, everything needed to go on exactly: per network its weights,
+    its optimizer's moments and the number of steps done (which also fixes the position in
+    its minibatch order). ``SweepResult.state``; pass it as ``train(..., resume=state)``.
+
+    Networks are stored by group (``group`` and ``row`` say where network i is); ``configs``,
+    ``config_index`` and ``seeds`` are those of the result, ``steps`` (M,) the steps done and
+    ``data_key`` a digest of the training data the steps were taken on."""
+
+    configs: tuple[Config, ...]
+    config_index: np.ndarray
+    seeds: np.ndarray
+    steps: np.ndarray
+    data_key: str
+    weights: WeightTable
+    moments: list[tuple[np.ndarray, np.ndarray]]
+
+    def __len__(self) -> int:
+        return len(self.seeds)
+
+    def subset(self, idx: np.ndarray, configs: tuple[Config, ...],
+               remap: np.ndarray) -> TrainState:
+        """The networks at positions ``idx``, in that order, with config c renamed remap[c]
+        in the new tuple ``configs``."""
+        return TrainState(configs, remap[self.config_index[idx]], self.seeds[idx],
+                          self.steps[idx], self.data_key, self.weights.subset(idx),
+                          self.moments)
+
+    def gather(self, idx: np.ndarray):
+        """(weights per layer stacked, (first moments, second moments) (m, n_params)) of the
+        networks at positions ``idx``, which must share one architecture."""
+        table = self.weights.subset(idx)
+        group, row = table._group, table._row
+        n = self.moments[group[0]][0].shape[1]
+        m1, m2 = np.empty((len(idx), n), DTYPE), np.empty((len(idx), n), DTYPE)
+        for g in np.unique(group):
+            mine = group == g
+            m1[mine] = self.moments[g][0][row[mine]]
+            m2[mine] = self.moments[g][1][row[mine]]
+        return table.stacked(), (m1, m2)
 
 
 class WeightTable(Sequence):
@@ -119,13 +173,15 @@ class SweepResult:
     curve_steps: np.ndarray
     initial_weights: WeightTable
     final_weights: WeightTable
+    state: TrainState
 
     @classmethod
     def from_runs(cls, configs: tuple[Config, ...], config_index: np.ndarray,
                   seeds: np.ndarray, curve_steps: np.ndarray,
-                  runs: list[tuple[np.ndarray, GroupRun]]) -> SweepResult:
+                  runs: list[tuple[np.ndarray, GroupRun]], data_key: str = "") -> SweepResult:
         """Assemble the result from each group's ``GroupRun`` and the positions ``idx`` of its
-        networks: every derived field is computed here, for both engines alike."""
+        networks: every derived field is computed here, for both engines alike.
+        ``curve_steps`` starts at the step the networks started from (0 for fresh ones)."""
         M, K = len(config_index), len(curve_steps)
         every = int(curve_steps[1] - curve_steps[0]) if K > 1 else 1
         final_loss, outputs = np.full(M, np.nan), np.full((M, 4), np.nan)
@@ -141,12 +197,17 @@ class SweepResult:
                 outputs[idx] = sigmoid(run.logits[:, -1])
                 loss_curve[idx, :losses.shape[1]] = losses
                 final_loss[idx] = losses[:, -1]
-                solved_step[idx] = np.where(right.any(axis=1), right.argmax(axis=1) * every, -1)
+                solved_step[idx] = np.where(right.any(axis=1),
+                                            curve_steps[0] + right.argmax(axis=1) * every, -1)
                 dead[idx], dead_init[idx] = run.dead_units, run.dead_units_init
                 diverged[idx] = ~run.finite | ~np.isfinite(run.logits[:, -1]).all(axis=1) \
                     | ~np.isfinite(losses[:, -1])
                 group[idx], row[idx] = g, np.arange(len(idx))
         right = (outputs > 0.5) == (y4 > 0.5)
+        final = WeightTable([r.final for _, r in runs], group, row)
+        done = curve_steps[0] + np.array([c.num_steps for c in configs])[config_index]
+        state = TrainState(configs, config_index, seeds, done, data_key, final,
+                           [r.moments for _, r in runs])
         return cls(configs=configs, config_index=config_index, seeds=seeds,
                    final_loss=final_loss, outputs=outputs, accuracy=right.mean(axis=1),
                    solved=_solved(outputs, y4, 0.0) & ~diverged,
@@ -154,7 +215,7 @@ class SweepResult:
                    dead_units_init=dead_init, diverged=diverged, loss_curve=loss_curve,
                    curve_steps=curve_steps,
                    initial_weights=WeightTable([r.initial for _, r in runs], group, row),
-                   final_weights=WeightTable([r.final for _, r in runs], group, row))
+                   final_weights=final, state=state)
 
     def __len__(self) -> int:
         return len(self.seeds)
@@ -224,7 +285,8 @@ class SweepResult:
             dead_units_init=self.dead_units_init[idx], diverged=self.diverged[idx],
             loss_curve=self.loss_curve[idx], curve_steps=self.curve_steps,
             initial_weights=self.initial_weights.subset(idx),
-            final_weights=self.final_weights.subset(idx))
+            final_weights=self.final_weights.subset(idx),
+            state=self.state.subset(idx, tuple(self.configs[c] for c in keep), remap))
 
 
 def exp32(z: np.ndarray) -> np.ndarray:
