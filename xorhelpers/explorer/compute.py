@@ -88,6 +88,7 @@ class NetRun:
     shown_y: np.ndarray
     weights: list
     status: str
+    train_state: object = None  # the engine's state after ``step`` steps (None at step 0)
 
     @property
     def diverged(self) -> bool:
@@ -171,12 +172,17 @@ def frame_steps(num_steps: int, frames: int = 20) -> list[int]:
     return sorted({0, *(max(1, round(num_steps * f / frames)) for f in range(1, frames + 1))})
 
 
-def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun:
+def run(state, step: int | None = None, *, full: NetRun | None = None,
+        resume: NetRun | None = None) -> NetRun:
     """Train the one network of ``state`` (a ``State`` or a dict of settings) for ``step``
     steps (default all ``num_steps``) and return a ``NetRun``. Notebook 07.
 
     ``full``, the ``NetRun`` of all steps, saves retraining when drawing Play frames: its loss
-    curve is cut at ``step``. Raises ValueError/TypeError naming a setting that is invalid.
+    curve is cut at ``step``. ``resume``, the ``NetRun`` of an earlier step of the same
+    state, continues from its exact state (weights, optimizer moments, step count, place in
+    the minibatch order) instead of retraining from the seed: Play's next frame costs only
+    the steps between frames, and equals a fresh run to ``step``. Raises ValueError/TypeError
+    naming a setting that is invalid.
     """
     state = as_state(state)
     step = state.num_steps if step is None else check_int("step", step, low=0,
@@ -184,10 +190,17 @@ def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun
     if full is not None and (not isinstance(full, NetRun) or full.state != state
                              or full.step != state.num_steps):
         raise ValueError("full must be the NetRun of all steps of the same state")
+    if resume is not None and (not isinstance(resume, NetRun) or resume.state != state
+                               or resume.train_state is None or resume.step >= step):
+        raise ValueError("resume must be the NetRun of an earlier step (> 0) of the same state")
     X, y, Xt, yt = state.data_arrays()
     config = state.config
     initial = step == 0
-    result = _train(state, max(step, 1))
+    if resume is None:
+        result = _train(state, max(step, 1))
+    else:
+        result = train(config.replace(num_steps=step - resume.step), [state.seed], X, y,
+                       resume=resume.train_state)
     weights = result.initial_weights[0] if initial else result.final_weights[0]
     if full is not None:
         steps_all, loss_all = full.curve_steps, full.curve_loss
@@ -212,6 +225,10 @@ def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun
         mode = None if solved else str(failure_mode(part, lin)[0])
         plateau = None if solved else float(_plateau_loss(part, config.loss, linear=lin)[0])
     solved_step = int(result.solved_step[0]) if not initial else -1
+    if full is not None:  # on the full run's recording grid, so every way to a frame agrees
+        solved_step = full.solved_step if not initial else -1
+    elif resume is not None and resume.solved_step >= 0:
+        solved_step = resume.solved_step
     if solved_step > step:
         solved_step = -1
 
@@ -256,7 +273,8 @@ def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun
                 train_accuracy=train_acc, test_accuracy=test_acc, extent=extent,
                 grid_output=grid_output, hidden_maps=hidden_maps, dead=dead,
                 hidden_data=hidden_shown, shown_y=shown[:, 2], weights=weights)
-    return NetRun(**run_, status=net_status(run_))
+    return NetRun(**run_, status=net_status(run_),
+                  train_state=None if initial else result.state)
 
 
 def run_seeds(state) -> SeedRun:

@@ -63,6 +63,7 @@ class Explorer(widgets.VBox):
         self.net = self.seeds = None
         self.timings: dict[str, float] = {}
         self._busy = False
+        self._frame = None  # the NetRun Play showed last (Play goes on from it)
         self._net_figure, self._seed_figure = NetFigure(), SeedFigure()
         self.controls, self.units = make_controls(preset_name, mode)
         c = self.controls
@@ -78,7 +79,7 @@ class Explorer(widgets.VBox):
         self.seed_image = widgets.Image(value=_blank_png(), format="png",
                                         layout=widgets.Layout(width="540px"))
         self.seed_image.add_class("xor-explorer-seeds-figure")
-        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=250,
+        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=50,
                                   description="timer", layout=widgets.Layout(display="none"))
         self.timer.add_class("xor-explorer-timer")
         self.buttons = {}
@@ -355,13 +356,21 @@ class Explorer(widgets.VBox):
             return
         t0 = time.perf_counter()
         k = self._frames[min(change["new"], len(self._frames) - 1)]
-        r = self.net if k == self.state.num_steps else run(self.state, step=k, full=self.net)
+        prev = self._frame
+        if k == self.state.num_steps:
+            r = self.net
+        elif (prev is not None and prev.state == self.state and prev.train_state is not None
+              and prev.step < k):  # go on from the previous frame, not from the seed
+            r = run(self.state, step=k, full=self.net, resume=prev)
+        else:
+            r = run(self.state, step=k, full=self.net)
+        self._frame = r
         t1 = time.perf_counter()
         self._show_net(r)
         self.timings = {"compute_ms": 1000 * (t1 - t0),
                         "draw_ms": 1000 * (time.perf_counter() - t1)}
-        # ticks come from the browser: never faster than a frame takes here
-        self.timer.interval = max(250, int(1300 * (time.perf_counter() - t0)))
+        # ticks come from the browser: never faster than a frame takes here (20 a second at most)
+        self.timer.interval = max(50, int(1300 * (time.perf_counter() - t0)))
 
     def _on_pick(self, change) -> None:
         if change["new"] is not None:
