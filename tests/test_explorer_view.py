@@ -270,3 +270,12 @@ def test_the_restore_box_catches_every_error_and_says_so(text):
     assert v.restore_code(text) is False
     assert "d62728" in v.paste_status.value and "restored" not in v.paste_status.value
     assert v.state == FAST
+
+
+def test_the_loss_title_names_the_data_it_is_measured_on():
+    from xorhelpers.explorer.draw import NetFigure
+    cloud = run(State(data="cloud", num_steps=100))
+    f = NetFigure().update(cloud)
+    assert f.title_loss.get_text() == f"BCE loss on the cloud, {cloud.train_loss[-1]:.3g}"
+    four = run(State(num_steps=100))
+    assert NetFigure().update(four).title_loss.get_text().startswith("BCE loss on the 4 points")

@@ -168,7 +168,7 @@ class NetFigure(_Blitted):
         self.points.set_facecolor(np.where(shown[:, 2:] > 0.5, _rgba(RED), _rgba(BLUE)))
         self.points.set_sizes(_sizes(shown[:, 2], len(shown) <= 8))
         self.map_note.set_text("DIVERGED" if diverged else "")
-        self.title_map.set_text(f"output, step {r.step}")
+        self.title_map.set_text(f"output, step {r.step} (large dots: target 0)")
 
         # loss curves
         a = self.ax_loss
@@ -191,8 +191,13 @@ class NetFigure(_Blitted):
         for line, value in zip(self.plateau_lines, known_plateaus(state.loss).values(),
                                strict=True):
             line.set_ydata([value, value])
-        self.title_loss.set_text(f"{'BCE' if state.loss != 'mse' else 'MSE'} loss, "
-                                 f"{r.loss:.3g}" if not diverged else "loss")
+        name = "BCE" if state.loss != "mse" else "MSE"
+        if diverged:
+            self.title_loss.set_text("loss")
+        elif cloud:  # the loss on the data the figure is about, the cloud's training points
+            self.title_loss.set_text(f"{name} loss on the cloud, {r.train_loss[-1]:.3g}")
+        else:
+            self.title_loss.set_text(f"{name} loss on the 4 points, {r.loss:.3g}")
 
         # unit maps: one tile per unit, a row per layer
         cell = GRID + GAP
