@@ -279,3 +279,12 @@ def test_the_loss_title_names_the_data_it_is_measured_on():
     assert f.title_loss.get_text() == f"BCE loss on the cloud, {cloud.train_loss[-1]:.3g}"
     four = run(State(num_steps=100))
     assert NetFigure().update(four).title_loss.get_text().startswith("BCE loss on the 4 points")
+
+
+def test_the_hidden_space_panel_is_never_empty_when_a_layer_has_two_units_or_more():
+    from xorhelpers.explorer.draw import NetFigure
+    f = NetFigure().update(run(State(widths=(8,), num_steps=50)))
+    assert len(f.codes.get_offsets()) == 4 and f.title_hidden.get_text() == (
+        "layer 1, units 1 and 2 of 8")
+    f = NetFigure().update(run(State(widths=(1,), num_steps=50)))
+    assert len(f.codes.get_offsets()) == 0 and "2 units or more" in f.hidden_note.get_text()

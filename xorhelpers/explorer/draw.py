@@ -224,9 +224,12 @@ class NetFigure(_Blitted):
 
         # the hidden space of the last 2-unit layer
         two = [k for k, H in enumerate(r.hidden_data) if H.shape[1] == 2]
-        if two and not diverged:
-            k = two[-1]
-            H = r.hidden_data[k]
+        wide = [k for k, H in enumerate(r.hidden_data) if H.shape[1] > 2]
+        if (two or wide) and not diverged:
+            # the last 2-unit layer; without one, units 1 and 2 of the last wider layer
+            k = two[-1] if two else wide[-1]
+            n_units = r.hidden_data[k].shape[1]
+            H = r.hidden_data[k][:, :2]
             self.codes.set_offsets(H)
             self.codes.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
             self.codes.set_sizes(_sizes(r.shown_y, len(H) <= 8))
@@ -234,7 +237,7 @@ class NetFigure(_Blitted):
             y0, y1 = _limits(H[:, 1])
             self.ax_hidden.set_xlim(x0, x1)
             self.ax_hidden.set_ylim(y0, y1)
-            if k == len(r.hidden_data) - 1:  # the output unit's line w . h + b = 0
+            if n_units == 2 and k == len(r.hidden_data) - 1:  # the output's line w.h + b = 0
                 W, b = r.weights[-1]
                 w1, w2, c = float(W[0, 0]), float(W[1, 0]), float(b[0])
                 xs = np.array([x0, x1])
@@ -247,12 +250,13 @@ class NetFigure(_Blitted):
             else:
                 self.split_line.set_data([], [])
             self.hidden_note.set_text("")
-            self.title_hidden.set_text(f"hidden space of layer {k + 1}")
+            self.title_hidden.set_text(f"hidden space of layer {k + 1}" if n_units == 2 else
+                                       f"layer {k + 1}, units 1 and 2 of {n_units}")
         else:
             self.codes.set_offsets(np.empty((0, 2)))
             self.split_line.set_data([], [])
             self.hidden_note.set_text("diverged" if diverged else
-                                      "shown when a hidden\nlayer has 2 units")
+                                      "no hidden layer has\n2 units or more")
             self.title_hidden.set_text("hidden space")
         return self
 
