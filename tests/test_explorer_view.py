@@ -166,7 +166,7 @@ def test_static_figures():
     import matplotlib.pyplot as plt
 
     fig = explorer.figure(run(FAST))
-    assert len(fig.axes) == 4 and not plt.get_fignums()  # not a pyplot figure
+    assert len(fig.axes) == 6 and not plt.get_fignums()  # 4 panels, 2 colour bars; not pyplot
     assert all(not a.get_animated() for ax in fig.axes for a in ax.get_children())
     fig2 = explorer.figure(explorer.run_seeds(FAST.replace(n_seeds=20)))
     assert len(fig2.axes) == 1

@@ -88,10 +88,12 @@ class NetFigure(_Blitted):
 
     def __init__(self, fig: Figure | None = None, dpi: float = 72):
         f = self._start(fig, (12.5, 3.3), dpi)
-        self.ax_map = f.add_axes((0.035, 0.15, 0.2, 0.72))
-        self.ax_loss = f.add_axes((0.29, 0.15, 0.2, 0.72))
-        self.ax_units = f.add_axes((0.53, 0.15, 0.21, 0.72))
-        self.ax_hidden = f.add_axes((0.785, 0.15, 0.2, 0.72))
+        self.ax_map = f.add_axes((0.035, 0.15, 0.19, 0.72))
+        self.cax_map = f.add_axes((0.229, 0.15, 0.006, 0.72))
+        self.ax_loss = f.add_axes((0.305, 0.15, 0.19, 0.72))
+        self.ax_units = f.add_axes((0.535, 0.15, 0.2, 0.72))
+        self.cax_units = f.add_axes((0.739, 0.15, 0.006, 0.72))
+        self.ax_hidden = f.add_axes((0.81, 0.15, 0.175, 0.72))
 
         a = self.ax_map
         self.im_map = a.imshow(np.full((GRID, GRID), 0.5), origin="lower", cmap="RdBu_r",
@@ -103,6 +105,8 @@ class NetFigure(_Blitted):
         a.set_xlabel("x1")
         a.set_ylabel("x2")
         self.title_map = _title(a, "output over the input plane")
+        bar = f.colorbar(self.im_map, cax=self.cax_map, ticks=[0, 0.5, 1])
+        bar.ax.tick_params(labelsize=7, length=2, pad=1)
 
         a = self.ax_loss
         a.set_yscale("log")
@@ -129,6 +133,9 @@ class NetFigure(_Blitted):
         self.dead_marks = a.scatter([], [], marker="x", s=60, c=RED, linewidths=2, zorder=3)
         a.set_xticks([])
         self.title_units = _title(a, "hidden units (x: dead)")
+        bar = f.colorbar(self.im_units, cax=self.cax_units, ticks=[0, 1])
+        bar.ax.set_yticklabels(["min", "max"])  # each unit from its own min to its max
+        bar.ax.tick_params(labelsize=7, length=2, pad=1)
 
         a = self.ax_hidden
         self.codes = a.scatter([], [], s=36, edgecolors="k", linewidths=0.6, zorder=3)
