@@ -57,6 +57,14 @@ def test_q3_best_learning_rate(check):
     assert ok is False and "less than" in out
 
 
+@pytest.mark.parametrize("exercise", [nb07.q1, nb07.q2, nb07.q3])
+@pytest.mark.parametrize("answer", [float("nan"), float("inf"), -float("inf")])
+def test_not_a_number_is_neither_more_nor_less(exercise, answer, check):
+    ok, out = check(exercise, answer)
+    assert ok is False and "finite number" in out
+    assert "less than" not in out and "more than" not in out
+
+
 def test_the_solutions_as_written_in_the_notebook_pass(check):
     """The hidden solutions state answers and numbers; they must be what the checkers accept."""
     rates = nb07.width_rates()

@@ -159,3 +159,54 @@ def test_bad_input_names_the_setting():
         run(State(num_steps=100), step=101)
     with pytest.raises(ValueError, match="n_seeds"):
         run_seeds({"n_seeds": 0})
+
+
+def test_an_output_of_exactly_one_half_is_not_solved():
+    """Seed 34's untrained 2-2-1 net outputs exactly 0.5 on two points: on neither side."""
+    r = run(State(seed=34), step=0)
+    out, _ = numpy_forward([(W.astype(float), b.astype(float)) for W, b in r.weights],
+                           np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float), "relu")
+    assert (out == 0.5).any()
+    assert r.outcome == "failed"
+    assert not r.status.split(": ", 1)[1].startswith("solved")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_run_calls_solved_what_criteria_solved_calls_solved(seed):
+    from xorhelpers.criteria import solved
+    from xorhelpers.data import truth_table
+    X, y = truth_table()
+    r = run(State(seed=seed, widths=(3,), num_steps=40), step=0)
+    out, _ = numpy_forward([(W.astype(float), b.astype(float)) for W, b in r.weights], X, "relu")
+    assert (r.outcome == "solved") == bool(solved(out, y))
+
+
+@pytest.mark.parametrize("state", [
+    State(optimizer="adam", num_steps=600, seed=2),
+    State(data="case_b", optimizer="rmsprop", lr=0.01, batch_size=4, num_steps=500, seed=3),
+    State(data="case_b", widths=(3, 2), activation="tanh", optimizer="momentum",
+          batch_size=7, num_steps=400, seed=5),  # epochs of 143 steps: frames cut them
+])
+def test_play_goes_on_from_the_previous_frame_and_equals_a_fresh_run(state):
+    full = run(state)
+    prev = run(state, step=frame_steps(state.num_steps)[1], full=full)
+    for k in frame_steps(state.num_steps)[2:-1]:
+        r = run(state, step=k, full=full, resume=prev)
+        fresh = run(state, step=k, full=full)
+        for (W, b), (W0, b0) in zip(r.weights, fresh.weights, strict=True):
+            assert np.array_equal(W, W0) and np.array_equal(b, b0)
+        assert (r.loss, r.outcome, r.mode, r.status) == (
+            fresh.loss, fresh.outcome, fresh.mode, fresh.status)
+        assert np.array_equal(r.grid_output, fresh.grid_output)
+        prev = r
+
+
+def test_resume_must_be_an_earlier_frame_of_the_same_state():
+    s = State(num_steps=100)
+    r50 = run(s, step=50)
+    with pytest.raises(ValueError, match="resume"):
+        run(s, step=40, resume=r50)
+    with pytest.raises(ValueError, match="resume"):
+        run(s.replace(seed=1), step=60, resume=r50)
+    with pytest.raises(ValueError, match="resume"):
+        run(s, step=60, resume=run(s, step=0))

@@ -166,7 +166,7 @@ def test_static_figures():
     import matplotlib.pyplot as plt
 
     fig = explorer.figure(run(FAST))
-    assert len(fig.axes) == 4 and not plt.get_fignums()  # not a pyplot figure
+    assert len(fig.axes) == 6 and not plt.get_fignums()  # 4 panels, 2 colour bars; not pyplot
     assert all(not a.get_animated() for ax in fig.axes for a in ax.get_children())
     fig2 = explorer.figure(explorer.run_seeds(FAST.replace(n_seeds=20)))
     assert len(fig2.axes) == 1
@@ -240,3 +240,51 @@ def test_a_step_of_the_learning_rate_slider_changes_the_setting():
     slider = view.controls["lr"]
     slider.value = slider.base ** (math.log10(slider.value) + slider.step)
     assert view.state.lr == 0.013 and view.controls["preset"].value == "(custom)"
+
+
+def test_a_change_over_the_time_limit_shows_a_message_instead_of_training():
+    from xorhelpers.explorer.compute import MAX_SECONDS, estimate_seconds
+    big = State(widths=(64,) * 8, num_steps=50_000)
+    assert estimate_seconds(big) > 100  # ~180-200 s measured
+    for p in PRESETS.values():  # every preset stays within the limit, in both modes
+        assert estimate_seconds(p.state) <= MAX_SECONDS
+        assert estimate_seconds(p.state, many=True) <= MAX_SECONDS
+    v = Explorer(FAST)
+    before = v.image.value
+    v.set_state(big)  # returns at once: nothing trained
+    assert "not trained" in v.status.value and "limit of 20 s" in v.status.value
+    assert v.image.value == before
+
+
+@pytest.mark.parametrize("text", [
+    "Config(lr=" + "9" * 400 + ")",
+    "Config(lr=" + "+".join(["1"] * 1000) + ")",
+    "Config(lr=" + "(" * 5000 + "1" + ")" * 5000 + ")",
+    "Config(widths=" + "[" * 5000 + "]" * 5000 + ")",
+    "Config(lr=1e400)",
+    "x" * 30_000,
+])
+def test_the_restore_box_catches_every_error_and_says_so(text):
+    v = Explorer(FAST)
+    v.paste_status.value = "restored"
+    assert v.restore_code(text) is False
+    assert "d62728" in v.paste_status.value and "restored" not in v.paste_status.value
+    assert v.state == FAST
+
+
+def test_the_loss_title_names_the_data_it_is_measured_on():
+    from xorhelpers.explorer.draw import NetFigure
+    cloud = run(State(data="cloud", num_steps=100))
+    f = NetFigure().update(cloud)
+    assert f.title_loss.get_text() == f"BCE loss on the cloud, {cloud.train_loss[-1]:.3g}"
+    four = run(State(num_steps=100))
+    assert NetFigure().update(four).title_loss.get_text().startswith("BCE loss on the 4 points")
+
+
+def test_the_hidden_space_panel_is_never_empty_when_a_layer_has_two_units_or_more():
+    from xorhelpers.explorer.draw import NetFigure
+    f = NetFigure().update(run(State(widths=(8,), num_steps=50)))
+    assert len(f.codes.get_offsets()) == 4 and f.title_hidden.get_text() == (
+        "layer 1, units 1 and 2 of 8")
+    f = NetFigure().update(run(State(widths=(1,), num_steps=50)))
+    assert len(f.codes.get_offsets()) == 0 and "2 units or more" in f.hidden_note.get_text()

@@ -7,6 +7,7 @@ settings the learner sets in the view), over 500 seeds, once per session (cached
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -48,7 +49,10 @@ def lr_rates() -> dict[float, tuple[float, float, float]]:
 def _number(answer) -> float:
     if isinstance(answer, bool):
         raise TypeError("give a number, not True/False")
-    return float(answer)
+    value = float(answer)
+    if not math.isfinite(value):
+        raise ValueError(f"give a finite number, not {value}")
+    return value
 
 
 def _smallest_width(answer):

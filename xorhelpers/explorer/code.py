@@ -61,38 +61,60 @@ def python_code(state, many: bool = False) -> str:
 
 
 def keras_code(state) -> str:
-    """A Keras 3 snippet (model, compile, fit) that builds and trains the explorer's network
-    with the same layers, initializers, optimizer settings, loss and batches (notebook 07)."""
+    """A Keras 3 snippet that trains the very network on the explorer's screen (notebook 07).
+
+    The same layers, activations, optimizer settings and loss; the initial weights are the
+    explorer's (``sweep.init_weights`` of the same ``Config`` and seed, set with
+    ``model.set_weights``), and with minibatches every epoch visits the rows in the
+    explorer's order (``sweep.batch_order``, fitted with ``shuffle=False``). So its outputs
+    on the four XOR points agree with the explorer's up to float32 rounding (the engine and
+    Keras sum in different orders); over long runs that can grow where training is chaotic.
+    The snippet ends by printing those outputs and the loss on them.
+    """
     state = as_state(state)
     config = state.config
     name, data = _data_lines(state)
-    init_lines, init, bias = _keras_init(config)
+    imports = sorted({name, "truth_table"})
+    xy = ("X", "y") if state.data == "xor" else ("X4", "y4")
     layers = ["    keras.Input(shape=(2,)),"]
     for w in config.widths:
-        layers.append(f'    keras.layers.Dense({w}, activation="{config.activation}"{init}{bias}),')
-    layers.append(f'    keras.layers.Dense(1, activation="sigmoid"{init}{bias}),')
+        layers.append(f'    keras.layers.Dense({w}, activation="{config.activation}"),')
+    layers.append('    keras.layers.Dense(1, activation="sigmoid"),')
     opt = f"keras.optimizers.{_KERAS_OPTIMIZERS[config.optimizer]}(learning_rate={config.lr!r}"
     opt += f", momentum={config.momentum!r})" if config.optimizer == "momentum" else ")"
     n = state.n_train
-    batch = config.batch_size or n
-    per_epoch = math.ceil(n / batch)
-    epochs = math.ceil(config.num_steps / per_epoch)
-    if epochs * per_epoch == config.num_steps:
-        note = (f"{epochs} epochs x {per_epoch} step{'s' if per_epoch > 1 else ''} = "
-                f"{config.num_steps} steps")
+    steps, seed = config.num_steps, state.seed
+    if config.batch_size is None:
+        train_lines = [f"model.fit(X, y, batch_size={n}, epochs={steps}, shuffle=False, "
+                       f"verbose=0)  # {steps} full-batch steps"]
     else:
-        note = (f"{epochs * per_epoch} steps: the explorer's {config.num_steps} rounded up to "
-                "whole epochs")
-    fit = f"history = model.fit(X, y, batch_size={batch}, epochs={epochs}, verbose=0"
-    fit += ", validation_data=(X_test, y_test))" if state.n_test else ")"
+        b = config.batch_size
+        per_epoch = math.ceil(n / b)
+        epochs = math.ceil(steps / per_epoch)
+        cut = "" if epochs * per_epoch == steps else \
+            f"[:{b} * ({steps} - {per_epoch} * epoch)]"
+        note = f"{steps} steps of {b} rows, {per_epoch} steps an epoch"
+        train_lines = [
+            f"for epoch in range({epochs}):  # {note}, rows in the explorer's order",
+            f"    order = sweep.batch_order({seed}, epoch, len(X)){cut}",
+            f"    model.fit(X[order], y[order], batch_size={b}, epochs=1, shuffle=False, "
+            f"verbose=0)"]
     return "\n".join([
-        "import keras", f"from xorhelpers.data import {name}", "", *data,
-        f"keras.utils.set_random_seed({state.seed})", *init_lines,
+        "import keras", "from xorhelpers import sweep",
+        f"from xorhelpers.data import {', '.join(imports)}", "", *data,
+        f"config = sweep.{config_code(state)}",
         "model = keras.Sequential([", *layers, "])",
+        f"start = sweep.init_weights(config, seed={seed})  # the explorer's initial weights",
+        "model.set_weights([a for W, b in start for a in (W, b)])",
         f"optimizer = {opt}",
-        f'model.compile(optimizer=optimizer, loss="{config.loss}", metrics=["accuracy"])',
-        f"{fit}  # {note}",
-        'print(history.history["loss"][-1])']) + "\n"
+        f'model.compile(optimizer=optimizer, loss="{config.loss}")',
+        *train_lines,
+        *([] if state.data == "xor" else ["X4, y4 = truth_table()"]),
+        f"print(model.predict({xy[0]}, verbose=0)[:, 0].round(4))  # outputs on the 4 XOR points",
+        f"print(model.evaluate({xy[0]}, {xy[1]}, verbose=0))  # the loss on them",
+        *([] if state.data != "cloud" else [
+            "print(model.evaluate(X, y, verbose=0))  # the loss on the cloud's training points"]),
+    ]) + "\n"
 
 
 def state_from_code(text: str, base=None) -> State:
@@ -101,7 +123,8 @@ def state_from_code(text: str, base=None) -> State:
     Reads the first ``Config(...)`` call (required; its arguments must be literals) and, when
     present, the seeds of a ``train(config, [seed], ...)`` or ``train(config, n, ...)`` call
     and the data set (``truth_table``, ``random_xor_pairs`` or ``noisy_xor`` with its noise
-    and a ``X[:k]`` split). So ``python_code`` output pastes back to the same state. Raises
+    and a ``X[:k]`` split); the seed also from ``init_weights(config, seed=...)``. So the
+    output of ``python_code`` and ``keras_code`` pastes back to the same state. Raises
     ValueError when there is no Config call or an argument is not a literal or is invalid.
     """
     if not isinstance(text, str):
@@ -126,7 +149,11 @@ def state_from_code(text: str, base=None) -> State:
                 changes["n_seeds"] = seeds
             elif isinstance(seeds, (list, tuple)) and len(seeds) == 1:
                 changes["seed"] = seeds[0]
-        elif name == "truth_table":
+        elif name == "init_weights":  # the Keras snippet's seed
+            for kw in c.keywords:
+                if kw.arg == "seed":
+                    changes["seed"] = _literal(kw.value, "seed")
+        elif name == "truth_table" and "data" not in changes:
             changes["data"] = "xor"
         elif name == "random_xor_pairs":
             changes["data"] = "case_b"
@@ -167,21 +194,6 @@ def _literal_args(call: ast.Call, names: list[str]) -> dict:
             raise ValueError(f"{_name(call)}(**...) cannot be read; give the arguments by name")
         out[kw.arg] = _literal(kw.value, kw.arg)
     return out
-
-
-def _keras_init(config: Config) -> tuple[list[str], str, str]:
-    """(lines defining the initializer, the Dense kernel argument, the Dense bias argument)."""
-    lines = []
-    if config.init == "uniform":
-        a = config.init_scale
-        lines, init = [f"init = keras.initializers.RandomUniform({-a!r}, {a!r})"], "init"
-    elif config.init == "normal":
-        lines = [f"init = keras.initializers.RandomNormal(stddev={config.init_scale!r})"]
-        init = "init"
-    else:
-        init = f'"{config.init}"'
-    bias = f", bias_initializer={init}" if config.init_biases else ""
-    return lines, f", kernel_initializer={init}", bias
 
 
 def _wrap(head: str, parts: list[str], tail: str, indent: int, width: int = 92) -> str:

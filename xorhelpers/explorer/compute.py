@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import criteria
 from .._check import check_int
 from ..data import truth_table
 from ..stats import rate as _rate
@@ -87,6 +88,7 @@ class NetRun:
     shown_y: np.ndarray
     weights: list
     status: str
+    train_state: object = None  # the engine's state after ``step`` steps (None at step 0)
 
     @property
     def diverged(self) -> bool:
@@ -124,6 +126,45 @@ class SeedRun:
                                 [:per_outcome]] for i in order}
 
 
+# A control change is refused above MAX_SECONDS of estimated training. The estimate is
+# num_steps x networks x (PER_NET_STEP + PER_MAC x multiply-adds of a step) / (MANY_SPEEDUP
+# for many networks), calibrated on a 2-core machine: one 8 x 64 ReLU net took 1.8 s for 500
+# steps on the four points (so ~180 s for 50,000), a 7 x 16 one 0.10 s and a 2-8-1 one
+# 0.0086 s for 2,000 steps (3.1-3.2e-8 s per multiply-add in all three); 200 seeds of the
+# relu_8_units preset took 3.9 s, about 5 times faster than one by one.
+MAX_SECONDS = 20.0
+PER_NET_STEP = 1e-7  # seconds of fixed cost per network and step
+PER_MAC = 3.5e-8  # seconds per multiply-add of a step (forward and backward together)
+MANY_SPEEDUP = 4.0  # many networks at once use both cores and share the data
+
+
+def estimate_seconds(state, many: bool = False) -> float:
+    """Estimated seconds of training for ``state``: its one network, or with ``many`` its
+    ``n_seeds`` networks (notebook 07). See ``MAX_SECONDS``; an upper-end estimate."""
+    state = as_state(state)
+    sizes = [2, *state.widths, 1]
+    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    if state.data == "cloud":
+        rows = state.batch_size or state.n_train
+    else:
+        rows = 4  # the four points, or case B's pairs given as weights over 4 distinct rows
+    nets = state.n_seeds if many else 1
+    passes = 3 if state.data == "cloud" and not many else 1  # the cloud's checkpoint runs
+    speedup = MANY_SPEEDUP if many else 1.0
+    return passes * nets * state.num_steps * (PER_NET_STEP + PER_MAC * params * rows) / speedup
+
+
+def too_long(state, many: bool = False) -> str | None:
+    """A message when ``estimate_seconds`` exceeds ``MAX_SECONDS``, else None."""
+    t = estimate_seconds(state, many)
+    if t <= MAX_SECONDS:
+        return None
+    what = f"{as_state(state).n_seeds} networks" if many else "this network"
+    return (f"not trained: {what} would take about {t:,.0f} s here (estimate), over the "
+            f"limit of {MAX_SECONDS:.0f} s per change; use fewer steps, units, layers"
+            f"{' or seeds' if many else ''}")
+
+
 def frame_steps(num_steps: int, frames: int = 20) -> list[int]:
     """The training steps Play shows: 0, then ``frames`` steps up to ``num_steps``."""
     num_steps = check_int("num_steps", num_steps, low=1)
@@ -131,12 +172,17 @@ def frame_steps(num_steps: int, frames: int = 20) -> list[int]:
     return sorted({0, *(max(1, round(num_steps * f / frames)) for f in range(1, frames + 1))})
 
 
-def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun:
+def run(state, step: int | None = None, *, full: NetRun | None = None,
+        resume: NetRun | None = None) -> NetRun:
     """Train the one network of ``state`` (a ``State`` or a dict of settings) for ``step``
     steps (default all ``num_steps``) and return a ``NetRun``. Notebook 07.
 
     ``full``, the ``NetRun`` of all steps, saves retraining when drawing Play frames: its loss
-    curve is cut at ``step``. Raises ValueError/TypeError naming a setting that is invalid.
+    curve is cut at ``step``. ``resume``, the ``NetRun`` of an earlier step of the same
+    state, continues from its exact state (weights, optimizer moments, step count, place in
+    the minibatch order) instead of retraining from the seed: Play's next frame costs only
+    the steps between frames, and equals a fresh run to ``step``. Raises ValueError/TypeError
+    naming a setting that is invalid.
     """
     state = as_state(state)
     step = state.num_steps if step is None else check_int("step", step, low=0,
@@ -144,10 +190,17 @@ def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun
     if full is not None and (not isinstance(full, NetRun) or full.state != state
                              or full.step != state.num_steps):
         raise ValueError("full must be the NetRun of all steps of the same state")
+    if resume is not None and (not isinstance(resume, NetRun) or resume.state != state
+                               or resume.train_state is None or resume.step >= step):
+        raise ValueError("resume must be the NetRun of an earlier step (> 0) of the same state")
     X, y, Xt, yt = state.data_arrays()
     config = state.config
     initial = step == 0
-    result = _train(state, max(step, 1))
+    if resume is None:
+        result = _train(state, max(step, 1))
+    else:
+        result = train(config.replace(num_steps=step - resume.step), [state.seed], X, y,
+                       resume=resume.train_state)
     weights = result.initial_weights[0] if initial else result.final_weights[0]
     if full is not None:
         steps_all, loss_all = full.curve_steps, full.curve_loss
@@ -163,12 +216,19 @@ def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun
     else:
         part = code_partition(result, initial=initial)
         lin = linear_on_points(result, initial=initial)
-        right = _outputs(weights, truth_table()[0], config.activation)[0]
-        solved = bool(((right > 0.5) == (truth_table()[1] > 0.5)).all())
+        X4, y4 = truth_table()
+        # the one criterion (an output of exactly 0.5 is on neither side); after training,
+        # the engine's own verdict, which applies it to the engine's float32 outputs
+        solved = (bool(criteria.solved(_outputs(weights, X4, config.activation)[0], y4))
+                  if initial else bool(result.solved[0]))
         outcome = "solved" if solved else "failed"
         mode = None if solved else str(failure_mode(part, lin)[0])
         plateau = None if solved else float(_plateau_loss(part, config.loss, linear=lin)[0])
     solved_step = int(result.solved_step[0]) if not initial else -1
+    if full is not None:  # on the full run's recording grid, so every way to a frame agrees
+        solved_step = full.solved_step if not initial else -1
+    elif resume is not None and resume.solved_step >= 0:
+        solved_step = resume.solved_step
     if solved_step > step:
         solved_step = -1
 
@@ -213,7 +273,8 @@ def run(state, step: int | None = None, *, full: NetRun | None = None) -> NetRun
                 train_accuracy=train_acc, test_accuracy=test_acc, extent=extent,
                 grid_output=grid_output, hidden_maps=hidden_maps, dead=dead,
                 hidden_data=hidden_shown, shown_y=shown[:, 2], weights=weights)
-    return NetRun(**run_, status=net_status(run_))
+    return NetRun(**run_, status=net_status(run_),
+                  train_state=None if initial else result.state)
 
 
 def run_seeds(state) -> SeedRun:

@@ -88,10 +88,12 @@ class NetFigure(_Blitted):
 
     def __init__(self, fig: Figure | None = None, dpi: float = 72):
         f = self._start(fig, (12.5, 3.3), dpi)
-        self.ax_map = f.add_axes((0.035, 0.15, 0.2, 0.72))
-        self.ax_loss = f.add_axes((0.29, 0.15, 0.2, 0.72))
-        self.ax_units = f.add_axes((0.53, 0.15, 0.21, 0.72))
-        self.ax_hidden = f.add_axes((0.785, 0.15, 0.2, 0.72))
+        self.ax_map = f.add_axes((0.035, 0.15, 0.19, 0.72))
+        self.cax_map = f.add_axes((0.229, 0.15, 0.006, 0.72))
+        self.ax_loss = f.add_axes((0.305, 0.15, 0.19, 0.72))
+        self.ax_units = f.add_axes((0.535, 0.15, 0.2, 0.72))
+        self.cax_units = f.add_axes((0.739, 0.15, 0.006, 0.72))
+        self.ax_hidden = f.add_axes((0.81, 0.15, 0.175, 0.72))
 
         a = self.ax_map
         self.im_map = a.imshow(np.full((GRID, GRID), 0.5), origin="lower", cmap="RdBu_r",
@@ -103,6 +105,8 @@ class NetFigure(_Blitted):
         a.set_xlabel("x1")
         a.set_ylabel("x2")
         self.title_map = _title(a, "output over the input plane")
+        bar = f.colorbar(self.im_map, cax=self.cax_map, ticks=[0, 0.5, 1])
+        bar.ax.tick_params(labelsize=7, length=2, pad=1)
 
         a = self.ax_loss
         a.set_yscale("log")
@@ -129,6 +133,9 @@ class NetFigure(_Blitted):
         self.dead_marks = a.scatter([], [], marker="x", s=60, c=RED, linewidths=2, zorder=3)
         a.set_xticks([])
         self.title_units = _title(a, "hidden units (x: dead)")
+        bar = f.colorbar(self.im_units, cax=self.cax_units, ticks=[0, 1])
+        bar.ax.set_yticklabels(["min", "max"])  # each unit from its own min to its max
+        bar.ax.tick_params(labelsize=7, length=2, pad=1)
 
         a = self.ax_hidden
         self.codes = a.scatter([], [], s=36, edgecolors="k", linewidths=0.6, zorder=3)
@@ -168,7 +175,7 @@ class NetFigure(_Blitted):
         self.points.set_facecolor(np.where(shown[:, 2:] > 0.5, _rgba(RED), _rgba(BLUE)))
         self.points.set_sizes(_sizes(shown[:, 2], len(shown) <= 8))
         self.map_note.set_text("DIVERGED" if diverged else "")
-        self.title_map.set_text(f"output, step {r.step}")
+        self.title_map.set_text(f"output, step {r.step} (large dots: target 0)")
 
         # loss curves
         a = self.ax_loss
@@ -191,8 +198,13 @@ class NetFigure(_Blitted):
         for line, value in zip(self.plateau_lines, known_plateaus(state.loss).values(),
                                strict=True):
             line.set_ydata([value, value])
-        self.title_loss.set_text(f"{'BCE' if state.loss != 'mse' else 'MSE'} loss, "
-                                 f"{r.loss:.3g}" if not diverged else "loss")
+        name = "BCE" if state.loss != "mse" else "MSE"
+        if diverged:
+            self.title_loss.set_text("loss")
+        elif cloud:  # the loss on the data the figure is about, the cloud's training points
+            self.title_loss.set_text(f"{name} loss on the cloud, {r.train_loss[-1]:.3g}")
+        else:
+            self.title_loss.set_text(f"{name} loss on the 4 points, {r.loss:.3g}")
 
         # unit maps: one tile per unit, a row per layer
         cell = GRID + GAP
@@ -219,9 +231,12 @@ class NetFigure(_Blitted):
 
         # the hidden space of the last 2-unit layer
         two = [k for k, H in enumerate(r.hidden_data) if H.shape[1] == 2]
-        if two and not diverged:
-            k = two[-1]
-            H = r.hidden_data[k]
+        wide = [k for k, H in enumerate(r.hidden_data) if H.shape[1] > 2]
+        if (two or wide) and not diverged:
+            # the last 2-unit layer; without one, units 1 and 2 of the last wider layer
+            k = two[-1] if two else wide[-1]
+            n_units = r.hidden_data[k].shape[1]
+            H = r.hidden_data[k][:, :2]
             self.codes.set_offsets(H)
             self.codes.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
             self.codes.set_sizes(_sizes(r.shown_y, len(H) <= 8))
@@ -229,7 +244,7 @@ class NetFigure(_Blitted):
             y0, y1 = _limits(H[:, 1])
             self.ax_hidden.set_xlim(x0, x1)
             self.ax_hidden.set_ylim(y0, y1)
-            if k == len(r.hidden_data) - 1:  # the output unit's line w . h + b = 0
+            if n_units == 2 and k == len(r.hidden_data) - 1:  # the output's line w.h + b = 0
                 W, b = r.weights[-1]
                 w1, w2, c = float(W[0, 0]), float(W[1, 0]), float(b[0])
                 xs = np.array([x0, x1])
@@ -242,12 +257,13 @@ class NetFigure(_Blitted):
             else:
                 self.split_line.set_data([], [])
             self.hidden_note.set_text("")
-            self.title_hidden.set_text(f"hidden space of layer {k + 1}")
+            self.title_hidden.set_text(f"hidden space of layer {k + 1}" if n_units == 2 else
+                                       f"layer {k + 1}, units 1 and 2 of {n_units}")
         else:
             self.codes.set_offsets(np.empty((0, 2)))
             self.split_line.set_data([], [])
             self.hidden_note.set_text("diverged" if diverged else
-                                      "shown when a hidden\nlayer has 2 units")
+                                      "no hidden layer has\n2 units or more")
             self.title_hidden.set_text("hidden space")
         return self
 

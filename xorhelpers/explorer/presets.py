@@ -40,8 +40,8 @@ PRESETS: dict[str, Preset] = {
         "hidden code; most seeds fail (about four in five)."),
     "relu_5_units": Preset(
         CASE_B.replace(activation="relu", widths=(5,)),
-        "Five ReLU units: this seed solves within 3 epochs (it 'learns at once'), yet many "
-        "seeds show that about three in ten still fail."),
+        "Five ReLU units: this seed solves within 3 epochs, as the learner saw with five, yet "
+        "many seeds show that about three in ten still fail."),
     "relu_8_units": Preset(
         CASE_B.replace(activation="relu", widths=(8,)),
         "Eight ReLU units: fewer seeds fail (about one in ten), but this one still stalls; "

@@ -17,7 +17,7 @@ import time
 import ipywidgets as widgets
 
 from .code import keras_code, python_code, state_from_code
-from .compute import frame_steps, run, run_seeds
+from .compute import frame_steps, run, run_seeds, too_long
 from .controls import (
     BATCH_OPTIONS,
     CLASSES,
@@ -33,6 +33,8 @@ from .presets import preset
 from .state import State, as_state
 
 __all__ = ["CLASSES", "Explorer", "show"]
+
+MAX_PASTE = 20_000  # characters the restore box reads
 
 
 def _blank_png() -> bytes:
@@ -61,6 +63,7 @@ class Explorer(widgets.VBox):
         self.net = self.seeds = None
         self.timings: dict[str, float] = {}
         self._busy = False
+        self._frame = None  # the NetRun Play showed last (Play goes on from it)
         self._net_figure, self._seed_figure = NetFigure(), SeedFigure()
         self.controls, self.units = make_controls(preset_name, mode)
         c = self.controls
@@ -76,7 +79,7 @@ class Explorer(widgets.VBox):
         self.seed_image = widgets.Image(value=_blank_png(), format="png",
                                         layout=widgets.Layout(width="540px"))
         self.seed_image.add_class("xor-explorer-seeds-figure")
-        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=250,
+        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=50,
                                   description="timer", layout=widgets.Layout(display="none"))
         self.timer.add_class("xor-explorer-timer")
         self.buttons = {}
@@ -288,6 +291,11 @@ class Explorer(widgets.VBox):
         self._sync_preset()
         self.python_code.value = python_code(self.state, many=self.mode == "many")
         self.keras_code.value = keras_code(self.state)
+        message = too_long(self.state, many=self.mode == "many")
+        if message is not None:  # say so instead of freezing the kernel for minutes
+            self.status.value = self._status_html(message, True)
+            self.timings = {"compute_ms": 0.0, "draw_ms": 0.0}
+            return
         t0 = time.perf_counter()
         if self.mode == "many":
             self.seeds = run_seeds(self.state)
@@ -348,13 +356,21 @@ class Explorer(widgets.VBox):
             return
         t0 = time.perf_counter()
         k = self._frames[min(change["new"], len(self._frames) - 1)]
-        r = self.net if k == self.state.num_steps else run(self.state, step=k, full=self.net)
+        prev = self._frame
+        if k == self.state.num_steps:
+            r = self.net
+        elif (prev is not None and prev.state == self.state and prev.train_state is not None
+              and prev.step < k):  # go on from the previous frame, not from the seed
+            r = run(self.state, step=k, full=self.net, resume=prev)
+        else:
+            r = run(self.state, step=k, full=self.net)
+        self._frame = r
         t1 = time.perf_counter()
         self._show_net(r)
         self.timings = {"compute_ms": 1000 * (t1 - t0),
                         "draw_ms": 1000 * (time.perf_counter() - t1)}
-        # ticks come from the browser: never faster than a frame takes here
-        self.timer.interval = max(250, int(1300 * (time.perf_counter() - t0)))
+        # ticks come from the browser: never faster than a frame takes here (20 a second at most)
+        self.timer.interval = max(50, int(1300 * (time.perf_counter() - t0)))
 
     def _on_pick(self, change) -> None:
         if change["new"] is not None:
@@ -375,14 +391,27 @@ class Explorer(widgets.VBox):
         self._busy = False
         self.refresh()
 
+    def _paste_error(self, message: str) -> bool:
+        self.paste_status.value = f'<span style="color:#d62728">{html.escape(message)}</span>'
+        return False
+
     def restore_code(self, text: str) -> bool:
         """Set the controls from pasted code (see ``state_from_code``); returns whether it
         worked, and says why not in the paste status."""
+        if isinstance(text, str) and len(text) > MAX_PASTE:
+            return self._paste_error(f"the pasted text has {len(text):,} characters; the limit "
+                                     f"is {MAX_PASTE:,} (a snippet is well under 2,000)")
         try:
             state = state_from_code(text, base=self.state)
         except (ValueError, TypeError) as exc:
-            self.paste_status.value = f'<span style="color:#d62728">{html.escape(str(exc))}</span>'
-            return False
+            return self._paste_error(str(exc))
+        except (OverflowError, RecursionError, MemoryError) as exc:
+            # a number too large for a setting, or code nested too deep to read
+            return self._paste_error(f"the pasted code cannot be read ({type(exc).__name__}): "
+                                     "paste a Config(...) or the explorer's own snippet")
+        except Exception as exc:  # anything else a paste provokes: say so, never raise
+            return self._paste_error(f"the pasted code cannot be read ({type(exc).__name__}: "
+                                     f"{str(exc)[:200]})")
         self.paste_status.value = "restored"
         self.set_state(state)
         return True
