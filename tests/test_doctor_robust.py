@@ -43,3 +43,97 @@ def test_clashes_memory_does_not_grow_with_rows_squared_times_width():
         tracemalloc.stop()
     assert count > 0
     assert peak < 40 * 2**20
+
+
+# ------------------------------------------------------------------ odd models and state
+
+import keras  # noqa: E402
+import pytest  # noqa: E402
+from tensorflow.python.framework import config as tf_config  # noqa: E402
+
+from xorhelpers import doctor  # noqa: E402
+from xorhelpers.data import noisy_xor  # noqa: E402
+
+X2, Y2 = noisy_xor(200, noise=0.1, seed=0)
+
+
+def _dead(units=8):
+    return keras.layers.Dense(units, activation="relu", bias_initializer=keras.initializers
+                              .Constant(-100.0), name="dead")
+
+
+def test_a_dead_layer_inside_a_nested_model_is_found():
+    keras.utils.set_random_seed(0)
+    flat = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="tanh"),
+                             _dead(), keras.layers.Dense(1, activation="sigmoid")])
+    keras.utils.set_random_seed(0)
+    inner = keras.Sequential([keras.layers.Dense(8, activation="tanh"), _dead()])
+    nested = keras.Sequential([keras.Input((2,)), inner,
+                               keras.layers.Dense(1, activation="sigmoid")])
+    assert doctor.examine(flat, X2, Y2, loss="bce").has("DEAD_UNITS")
+    report = doctor.examine(nested, X2, Y2, loss="bce")
+    assert report.has("DEAD_UNITS") and "dead" in [f.layer for f in report.findings]
+    only = keras.Sequential([keras.Input((2,)), keras.Sequential(
+        [keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1, activation="sigmoid")])])
+    assert doctor.examine(only, X2, Y2, loss="bce").codes == []
+
+
+@pytest.mark.parametrize("loss", ["categorical_crossentropy", "sparse_categorical_crossentropy",
+                                  "mean_absolute_error", "mae", "hinge"])
+def test_keras_loss_names_are_accepted(loss):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    assert doctor.examine(model, X2, Y2, loss=loss, trial_epochs=1).codes == []
+    model.compile(loss=loss)
+    assert doctor.examine(model, X2, Y2).codes == []
+
+
+def test_an_unknown_loss_name_is_refused_clearly():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    with pytest.raises(ValueError, match="loss must be one of .*another Keras loss name"):
+        doctor.examine(model, X2, Y2, loss="no_such_loss")
+
+
+def test_a_lambda_layer_does_not_break_the_trial_fit():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda x: x * 2.0 - 1.0),
+                              keras.layers.Dense(8, activation="tanh"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    report = doctor.examine(model, X2, Y2, loss="bce", trial_epochs=2)
+    assert not report.has("STUCK_AT_CHANCE")
+
+
+def test_a_compiled_multi_output_model_gets_exactly_one_output():
+    x = keras.Input((2,))
+    two = keras.Model(x, [keras.layers.Dense(1, activation="sigmoid")(x),
+                          keras.layers.Dense(1, activation="sigmoid")(x)])
+    two.compile(loss=["binary_crossentropy", "binary_crossentropy"])
+    with pytest.raises(ValueError, match="exactly one output, got 2"):
+        doctor.examine(two, X2, Y2)
+
+
+def test_examine_leaves_stateful_states_and_global_settings_as_they_were():
+    import random
+
+    keras.utils.set_random_seed(0)
+    seqs = np.random.default_rng(0).random((4, 5, 1)).astype("float32")
+    model = keras.Sequential([keras.Input(batch_shape=(4, 5, 1)),
+                              keras.layers.LSTM(3, stateful=True),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model(seqs)
+    before = [np.array(v) for v in model.layers[0].states]
+    was = tf_config.is_op_determinism_enabled()
+    tf_config.disable_op_determinism()
+    try:
+        py_state, np_state = random.getstate(), np.random.get_state()
+        doctor.examine(model, seqs, np.array([0, 1, 0, 1.0]), loss="bce", trial_epochs=1,
+                       trial_batch_size=4)
+        for a, v in zip(before, model.layers[0].states, strict=True):
+            np.testing.assert_array_equal(a, np.array(v))
+        assert not tf_config.is_op_determinism_enabled()
+        assert random.getstate() == py_state
+        assert np.random.get_state()[1].tolist() == np_state[1].tolist()
+    finally:
+        if was:
+            tf_config.enable_op_determinism()
