@@ -77,7 +77,8 @@ def _as_sizes(layer_sizes) -> tuple[int, ...]:
     if len(layer_sizes) < 2:
         raise ValueError(f"layer_sizes must list at least an input and an output size, got "
                          f"{layer_sizes!r}")
-    return tuple(check_int(f"layer_sizes[{i}]", s, low=1) for i, s in enumerate(layer_sizes))
+    return tuple(check_int(f"layer_sizes[{i}]", s, low=1, high=100_000)
+                 for i, s in enumerate(layer_sizes))
 
 
 def _as_activations(activations, n_layers: int, output_activation) -> tuple[str, ...]:
