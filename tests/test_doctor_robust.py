@@ -137,3 +137,13 @@ def test_examine_leaves_stateful_states_and_global_settings_as_they_were():
     finally:
         if was:
             tf_config.enable_op_determinism()
+
+
+def test_a_model_too_wide_to_examine_is_refused_before_any_work():
+    keras.utils.set_random_seed(0)
+    wide = keras.Sequential([keras.Input((2,)), keras.layers.Dense(400_000, activation="relu"),
+                             keras.layers.Dense(1, activation="sigmoid")])
+    X = np.zeros((2048, 2), np.float32)
+    with pytest.raises(ValueError, match="examining 2048 rows of model .* would need about "
+                       r"[0-9.]+ GiB of memory, more than the limit of 2 GiB; examine fewer"):
+        doctor.examine(wide, X, np.zeros(2048), loss="bce")

@@ -139,7 +139,10 @@ def examine(model, X, y, loss=None, *, trial_epochs: int = 0, trial_lr: float = 
     binary cross-entropy or squared error, such as 'categorical_crossentropy' or 'mae') skips
     the loss-specific checks and the trial fit. Dense layers inside nested Sequential models
     are examined as if the model were flat. The states of stateful layers, Python's and NumPy's
-    random state and TensorFlow's op determinism are as they were when it returns.
+    random state and TensorFlow's op determinism are as they were when it returns. Memory:
+    about 8-20 bytes per row for each value a Dense layer takes in or gives out; more than
+    2 GiB (``MEMORY_LIMIT``) is refused before any work (a 784-512-1 model on 2048 rows
+    needs about 70 MiB).
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")

@@ -150,7 +150,12 @@ class Patient:
 
     @classmethod
     def measure(cls, model, X, y, loss_kind) -> Patient:
+        from ._check import check_memory
+
         graph = Graph(model)
+        check_memory(f"examining {len(y)} rows of model {model.name!r}",
+                     measure_bytes(graph, len(y), X),
+                     "examine fewer rows or a model with narrower layers")
         probe = keras.Model(model.inputs, [layer.input for layer in graph.dense]
                             + [layer.output for layer in graph.dense] + [graph.output])
         values = probe(list(X), training=False)
@@ -172,6 +177,16 @@ class Patient:
 
     def hidden(self) -> list:
         return [layer for layer in self.graph.dense if layer is not self.graph.output_layer]
+
+
+def measure_bytes(graph: Graph, n: int, X: list) -> int:
+    """The memory ``Patient.measure`` and the checks use on ``n`` rows, estimated: each Dense
+    layer's input and output in float32 and float64, its pre-activations, and the inputs."""
+    def size(tensor) -> int:
+        return int(np.prod([d or 1 for d in tensor.shape[1:]]))
+
+    per_row = sum(12 * size(layer.input) + 20 * size(layer.output) for layer in graph.dense)
+    return n * (per_row + 24 * sum(int(np.prod(x.shape[1:])) for x in X))
 
 
 # ----------------------------------------------------------------------------- the output
