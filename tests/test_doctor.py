@@ -337,7 +337,7 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="loss must be given"):
         doctor.examine(model, X2, Y2)
     with pytest.raises(ValueError, match="loss must be one of"):
-        doctor.examine(model, X2, Y2, loss="hinge")
+        doctor.examine(model, X2, Y2, loss="no_such_loss")
     with pytest.raises(ValueError, match=r"X\[0\] must have shape \(n, 2\)"):
         doctor.examine(model, X2[:, :1], Y2, loss="bce")
     with pytest.raises(ValueError, match="X must hold 2 input"):

@@ -19,7 +19,11 @@ def check_float(name: str, value, *, low: float | None = None, high: float | Non
     """Return ``value`` as float if it is a finite real number in range; raise otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got a number too large for a float "
+                         f"({len(str(abs(int(value))))} digits)") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"{name} must be finite, got {value!r}")
     if low_open and low is not None and value <= low:
@@ -45,6 +49,26 @@ def check_bool(name: str, value) -> bool:
 def check_seed(name: str, value) -> int:
     """A seed is an integer in [0, 2**32 - 1]."""
     return check_int(name, value, low=0, high=2**32 - 1)
+
+
+#: The most memory one call of a public helper may set out to use (bytes); larger work is
+#: refused before it starts (the docstrings say which helpers check it).
+MEMORY_LIMIT = 2 * 2**30
+
+
+def check_memory(what: str, nbytes: float, hint: str, limit: float = MEMORY_LIMIT) -> None:
+    """Raise ValueError when ``nbytes``, the estimated memory of ``what``, exceeds ``limit``;
+    the message gives the estimate, the limit and ``hint`` (what to make smaller)."""
+    if nbytes > limit:
+        raise ValueError(f"{what} would need about {_size(nbytes)} of memory, more than the "
+                         f"limit of {_size(limit)}; {hint}")
+
+
+def _size(nbytes: float) -> str:
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes / 2**10:.3g} KiB"
 
 
 def _check_range(name, value, low, high):

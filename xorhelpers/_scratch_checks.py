@@ -18,6 +18,8 @@ INITS = ("normal", "he_normal", "glorot_uniform")
 def _validate_net(net) -> None:
     if not isinstance(net.weights, list) or not isinstance(net.biases, list) or not net.weights:
         raise TypeError("weights and biases must be non-empty lists of arrays")
+    net.weights = [_as_float_array(f"weights[{k}]", W) for k, W in enumerate(net.weights)]
+    net.biases = [_as_float_array(f"biases[{k}]", b) for k, b in enumerate(net.biases)]
     if len(net.weights) != len(net.biases):
         raise ValueError(f"weights and biases must have one entry per layer, got "
                          f"{len(net.weights)} and {len(net.biases)}")
@@ -46,6 +48,19 @@ def _validate_net(net) -> None:
         fan_in = W.shape[-1]
 
 
+def _as_float_array(name: str, value) -> np.ndarray:
+    """``value`` (an array or nested lists of numbers) as a float64 array: the same array when
+    it is one already, a float copy of integer arrays, so that training can update it."""
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        return value
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers (or nested lists of them), got "
+                        f"{type(value).__name__}") from exc
+    return arr
+
+
 def _check_names(net) -> None:
     """The activation names of a Net, checked once at a public entry point: the layers of the
     loops inside then use them unchecked. (A Net's fields can be reassigned after it is built.)"""
@@ -62,7 +77,8 @@ def _as_sizes(layer_sizes) -> tuple[int, ...]:
     if len(layer_sizes) < 2:
         raise ValueError(f"layer_sizes must list at least an input and an output size, got "
                          f"{layer_sizes!r}")
-    return tuple(check_int(f"layer_sizes[{i}]", s, low=1) for i, s in enumerate(layer_sizes))
+    return tuple(check_int(f"layer_sizes[{i}]", s, low=1, high=100_000)
+                 for i, s in enumerate(layer_sizes))
 
 
 def _as_activations(activations, n_layers: int, output_activation) -> tuple[str, ...]:
@@ -85,10 +101,21 @@ def _as_inputs(net, X) -> np.ndarray:
     return X
 
 
-def _as_targets(X, y) -> np.ndarray:
+def _as_targets(X, y, loss: str | None = None) -> np.ndarray:
+    """``y`` as a column of floats, one per row of ``X``; finite, and within [0, 1] (the only
+    targets a probability can reach) when ``loss`` is binary cross-entropy."""
     n = len(np.asarray(X))
-    Y = np.asarray(y, dtype=float)
+    try:
+        Y = np.asarray(y, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"y must be an array of numbers, got {type(y).__name__}") from exc
     if Y.shape not in ((n,), (n, 1)) or n == 0:
         raise ValueError(f"y must have shape ({n},), one target per row of X; got shape "
                          f"{Y.shape}")
+    if not np.isfinite(Y).all():
+        raise ValueError("y must hold finite numbers only, got NaN or inf")
+    if loss == "binary_crossentropy" and ((Y < 0) | (Y > 1)).any():
+        raise ValueError(f"y must lie in [0, 1] (labels 0 and 1) with "
+                         f"loss='binary_crossentropy', got values from {Y.min():g} to "
+                         f"{Y.max():g}; encode the labels as 0/1 or use loss='mse'")
     return Y.reshape(n, 1)

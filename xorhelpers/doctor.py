@@ -33,6 +33,7 @@ labels, 'warning': learning is made hard, 'info': noted, often harmless):
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import textwrap
@@ -133,8 +134,15 @@ def examine(model, X, y, loss=None, *, trial_epochs: int = 0, trial_lr: float = 
     of the model is trained for that many epochs on (X, y) (Adam, ``trial_lr``, batch
     ``trial_batch_size``, seeded with ``seed``) to test for STUCK_AT_CHANCE. At most the first
     2048 rows are examined (the trial fit uses all of them). The model's weights are never
-    changed; the trial reseeds Python, NumPy and Keras through ``repro.seed_everything(seed)``.
-    A loss the doctor does not know (a custom function) skips the loss-specific checks.
+    changed; the trial seeds Python, NumPy and Keras through ``repro.seed_everything(seed)``.
+    A loss the doctor does not know (a custom function, or a Keras loss name other than
+    binary cross-entropy or squared error, such as 'categorical_crossentropy' or 'mae') skips
+    the loss-specific checks and the trial fit. Dense layers inside nested Sequential models
+    are examined as if the model were flat. The states of stateful layers, Python's and NumPy's
+    random state and TensorFlow's op determinism are as they were when it returns. Memory:
+    about 8-20 bytes per row for each value a Dense layer takes in or gives out; more than
+    2 GiB (``MEMORY_LIMIT``) is refused before any work (a 784-512-1 model on 2048 rows
+    needs about 70 MiB).
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
@@ -150,16 +158,21 @@ def examine(model, X, y, loss=None, *, trial_epochs: int = 0, trial_lr: float = 
     if not inputs:
         raise ValueError(f"model {model.name!r} has no defined inputs; build it from "
                          "keras.Input(...) first")
+    if len(keras.tree.flatten(model.outputs)) != 1:
+        raise ValueError(f"model must have exactly one output, got "
+                         f"{len(keras.tree.flatten(model.outputs))}: examine one output at a "
+                         "time (e.g. keras.Model(model.inputs, model.outputs[0]))")
     loss_kind, loss_fn = _loss(model, loss)
     X = _inputs(X, inputs)
     y = _targets(y, len(X[0]))
     X_all, y_all = X, y
     X, y = [x[:MAX_ROWS] for x in X], y[:MAX_ROWS]
-    patient = Patient.measure(model, X, y, loss_kind)
-    findings = []
-    for check in (check_output, check_bottleneck, check_chain, check_units,
-                  check_dense_not_flat):
-        findings += check(patient)
+    with _states_kept(model):
+        patient = Patient.measure(_flat_model(model), X, y, loss_kind)
+        findings = []
+        for check in (check_output, check_bottleneck, check_chain, check_units,
+                      check_dense_not_flat):
+            findings += check(patient)
     if trial_epochs and not any(f.code == "OUTPUT_SHAPE_MISMATCH" for f in findings):
         findings += _trial(model, X_all, y_all, loss_fn, loss_kind, trial_epochs, trial_lr,
                            trial_batch_size, seed)
@@ -183,8 +196,12 @@ def _loss(model, loss):
                              "compiled (e.g. loss='binary_crossentropy' or 'mse')")
     if isinstance(loss, str):
         if loss not in _LOSS_NAMES:
-            raise ValueError(f"loss must be one of {', '.join(map(repr, _LOSS_NAMES))} or a "
-                             f"Keras loss, got {loss!r}")
+            try:
+                return "other", keras.losses.get(loss)
+            except (ValueError, TypeError):
+                raise ValueError(f"loss must be one of {', '.join(map(repr, _LOSS_NAMES))}, "
+                                 f"another Keras loss name or a Keras loss, got {loss!r}"
+                                 ) from None
         kind = _LOSS_NAMES[loss]
         return kind, (keras.losses.BinaryCrossentropy() if kind == "bce"
                       else keras.losses.MeanSquaredError())
@@ -248,6 +265,70 @@ def _targets(y, n: int) -> np.ndarray:
     return y
 
 
+# ------------------------------------------------------------------- what is left unchanged
+
+@contextlib.contextmanager
+def _states_kept(model):
+    """Put back the states of stateful layers (e.g. a stateful LSTM) after the block."""
+    held = [(v, np.array(v)) for layer in model._flatten_layers(include_self=False)
+            if getattr(layer, "stateful", False)
+            for v in keras.tree.flatten(getattr(layer, "states", None) or [])
+            if hasattr(v, "assign")]
+    try:
+        yield
+    finally:
+        for v, value in held:
+            v.assign(value)
+
+
+@contextlib.contextmanager
+def _globals_kept():
+    """Put back Python's and NumPy's random state and TF's op determinism after the block."""
+    import random
+
+    from tensorflow.python.framework import config as tf_config  # its public API only enables
+
+    py_state, np_state = random.getstate(), np.random.get_state()
+    deterministic = tf_config.is_op_determinism_enabled()
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+        if not deterministic:
+            tf_config.disable_op_determinism()
+
+
+def _flat_model(model):
+    """``model`` with nested Sequential models opened up: a Sequential of copies of all the
+    layers (same weights) when ``model`` is a Sequential holding Sequentials, else ``model``."""
+    if not isinstance(model, keras.Sequential) or not any(
+            isinstance(layer, keras.Sequential) for layer in model.layers):
+        return model
+
+    def leaves(m):
+        for layer in m.layers:
+            yield from leaves(layer) if isinstance(layer, keras.Sequential) else [layer]
+
+    copies = []
+    with _unsafe_ok():
+        for layer in leaves(model):
+            twin = layer.__class__.from_config(layer.get_config())
+            copies.append((twin, layer))
+    flat = keras.Sequential([keras.Input(model.inputs[0].shape[1:]),
+                             *(t for t, _ in copies)], name=model.name)
+    for twin, layer in copies:
+        twin.set_weights(layer.get_weights())
+    return flat
+
+
+def _unsafe_ok():
+    """Allow Lambda layers to be copied: their function is already in this process."""
+    from keras.src.saving.serialization_lib import SafeModeScope
+
+    return SafeModeScope(False)
+
+
 # ------------------------------------------------------------------------ the trial fit
 
 def constant_loss(y, loss_kind: str = "bce") -> float:
@@ -268,13 +349,15 @@ def _trial(model, X, y, loss_fn, loss_kind, epochs, lr, batch_size, seed) -> lis
         return []
     from .repro import seed_everything
 
-    seed_everything(seed)
-    twin = keras.models.clone_model(model)
-    twin.set_weights(model.get_weights())
-    twin.compile(optimizer=keras.optimizers.Adam(lr), loss=loss_fn)
-    feed = X[0] if len(X) == 1 else list(X)
-    twin.fit(feed, y.astype(np.float32), epochs=epochs, batch_size=batch_size, verbose=0)
-    pred = np.asarray(twin.predict(feed, verbose=0, batch_size=4096), dtype=np.float64)
+    with _globals_kept():
+        seed_everything(seed)
+        with _unsafe_ok():
+            twin = keras.models.clone_model(model)
+        twin.set_weights(model.get_weights())
+        twin.compile(optimizer=keras.optimizers.Adam(lr), loss=loss_fn)
+        feed = X[0] if len(X) == 1 else list(X)
+        twin.fit(feed, y.astype(np.float32), epochs=epochs, batch_size=batch_size, verbose=0)
+        pred = np.asarray(twin.predict(feed, verbose=0, batch_size=4096), dtype=np.float64)
     pred = pred.reshape(len(y), -1)
     target = y.reshape(len(y), -1)
     if pred.shape != target.shape:

@@ -150,7 +150,12 @@ class Patient:
 
     @classmethod
     def measure(cls, model, X, y, loss_kind) -> Patient:
+        from ._check import check_memory
+
         graph = Graph(model)
+        check_memory(f"examining {len(y)} rows of model {model.name!r}",
+                     measure_bytes(graph, len(y), X),
+                     "examine fewer rows or a model with narrower layers")
         probe = keras.Model(model.inputs, [layer.input for layer in graph.dense]
                             + [layer.output for layer in graph.dense] + [graph.output])
         values = probe(list(X), training=False)
@@ -172,6 +177,16 @@ class Patient:
 
     def hidden(self) -> list:
         return [layer for layer in self.graph.dense if layer is not self.graph.output_layer]
+
+
+def measure_bytes(graph: Graph, n: int, X: list) -> int:
+    """The memory ``Patient.measure`` and the checks use on ``n`` rows, estimated: each Dense
+    layer's input and output in float32 and float64, its pre-activations, and the inputs."""
+    def size(tensor) -> int:
+        return int(np.prod([d or 1 for d in tensor.shape[1:]]))
+
+    per_row = sum(12 * size(layer.input) + 20 * size(layer.output) for layer in graph.dense)
+    return n * (per_row + 24 * sum(int(np.prod(x.shape[1:])) for x in X))
 
 
 # ----------------------------------------------------------------------------- the output
@@ -326,16 +341,16 @@ def check_bottleneck(p: Patient) -> list[Finding]:
         R = p.A[layer.name].reshape(p.n, -1)[first]
         if activation_name(layer) == "relu" and (p.Z[layer.name] <= 0).all():
             continue  # a layer that is off everywhere is DEAD_UNITS' finding
-        clash = _clashes(R, labels)
-        if clash:
-            a, b = clash[0]
+        clashes, pair = _clashes(R, labels)
+        if clashes:
+            a, b = pair
             return [Finding(
                 "INFORMATION_LOST", layer.name, "warning",
-                f"{len(clash)} pair(s) of input patterns with different labels reach the same "
+                f"{clashes} pair(s) of input patterns with different labels reach the same "
                 f"value here at the current weights (e.g. patterns {a} and {b} of the batch's "
                 f"{len(first)} distinct ones): no layer after it can tell them apart",
                 "widen the layer or change its activation so that different inputs stay "
-                "different", dict(pairs=len(clash), distinct=len(first)))]
+                "different", dict(pairs=clashes, distinct=len(first)))]
         if R.shape[1] == 1 and labels.shape[1] == 1:
             order = np.argsort(R[:, 0], kind="stable")
             seq = labels[order, 0] > 0.5
@@ -361,12 +376,48 @@ def _distinct_inputs(X: list) -> tuple[np.ndarray, np.ndarray]:
     return keys.reshape(-1), first
 
 
-def _clashes(R: np.ndarray, labels: np.ndarray, limit: int = 2000) -> list:
-    R, labels = R[:limit], labels[:limit]
-    same = np.abs(R[:, None, :] - R[None, :, :]).max(axis=2) <= 1e-6 * (1 + np.abs(R).max())
-    differ = (np.abs(labels[:, None, :] - labels[None, :, :]) > 0.5).any(axis=2)
-    i, j = np.nonzero(np.triu(same & differ, k=1))
-    return list(zip(i.tolist(), j.tolist(), strict=True))
+def _clashes(R: np.ndarray, labels: np.ndarray, limit: int = 2000,
+             chunk_bytes: int = 2**24) -> tuple[int, tuple[int, int] | None]:
+    """(number of pairs i < j of the first ``limit`` rows whose labels differ and whose rows of
+    ``R`` agree within 1e-6 * (1 + max |R|) on every unit, the first such pair or None).
+
+    Without the n x n x width array of all differences: rows are sorted by the unit that
+    spreads most, only pairs close on that unit are candidates, and the candidates are
+    compared on every unit in chunks of about ``chunk_bytes`` bytes."""
+    R = np.asarray(R[:limit], np.float64).reshape(min(len(R), limit), -1)
+    labels = np.asarray(labels[:limit], np.float64).reshape(len(R), -1)
+    n = len(R)
+    if n < 2 or R.shape[1] == 0:
+        return 0, None
+    tol = 1e-6 * (1 + np.abs(R).max())
+    with np.errstate(invalid="ignore"):
+        spread = np.ptp(R, axis=0)
+    col = int(np.argmax(np.where(np.isfinite(spread), spread, -1.0)))
+    order = np.argsort(R[:, col], kind="stable")
+    v = R[order, col]
+    window = 2 * tol if np.isfinite(tol) else math.inf  # generous: the check below is exact
+    ends = np.searchsorted(v, v + window, side="right") if np.isfinite(window) else \
+        np.full(n, n)
+    counts = np.maximum(ends - np.arange(n) - 1, 0)
+    per_chunk = max(1, chunk_bytes // (8 * R.shape[1]))
+    count, first, start = 0, None, 0
+    while start < n:
+        stop = start + max(1, int(np.searchsorted(np.cumsum(counts[start:]), per_chunk,
+                                                  side="right")))
+        k = counts[start:stop]
+        a = np.repeat(np.arange(start, stop), k)
+        b = a + 1 + np.arange(len(a)) - np.repeat(np.cumsum(k) - k, k)
+        i, j = np.minimum(order[a], order[b]), np.maximum(order[a], order[b])
+        same = np.abs(R[i] - R[j]).max(axis=1) <= tol
+        differ = (np.abs(labels[i] - labels[j]) > 0.5).any(axis=1)
+        hit = np.nonzero(same & differ)[0]
+        if len(hit):
+            count += len(hit)
+            best = hit[np.lexsort((j[hit], i[hit]))[0]]
+            pair = (int(i[best]), int(j[best]))
+            first = pair if first is None else min(first, pair)
+        start = stop
+    return count, first
 
 
 def _best_threshold(seq: np.ndarray, weight: np.ndarray) -> float:

@@ -254,7 +254,7 @@ def predict(net: Net, X) -> np.ndarray:
 
 def loss_value(net: Net, X, y) -> float | np.ndarray:
     """The mean loss over the examples: a float, or shape (M,) for M nets (notebook 04)."""
-    Y = _as_targets(X, y)
+    Y = _as_targets(X, y, net.loss)
     _check_names(net)
     return _loss(net, _as_inputs(net, X), Y)
 
@@ -278,7 +278,7 @@ def _loss_from(net, Z_out, output, Y):
 def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradients of the loss with respect to every weight: a list of (dW, db) per layer,
     shaped like the weights (notebook 04). For M nets, each net's own gradient."""
-    Y = _as_targets(X, y)
+    Y = _as_targets(X, y, net.loss)
     _check_names(net)
     return _backward(net, _as_inputs(net, X), Y)
 
@@ -327,7 +327,7 @@ def train(net: Net, X, y, lr: float, num_steps: int, record_every: int = 1) -> n
     lr = check_float("lr", lr, low=0.0, low_open=True)
     num_steps = check_int("num_steps", num_steps, low=1, high=10**7)
     record_every = check_int("record_every", record_every, low=1, high=num_steps)
-    Y = _as_targets(X, y)
+    Y = _as_targets(X, y, net.loss)
     _check_names(net)
     X = _as_inputs(net, X)
     losses = [_loss(net, X, Y)]
@@ -369,7 +369,7 @@ def numerical_gradients(net: Net, X, y, eps: float = 1e-6) -> list[tuple[np.ndar
     """Central finite differences (L(w + eps) - L(w - eps)) / (2 eps) for every weight, shaped
     like ``backward``'s result (notebook 04). Slow (two forward passes per weight): for checks."""
     eps = check_float("eps", eps, low=0.0, low_open=True)
-    Y = _as_targets(X, y)
+    Y = _as_targets(X, y, net.loss)
     _check_names(net)
     X = _as_inputs(net, X)
     probe = net.copy()

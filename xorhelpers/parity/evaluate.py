@@ -13,8 +13,11 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .._check import check_int, check_seed
-from ..data import parity_sequences
+from .._check import check_int, check_memory, check_seed
+from ..data import DRAW_BYTES_PER_BIT, parity_chunks
+
+EVAL_CHUNK = 4096  # sequences run through the recurrence at once
+EVAL_BYTES = 2**26  # sequences drawn at once by final_step_accuracy: about this many bytes
 
 
 def _sigmoid(z):
@@ -113,7 +116,7 @@ def rnn_states(model, X) -> dict[str, np.ndarray]:
     return out
 
 
-def final_probability(model, X, chunk: int = 4096) -> np.ndarray:
+def final_probability(model, X, chunk: int = EVAL_CHUNK) -> np.ndarray:
     """P(parity 1) after the last bit of each sequence in ``X``, shape (n,) (notebook 06).
 
     Runs the recurrence in NumPy in chunks of ``chunk`` sequences, keeping only the current
@@ -135,10 +138,19 @@ def final_step_accuracy(model, length: int, n: int = 2000, seed: int = 10_000) -
 
     Fresh means drawn with ``seed`` (training data use small seeds); the prediction is the
     readout after the last bit, thresholded at 0.5 (notebook 06). Returns a float in [0, 1].
+    The sequences are drawn in pieces of about 64 MiB (64 bytes per bit while drawing), of at
+    least 4,096 sequences (or ``n``); a piece over ``MEMORY_LIMIT`` (2 GiB) is refused before
+    any work: e.g. 2,000 sequences of up to 16,000 bits fit.
     """
     length = check_int("length", length, low=1, high=1_000_000)
     n = check_int("n", n, low=1, high=10_000_000)
     complement = input_width(model) == 2
-    X, y = parity_sequences(n, length, check_seed("seed", seed), complement=complement)
-    truth = y[:, 0] if complement else y
-    return float(np.mean((final_probability(model, X) > 0.5) == (truth > 0.5)))
+    per_seq = DRAW_BYTES_PER_BIT * length
+    rows = max(1, EVAL_BYTES // (per_seq * EVAL_CHUNK)) * EVAL_CHUNK
+    check_memory(f"final_step_accuracy(n={n}, length={length})", min(rows, n) * per_seq,
+                 "use fewer or shorter sequences")
+    correct = 0
+    for X, y in parity_chunks(n, length, check_seed("seed", seed), rows, complement=complement):
+        truth = y[:, 0] if complement else y
+        correct += int(np.sum((final_probability(model, X) > 0.5) == (truth > 0.5)))
+    return correct / n

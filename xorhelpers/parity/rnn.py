@@ -12,11 +12,14 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from .._check import check_bool, check_choice, check_int, check_seed
-from ..data import parity_sequences
+from .._check import check_bool, check_choice, check_int, check_memory, check_seed
+from ..data import DRAW_BYTES_PER_BIT, parity_chunks, parity_sequences
 from ..repro import seed_everything
 from .evaluate import input_width, model_weights
 from .recipes import CASE_C, CELLS, RECIPE, CaseCRecipe, StagedRecipe
+
+STAGE_BYTES = 2**26  # a stage's data beyond this (64 MiB) is drawn and fed in pieces
+STEPS_PER_EXECUTION = 10
 
 
 def parity_rnn(units: int = 1, cell: str = "lstm", complement: bool = True,
@@ -90,6 +93,11 @@ def fit_stages(model, stages, batch_size: int = RECIPE.batch_size, lr: float = R
     ``loss`` is passed to Keras' compile. ``on_stage_end(i, model)``, when given, is called
     after stage i (e.g. to keep a copy of the weights; one optimizer runs through all
     stages). Returns the mean loss of each stage.
+
+    Memory: a stage whose data would take more than ``STAGE_BYTES`` (64 MiB, at 64 bytes per
+    bit while drawing: about a million bits) is drawn and trained in pieces of whole batches,
+    so any curriculum fits (the batches are the same as in one piece, the stage's loss the
+    mean over the pieces); only a single batch over ``MEMORY_LIMIT`` (2 GiB) is refused.
     """
     checked = RECIPE.replace(stages=stages, batch_size=batch_size, lr=lr)
     stages, batch_size, lr = checked.stages, checked.batch_size, checked.lr
@@ -99,16 +107,35 @@ def fit_stages(model, stages, batch_size: int = RECIPE.batch_size, lr: float = R
     seed = check_seed("seed", seed)
     complement = input_width(model) == 2
     per_step = len(model.output.shape) == 3
-    model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, steps_per_execution=10)
+    model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss,
+                  steps_per_execution=STEPS_PER_EXECUTION)
     losses = []
     for i, (length, num_steps) in enumerate(stages):
-        X, y = parity_sequences(batch_size * num_steps, length, (seed * 7919 + i) % 2**32,
-                                complement=complement, running=per_step)
-        hist = model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
-        losses.append(hist.history["loss"][-1])
+        rows = _stage_rows(batch_size, num_steps, length)
+        parts = []
+        for X, y in parity_chunks(batch_size * num_steps, length, (seed * 7919 + i) % 2**32,
+                                  rows, complement=complement, running=per_step):
+            hist = model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+            parts.append((hist.history["loss"][-1], len(X)))
+        losses.append(parts[0][0] if len(parts) == 1
+                      else sum(v * k for v, k in parts) / sum(k for _, k in parts))
         if on_stage_end is not None:
             on_stage_end(i, model)
     return np.asarray(losses)
+
+
+def _stage_rows(batch_size, num_steps, length) -> int:
+    """Sequences per piece of a stage: all of them when they fit in ``STAGE_BYTES``, else
+    whole groups of ``STEPS_PER_EXECUTION`` batches (or single batches) that fit."""
+    per_seq = DRAW_BYTES_PER_BIT * length
+    total = batch_size * num_steps
+    if total * per_seq <= STAGE_BYTES:
+        return total
+    check_memory(f"one batch of {batch_size} sequences of {length} bits", batch_size * per_seq,
+                 "use a smaller batch_size or shorter stages")
+    group = batch_size * STEPS_PER_EXECUTION
+    unit = group if group * per_seq <= STAGE_BYTES else batch_size
+    return max(1, STAGE_BYTES // (unit * per_seq)) * unit
 
 
 def train_recipe(seed: int = 0, units: int = RECIPE.units, cell: str = RECIPE.cell,
