@@ -7,7 +7,8 @@ per epoch how many seeds sit at ln 2, then the rates the notebook quotes (95% Wi
 intervals), and writes every seed's log to benchmarks/results/case_a_recipe.json, which
 notebook 05 reads. With ``--keras N`` it instead trains seeds 0..N-1 in real Keras with the
 same initial weights and the same batches, and prints, per seed, Keras' and the replica's
-epoch losses and whether the two end in the same group (at ln 2, output dead, solved, other).
+epoch losses and whether the two end in the same group (at ln 2, output dead, solved, other),
+and writes them to benchmarks/results/case_a_keras.json.
 
     TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/case_a.py
     TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/case_a.py --keras 8
@@ -30,6 +31,7 @@ from xorhelpers import case_a_recipe as recipe  # noqa: E402
 from xorhelpers.stats import format_rate  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "case_a_recipe.json"
+OUT_KERAS = OUT.with_name("case_a_keras.json")
 V = case_a.Variant
 VARIANTS = [V(output="sigmoid", label="fix the output"),
             V(merge_width=4, label="fix the bottleneck"),
@@ -83,6 +85,7 @@ def keras_check(num_seeds: int) -> None:
 
     same = 0
     worst = 0.0
+    rows = []
     for seed in range(num_seeds):
         model = case_a.learner_model(1, seed=seed)
         start = case_a.weights_from_keras(model)
@@ -106,6 +109,12 @@ def keras_check(num_seeds: int) -> None:
         diff = float(np.max(np.abs(np.array(losses) - mine.epoch_loss[0])))
         worst = max(worst, diff)
         same += g_keras == g_mine
+        rows.append({"seed": seed, "keras_loss": np.round(losses, 6).tolist(),
+                     "keras_accuracy": np.round(accs, 6).tolist(),
+                     "replica_loss": np.round(mine.epoch_loss[0], 6).tolist(),
+                     "replica_accuracy": np.round(mine.epoch_accuracy[0], 6).tolist(),
+                     "keras_group": g_keras, "replica_group": g_mine})
+        OUT_KERAS.write_text(json.dumps(rows, separators=(",", ":")) + "\n")
         print(f"seed {seed:3d}  Keras epochs 1/2/7/15 loss "
               f"{losses[0]:.4f} {losses[1]:.4f} {losses[6]:.4f} {losses[-1]:.4f} ({g_keras})  "
               f"replica {mine.epoch_loss[0, 0]:.4f} {mine.epoch_loss[0, 1]:.4f} "
