@@ -52,8 +52,11 @@ def group(loss: float, accuracy: float, solved: bool) -> str:
     return "other"
 
 
-def replica(num_seeds: int, variant_seeds: int) -> None:
-    results = {}
+def replica(num_seeds: int, variant_seeds: int, which=None, out: Path = OUT) -> None:
+    results = json.loads(out.read_text()) if out.exists() else {}
+    if num_seeds == 0:
+        variants(variant_seeds, which, results, out)
+        return
     t0 = time.perf_counter()
     runs = recipe.train_recipe(range(num_seeds))
     print(f"learner's network, {num_seeds} seeds, {time.perf_counter() - t0:.0f} s", flush=True)
@@ -69,15 +72,18 @@ def replica(num_seeds: int, variant_seeds: int) -> None:
     print("output 0 on all 4 at the start:", format_rate(runs.dead_init))
     print("output 0 on all 4 at the end:  ", format_rate(runs.dead))
     results["learner"] = recipe.to_dict(runs)
-    for v in VARIANTS:
+    variants(variant_seeds, which, results, out)
+
+
+def variants(variant_seeds: int, which, results: dict, out: Path) -> None:
+    for v in [VARIANTS[k] for k in (which if which is not None else range(len(VARIANTS)))]:
         t0 = time.perf_counter()
         r = recipe.train_recipe(range(variant_seeds), v)
         print(f"{v.label:<40}{format_rate(r.solved)}  ({time.perf_counter() - t0:.0f} s)",
               flush=True)
         results[v.label] = recipe.to_dict(r)
-        OUT.write_text(json.dumps(results, separators=(",", ":")) + "\n")
-    OUT.write_text(json.dumps(results, separators=(",", ":")) + "\n")
-    print(f"wrote {OUT}")
+        out.write_text(json.dumps(results, separators=(",", ":")) + "\n")
+    print(f"wrote {out}")
 
 
 def keras_check(num_seeds: int) -> None:
@@ -127,12 +133,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=400)
     parser.add_argument("--variant-seeds", type=int, default=200)
+    parser.add_argument("--variants", type=int, nargs="*", default=None,
+                        help="indices into VARIANTS to train (default: all)")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="JSON file to add the results to")
     parser.add_argument("--keras", type=int, default=0, help="compare N seeds with Keras")
     args = parser.parse_args()
     if args.keras:
         keras_check(args.keras)
     else:
-        replica(args.seeds, args.variant_seeds)
+        replica(args.seeds, args.variant_seeds, args.variants, args.out)
 
 
 if __name__ == "__main__":
