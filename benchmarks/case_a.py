@@ -10,6 +10,10 @@ same initial weights and the same batches, and prints, per seed, Keras' and the 
 epoch losses and whether the two end in the same group (at ln 2, output dead, solved, other),
 and writes them to benchmarks/results/case_a_keras.json.
 
+``--variants 6 5`` trains only those rows of VARIANTS and ``--seeds 0`` skips the learner's
+network; results are added to the JSON file named by ``--out`` (so two processes can share
+the work and their files be merged).
+
     TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/case_a.py
     TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/case_a.py --keras 8
 """
