@@ -116,7 +116,7 @@ def test_hand_set_shared_net_is_xor_everywhere():
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="hidden must be one of"):
-        case_a.Variant(hidden="relu")
+        case_a.Variant(hidden="elu")
     with pytest.raises(ValueError, match="merge_width must be >= 1"):
         case_a.Variant(merge_width=0)
     with pytest.raises(TypeError, match="variant must be"):
@@ -125,3 +125,99 @@ def test_bad_arguments():
         case_a.train(case_a.LEARNER, [])
     with pytest.raises(ValueError, match="lr must be"):
         case_a.train(case_a.LEARNER, [0], lr=-1.0)
+
+
+# ------------------------------------------------------------------ the learner's recipe
+
+from xorhelpers import case_a_recipe as recipe  # noqa: E402
+
+
+def test_recipe_batches_cover_every_pair_once_per_epoch():
+    orders = recipe.batch_orders(3, n_pairs=1000, epochs=3)
+    counts = recipe.batch_counts(orders, batch_size=32)
+    assert recipe.steps_per_epoch(1000, 32) == 32 and counts.shape == (3 * 32, 4)
+    per_epoch = counts.reshape(3, 32, 4)
+    assert per_epoch[:, :-1].sum(axis=2).min() == 32 and np.all(per_epoch[:, -1].sum(1) == 8)
+    A, B, _ = bit_matrix_pairs(1000, size=1, seed=3)
+    want = np.bincount((2 * A[:, 0, 0] + B[:, 0, 0]).astype(int), minlength=4)
+    assert np.array_equal(per_epoch.sum(axis=1), np.tile(want, (3, 1)))
+    assert not np.array_equal(orders[0], orders[1])  # reshuffled every epoch
+    assert recipe.steps_per_epoch() * recipe.EPOCHS == 23_445
+
+
+@pytest.mark.parametrize("variant", VARIANTS[:2], ids=_name)
+def test_weighted_patterns_equal_the_minibatch_they_stand_for(variant):
+    weights = case_a.init_weights(variant, [0, 1])
+    batch = np.array([0, 1, 1, 3, 2, 2, 2, 0, 1])
+    X = case_a.PATTERNS[batch]
+    y = np.logical_xor(X[:, 0], X[:, 1]).astype(float)
+    loss, grads = case_a.loss_and_grads(weights, variant, X, y)
+    w = np.bincount(batch, minlength=4) / len(batch)
+    loss_w, grads_w = case_a.loss_and_grads(weights, variant, case_a.PATTERNS,
+                                            np.array([0, 1, 1, 0.0]), np.tile(w, (2, 1)))
+    np.testing.assert_allclose(loss_w, loss, rtol=1e-12)
+    for (dW, db), (eW, eb) in zip(grads, grads_w, strict=True):
+        np.testing.assert_allclose(eW, dW, atol=1e-14)
+        np.testing.assert_allclose(eb, db, atol=1e-14)
+
+
+def test_recipe_matches_keras_fit_on_the_same_batches():
+    seed, n, epochs = 2, 640, 3
+    variant = case_a.Variant(1, "tanh", "sigmoid")
+    model = case_a.learner_model(1, variant, seed=seed)
+    mine = recipe.train_recipe([seed], variant, epochs=epochs, n_pairs=n, lr=0.01,
+                               initial=case_a.weights_from_keras(model))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    for e, order in enumerate(recipe.batch_orders(seed, n_pairs=n, epochs=epochs)):
+        a = (order // 2).astype(np.float32).reshape(-1, 1, 1)
+        b = (order % 2).astype(np.float32).reshape(-1, 1, 1)
+        h = model.fit([a, b], np.logical_xor(a, b).astype(np.float32), batch_size=32,
+                      epochs=1, shuffle=False, verbose=0).history
+        assert mine.epoch_loss[0, e] == pytest.approx(h["loss"][0], abs=2e-5)
+        assert mine.epoch_accuracy[0, e] == pytest.approx(h["accuracy"][0], abs=1e-6)
+    out = model.predict([case_a.PATTERNS[:, :1, None], case_a.PATTERNS[:, 1:, None]],
+                        verbose=0).reshape(-1)
+    np.testing.assert_allclose(mine.final_output[0], out, atol=1e-4)
+
+
+def test_recipe_groups_and_round_trip():
+    runs = recipe.train_recipe(range(6), epochs=1, n_pairs=320)
+    assert np.array_equal(runs.dead_init, (runs.init_output <= 0).all(axis=1))
+    assert runs.dead_init.any() and not runs.dead_init.all()
+    # a dead ReLU output logs Keras' clipped loss: ln(1e7) times the share of 1-labels
+    for k in np.flatnonzero(runs.dead_init):
+        order = recipe.batch_orders(int(runs.seeds[k]), n_pairs=320, epochs=1)[0]
+        ones = np.isin(order, (1, 2)).mean()
+        assert runs.epoch_loss[k, 0] == pytest.approx(ones * np.log(1e7), rel=1e-4)
+    again = recipe.from_dict(recipe.to_dict(runs))
+    np.testing.assert_allclose(again.epoch_loss, runs.epoch_loss, atol=1e-6)
+    assert again.variant == runs.variant
+    with pytest.raises(ValueError, match="at least 7 epochs"):
+        _ = runs.symptom
+
+
+def test_recipe_symptom_is_ln2_through_epochs_2_to_7():
+    runs = recipe.RecipeRuns(case_a.LEARNER, np.arange(3),
+                             np.array([[0.71] + [0.6934] * 14, [0.71] + [0.6934] * 6 + [0.5] * 8,
+                                       [0.71] + [0.6934] * 4 + [0.6] + [0.6934] * 9]),
+                             np.full((3, 15), 0.5), np.zeros((3, 4)), np.zeros((3, 4)),
+                             np.zeros(3))
+    assert runs.symptom.tolist() == [True, True, False]
+    assert runs.symptom_to_end.tolist() == [True, False, False]
+
+
+def test_he_variant_draws_he_limits():
+    v = case_a.Variant(4, "relu", "sigmoid", init="he_uniform")
+    w = case_a.init_weights(v, range(50))
+    assert np.abs(w[0][0]).max() <= np.sqrt(6) and np.abs(w[0][0]).max() > np.sqrt(3)
+    assert np.abs(w[1][0]).max() <= np.sqrt(6 / 2) and np.abs(w[1][0]).max() > np.sqrt(6 / 6)
+    model = case_a.learner_model(1, v, seed=0)
+    assert model.get_layer("dense_1").kernel_initializer.__class__.__name__ == "HeUniform"
+    assert model.get_layer("output").kernel_initializer.__class__.__name__ == "GlorotUniform"
+    with pytest.raises(ValueError, match="init must be one of"):
+        case_a.Variant(init="zeros")
+    with pytest.raises(TypeError, match="variant must be"):
+        recipe.train_recipe([0], "learner")
+    with pytest.raises(ValueError, match="initial must hold weights for 2 seeds"):
+        recipe.train_recipe([0, 1], epochs=1, n_pairs=64, initial=case_a.init_weights(v, [0]))

@@ -46,10 +46,17 @@ def test_q2_repair(check):
     assert not check(nb05.q2, "model")[0]
 
 
-def test_q2_needs_a_model_that_can_learn_xor(check):
-    linear = _repaired(width=0)  # the doctor passes it, but no line computes XOR
-    assert doctor.examine(linear, *_pairs(), loss="binary_crossentropy").warnings == []
+def test_q2_a_linear_model_is_refused_by_the_doctor(check):
+    linear = _repaired(width=0)  # no line computes XOR, and the doctor says so
+    report = doctor.examine(linear, *_pairs(), loss="binary_crossentropy")
+    assert report.has("NO_HIDDEN_NONLINEARITY")
     ok, out = check(nb05.q2, linear)
+    assert not ok and "NO_HIDDEN_NONLINEARITY" in out
+
+
+def test_q2_needs_a_model_that_can_learn_xor(check, monkeypatch):
+    monkeypatch.setattr(nb05, "_solves_xor", lambda model: False)  # a model that never learns
+    ok, out = check(nb05.q2, _repaired())
     assert not ok and "never got all four patterns right" in out
 
 

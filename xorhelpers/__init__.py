@@ -28,7 +28,9 @@ Notebook 04:
 Notebook 05:
     ``doctor``           examine a Keras model and its data, name each fault with evidence
     ``doctor_checks``    the measurements behind ``doctor``
+    ``doctor_input``     ``doctor``'s checks of what the output knows of its input
     ``case_a``           case A, the element-wise XOR of two bit matrices
+    ``case_a_recipe``    case A trained with the learner's own recipe, many seeds at once
 Notebook 06:
     ``parity/``          LSTM and feed-forward nets on bit parity: recipes, seed banks, figures
 Notebook 07 (and the explorer cells of 02 to 04):

@@ -20,7 +20,8 @@ from ._check import check_choice, check_int, check_seed
 from .data import bit_matrix_pairs
 from .stats import format_rate, rate
 
-HIDDEN = ("sigmoid", "tanh")
+HIDDEN = ("sigmoid", "tanh", "relu")
+INITS = ("glorot_uniform", "he_uniform")
 OUTPUTS = ("relu", "sigmoid")
 CLIP_EPS = 1e-7  # Keras' binary cross-entropy clips probabilities into [eps, 1 - eps]
 AFTER_MERGE = (3, 5, 4, 3)  # the widths between the merge layer and the output
@@ -29,18 +30,22 @@ AFTER_MERGE = (3, 5, 4, 3)  # the widths between the merge layer and the output
 @dataclass(frozen=True)
 class Variant:
     """One version of case A's network (notebook 05): ``merge_width`` units after the merge
-    (the learner: 1), ``hidden`` activation of the layers the learner made sigmoid (sigmoid or
-    tanh) and the ``output`` activation (the learner: relu). The Dense(5, relu) layer stays."""
+    (the learner: 1), ``hidden`` activation of the layers the learner made sigmoid (sigmoid,
+    tanh or relu) and the ``output`` activation (the learner: relu). The Dense(5, relu) layer
+    stays. ``init`` is the hidden layers' kernel initialiser (Keras' default Glorot uniform, or
+    He uniform); the output's stays Glorot uniform."""
 
     merge_width: int = 1
     hidden: str = "sigmoid"
     output: str = "relu"
     label: str = "as the learner built it"
+    init: str = "glorot_uniform"
 
     def __post_init__(self):
         check_int("merge_width", self.merge_width, low=1, high=64)
         check_choice("hidden", self.hidden, HIDDEN)
         check_choice("output", self.output, OUTPUTS)
+        check_choice("init", self.init, INITS)
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -70,14 +75,16 @@ def learner_model(size: int = 1, variant: Variant = LEARNER, seed: int | None = 
         keras.utils.set_random_seed(check_seed("seed", seed))
     a = keras.Input(shape=(size, size), name="a")
     b = keras.Input(shape=(size, size), name="b")
-    h = variant.hidden
-    x = keras.layers.concatenate([keras.layers.Dense(size, activation=h, name="dense_a")(a),
-                                  keras.layers.Dense(size, activation=h, name="dense_b")(b)],
-                                 name="merge")
+    h, init = variant.hidden, variant.init
+    x = keras.layers.concatenate(
+        [keras.layers.Dense(size, activation=h, kernel_initializer=init, name="dense_a")(a),
+         keras.layers.Dense(size, activation=h, kernel_initializer=init, name="dense_b")(b)],
+        name="merge")
     for k, (width, act) in enumerate(zip(variant.widths, variant.activations[2:],
                                          strict=True)):
         last = k == len(variant.widths) - 1
         x = keras.layers.Dense(width, activation=act,
+                               kernel_initializer="glorot_uniform" if last else init,
                                name="output" if last else f"dense_{k + 1}")(x)
     return keras.Model([a, b], x, name="case_a")
 
@@ -133,17 +140,21 @@ def _slope(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 
 def init_weights(variant: Variant, seeds) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Size-1 weights for many seeds of ``variant``, drawn like Keras' defaults (Glorot
-    uniform kernels, zero biases): a list of (W, b) with a leading seed axis. The first entry
-    holds both per-input layers (W (K, 1, 2): a's weight and b's weight)."""
+    """Size-1 weights for many seeds of ``variant``, drawn like Keras' initialisers (Glorot
+    uniform kernels, or He uniform for the hidden layers when ``variant.init`` says so; zero
+    biases): a list of (W, b) with a leading seed axis. The first entry holds both per-input
+    layers (W (K, 1, 2): a's weight and b's weight)."""
     seeds = np.asarray(seeds, dtype=np.int64).reshape(-1)
     sizes = (2, *variant.widths)
+    he = variant.init == "he_uniform"
     out = []
     gens = [np.random.default_rng([int(s), 5]) for s in seeds]
-    enc = np.stack([g.uniform(-math.sqrt(3), math.sqrt(3), (1, 2)) for g in gens])
+    enc_lim = math.sqrt(6) if he else math.sqrt(3)  # fan_in 1: He 6 / 1, Glorot 6 / (1 + 1)
+    enc = np.stack([g.uniform(-enc_lim, enc_lim, (1, 2)) for g in gens])
     out.append((enc, np.zeros((len(seeds), 1, 2))))
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-        lim = math.sqrt(6 / (fan_in + fan_out))
+    for k, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        hidden = k < len(sizes) - 2
+        lim = math.sqrt(6 / fan_in) if he and hidden else math.sqrt(6 / (fan_in + fan_out))
         W = np.stack([g.uniform(-lim, lim, (fan_in, fan_out)) for g in gens])
         out.append((W, np.zeros((len(seeds), 1, fan_out))))
     return out
@@ -176,23 +187,32 @@ def forward(weights, variant: Variant, X: np.ndarray) -> tuple[np.ndarray, list]
     return a[..., 0], cache
 
 
-def loss_and_grads(weights, variant: Variant, X, y) -> tuple[np.ndarray, list]:
+def loss_and_grads(weights, variant: Variant, X, y, row_weights=None
+                   ) -> tuple[np.ndarray, list]:
     """Per network, the mean binary cross-entropy on (X, y) as Keras computes it (a sigmoid
     output from its logit, any other output clipped into [1e-7, 1 - 1e-7], which passes no
-    gradient outside), and its gradient per layer: (loss (K,), [(dW, db), ...])."""
+    gradient outside), and its gradient per layer: (loss (K,), [(dW, db), ...]). With
+    ``row_weights`` (K, n), each network's mean weighs the rows by its own weights (summing
+    to 1): a minibatch of the four patterns is the four rows weighted by their counts."""
+    loss, grads, _ = _loss_grads_outputs(weights, variant, X, y, row_weights)
+    return loss, grads
+
+
+def _loss_grads_outputs(weights, variant: Variant, X, y, row_weights=None):
     X = np.asarray(X, np.float64)
     y = np.asarray(y, np.float64)[None]
     p, cache = forward(weights, variant, X)
     n = X.shape[0]
+    w = np.full((1, n), 1 / n) if row_weights is None else row_weights
     pc = np.clip(p, CLIP_EPS, 1 - CLIP_EPS)
     if variant.output == "sigmoid":
         z = cache[-1][0][..., 0]
-        loss = (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean(axis=1)
-        dz = (p - y) / n
+        loss = ((np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) * w).sum(axis=1)
+        dz = (p - y) * w
     else:
-        loss = -(y * np.log(pc) + (1 - y) * np.log(1 - pc)).mean(axis=1)
+        loss = (-(y * np.log(pc) + (1 - y) * np.log(1 - pc)) * w).sum(axis=1)
         inside = (p >= CLIP_EPS) & (p <= 1 - CLIP_EPS)
-        dp = (-y / pc + (1 - y) / (1 - pc)) * inside / n
+        dp = (-y / pc + (1 - y) / (1 - pc)) * inside * w
         dz = dp * _slope(variant.output, cache[-1][0][..., 0], p)
     dz = dz[..., None]
     grads = [None] * len(weights)
@@ -204,7 +224,7 @@ def loss_and_grads(weights, variant: Variant, X, y) -> tuple[np.ndarray, list]:
         z, a = cache[k - 1]
         dz = dh * _slope(variant.activations[0] if k == 1 else acts[k - 2], z, a)
     grads[0] = ((dz * X[None]).sum(axis=1, keepdims=True), dz.sum(axis=1, keepdims=True))
-    return loss, grads
+    return loss, grads, p
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,11 @@ labels, 'warning': learning is made hard, 'info': noted, often harmless):
 - ``SATURATED_UNITS``: sigmoid/tanh units that are flat on at least 90% of the rows.
 - ``DENSE_NOT_FLAT``: Dense applied to an input with more than one axis that is not a
   per-position layout of the labels: it mixes only the last axis.
+- ``NO_HIDDEN_NONLINEARITY``: no nonlinearity between the inputs and the output, and no
+  hyperplane gets every row of the batch's 0/1 labels right (XOR: none does better than the
+  constant prediction).
+- ``OUTPUT_IGNORES_INPUT``: over the batch the output varies by less than 1/1000 of the
+  labels' range: it gives nearly one answer whatever the input.
 - ``STUCK_AT_CHANCE``: after a short trial fit (only when ``trial_epochs`` > 0), the loss is
   no better than the best constant prediction's (ln 2 for balanced 0/1 labels) and the
   accuracy no better than always answering the majority label.
@@ -52,13 +57,14 @@ from .doctor_checks import (
     check_output,
     check_units,
 )
+from .doctor_input import check_constant_output, check_linear
 
 __all__ = ["CODES", "SEVERITIES", "Finding", "Report", "examine", "constant_loss"]
 
 CODES = ("OUTPUT_LOSS_MISMATCH", "SOFTMAX_ONE_UNIT", "LABELS_OUT_OF_RANGE",
          "OUTPUT_SHAPE_MISMATCH", "INFORMATION_LOST",
          "SCALAR_BOTTLENECK", "SATURATING_CHAIN", "DEAD_UNITS", "SATURATED_UNITS",
-         "DENSE_NOT_FLAT", "STUCK_AT_CHANCE")
+         "DENSE_NOT_FLAT", "NO_HIDDEN_NONLINEARITY", "OUTPUT_IGNORES_INPUT", "STUCK_AT_CHANCE")
 SEVERITIES = ("error", "warning", "info")
 MAX_ROWS = 2048
 
@@ -171,7 +177,7 @@ def examine(model, X, y, loss=None, *, trial_epochs: int = 0, trial_lr: float = 
         patient = Patient.measure(_flat_model(model), X, y, loss_kind)
         findings = []
         for check in (check_output, check_bottleneck, check_chain, check_units,
-                      check_dense_not_flat):
+                      check_dense_not_flat, check_linear, check_constant_output):
             findings += check(patient)
     if trial_epochs and not any(f.code == "OUTPUT_SHAPE_MISMATCH" for f in findings):
         findings += _trial(model, X_all, y_all, loss_fn, loss_kind, trial_epochs, trial_lr,

@@ -447,7 +447,8 @@ def check_chain(p: Patient) -> list[Finding]:
         f"{len(chain)} {'/'.join(acts)} layers on one path ({first.name} ... {last.name}); a "
         f"gradient arriving at {last.name} reaches {first.name} scaled by {ratio:.2g} "
         "(ratio of bias-gradient norms on this batch)",
-        "use ReLU (He initialisation) or tanh in hidden layers, or fewer layers",
+        "use tanh in these hidden layers, or fewer layers (on case A's net, notebook 05, tanh "
+        "made the three fixes work where ReLU did not)",
         dict(length=len(chain), ratio=ratio))]
 
 
