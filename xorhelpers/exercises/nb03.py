@@ -44,11 +44,15 @@ def _harmless_sharing(answer):
                   "notebook 02 maps (0,1) and (1,0) to one code.")
 
 
+Q2_FAIL = {4: 0.38, 5: 0.35}  # failure rates of 2-4-1 and 2-5-1 ReLU under case B's recipe
+
+
 def _both_observed(answer):
     value = _number(answer)
-    if abs(value - 0.5 * 0.65) <= 0.005:
-        return True, "0.5 x 0.65 = 0.325: about one learner in three sees 'width 5 suddenly works'."
-    if abs(value - 0.5 * 0.35) <= 0.005:
+    if abs(value - Q2_FAIL[4] * (1 - Q2_FAIL[5])) <= 0.005:
+        return True, ("0.38 x 0.65 = 0.247: about one learner in four sees 'fails at 4, works at "
+                      "5' although the two widths succeed about equally often.")
+    if abs(value - Q2_FAIL[4] * Q2_FAIL[5]) <= 0.005:
         return False, "width 5 has to *work*: that has probability 1 - 0.35."
     return False, "the two runs are independent: multiply P(width 4 fails) by P(width 5 works)."
 
