@@ -81,7 +81,8 @@ q1 = Exercise("Exercise 1", _three_share,
               "what mean binary cross-entropy on the four points does a network reach at best "
               "when three of them share one hidden code? (a number, 3 decimals)")
 q2 = Exercise("Exercise 2", _both_observed,
-              "say a width-4 ReLU net fails with probability 0.5 and a width-5 one with 0.35; "
+              "under case B's recipe a width-4 ReLU net fails with probability 0.38 and a "
+              "width-5 one with 0.35; "
               "what is the chance that one run of each shows 'fails at 4, works at 5'?")
 q3 = Exercise("Exercise 3", _harmless_sharing,
               "give code labels for (0,0), (0,1), (1,0), (1,1), e.g. [0, 1, 2, 2], where two "
