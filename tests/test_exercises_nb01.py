@@ -95,6 +95,13 @@ def test_q3_rejects_other_units(answer, outputs, check):
     assert outputs in out and "XOR is [0, 1, 1, 0]" in out
 
 
+def test_q3_rejects_the_perceptrons_own_unit(check):
+    for answer in [(1, 1, -3, 0), (2.0, 2.0, -6.0, 0.0)]:
+        ok, out = check(nb01.q3, answer)
+        assert ok is False and "perceptron" in out
+    assert nb01.PERCEPTRON_UNIT == (1.0, 1.0, -3.0, 0.0)
+
+
 @pytest.mark.parametrize("answer", [(1, 1, -0.5), (1, 1, -2, -0.5, 0), "x", None])
 def test_q3_wrong_shape_or_type_is_not_yet(answer, check):
     ok, out = check(nb01.q3, answer)

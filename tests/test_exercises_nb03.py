@@ -49,9 +49,11 @@ def test_q3_rejects_harmful_or_malformed_partitions(answer, hint, check):
 
 
 def test_q2_solution(check):
-    assert check(nb03.q2, 0.325)[0] is True
-    ok, out = check(nb03.q2, 0.175)
+    assert check(nb03.q2, 0.38 * 0.65)[0] is True
+    assert check(nb03.q2, 0.25)[0] is True
+    ok, out = check(nb03.q2, 0.38 * 0.35)
     assert ok is False and "1 - 0.35" in out
+    assert check(nb03.q2, 0.325)[0] is False  # the full-batch rates, not case B's recipe
     assert check(nb03.q2, 0.5)[0] is False
 
 

@@ -37,6 +37,10 @@ def test_q2_layer_off_at_one_point(check):
     ok, out = check(nb04.q2, 0.5)
     assert not ok and "all four" in out
     assert not check(nb04.q2, 0.25)[0]
+    for extra in ([1 / 16, 99], (1 / 16, 1 / 16), np.array([0.0625, 0.5])):
+        ok, out = check(nb04.q2, extra)
+        assert not ok and "expected 1 number" in out
+    assert check(nb04.q2, [1 / 16])[0]
 
 
 def test_q3_single_point_bound(check):
@@ -44,4 +48,7 @@ def test_q3_single_point_bound(check):
     assert check(nb04.q3, 0.70)[0]
     ok, out = check(nb04.q3, 1 - (7 / 8) ** 10)
     assert not ok and "first layer" in out
+    ok, out = check(nb04.q3, [0.699, 99])
+    assert not ok and "expected 1 number" in out
+    assert not check(nb04.q3, 0.5)[0]
     assert born_dead.single_point_bound(3, 10) == pytest.approx(1 - 0.875 ** 9)

@@ -6,7 +6,8 @@ its own incoming weights and bias get gradient 0. A unit of the first hidden lay
 data itself, so once dead (and with no optimizer momentum left) it stays dead. A unit higher up
 sees the layer below, which keeps moving while other units pass gradient: it can come back.
 
-- ``dead_masks``: per hidden layer, which units of each stacked network are dead on ``X``.
+- ``dead_masks``: per hidden layer, which units of each stacked network are dead on ``X``
+  (input <= 0 on every row), the layers below run with the network's own activation.
 - ``dead_history``: trains a sweep config for several step budgets and stacks the masks.
 - ``DeadHistory.revived``: per hidden layer, the units dead at one checkpoint and alive at a
   later one.
@@ -22,14 +23,19 @@ import numpy as np
 
 from . import sweep
 from ._check import check_int
+from .activations import NAMES, value_and_slope
 from .data import truth_table
 
 
-def dead_masks(weights, X=None) -> list[np.ndarray]:
+def dead_masks(weights, X=None, activation: str = "relu") -> list[np.ndarray]:
     """Per hidden layer, a boolean array (M, width): True where a unit's input is <= 0 on every
     row of ``X`` (default the four XOR points). ``weights`` are stacked (W (M, in, out),
-    b (M, out)) per layer, as from ``SweepResult.stacked_weights``, output layer last.
-    Notebook 04."""
+    b (M, out)) per layer, as from ``SweepResult.stacked_weights``, output layer last; the
+    hidden layers apply ``activation`` (one of ``activations.NAMES`` or "linear"), so a
+    layer's input is what the network really computes. Notebook 04."""
+    if not isinstance(activation, str) or activation not in (*NAMES, "linear"):
+        raise ValueError(f"activation must be one of {', '.join(NAMES)}, linear; "
+                         f"got {activation!r}")
     if not isinstance(weights, (list, tuple)) or len(weights) < 2:
         raise TypeError("weights must be a list of stacked (W, b) pairs, at least one hidden "
                         f"layer and the output layer; got {type(weights).__name__}")
@@ -46,7 +52,7 @@ def dead_masks(weights, X=None) -> list[np.ndarray]:
                              f"{W.shape} and {b.shape}")
         Z = (A @ W if k else np.einsum("ni,mio->mno", A, W)) + b[:, None, :]
         masks.append((Z <= 0).all(axis=1))
-        A = np.maximum(Z, 0.0)
+        A = Z if activation == "linear" else value_and_slope(activation, Z)[0]
     return masks
 
 
@@ -90,7 +96,8 @@ def dead_history(config: sweep.Config, seeds, checkpoints: Sequence[int]) -> Dea
 
     A network's run of k steps is the first k steps of its longer runs (same seed, same
     start, same minibatch order), so the final weights of the k-step run are its weights at
-    step k. ``checkpoints`` are increasing positive step counts; step 0 (the initial weights)
+    step k. The masks run the config's own activation (``dead_masks``). ``checkpoints`` are
+    increasing positive step counts; step 0 (the initial weights)
     is added. Returns a ``DeadHistory``.
     """
     if not isinstance(config, sweep.Config):
@@ -105,7 +112,9 @@ def dead_history(config: sweep.Config, seeds, checkpoints: Sequence[int]) -> Dea
     every = math.gcd(*steps)
     runs = sweep.train([config.replace(num_steps=k) for k in steps], seeds, record_every=every)
     first = runs.for_config(0)
-    per_time = [dead_masks(first.stacked_weights(initial=True))]
-    per_time += [dead_masks(runs.for_config(i).stacked_weights()) for i in range(len(steps))]
+    act = config.activation
+    per_time = [dead_masks(first.stacked_weights(initial=True), activation=act)]
+    per_time += [dead_masks(runs.for_config(i).stacked_weights(), activation=act)
+                 for i in range(len(steps))]
     dead = tuple(np.stack([m[layer] for m in per_time]) for layer in range(len(per_time[0])))
     return DeadHistory((0, *steps), dead)

@@ -9,6 +9,7 @@ from . import Exercise
 
 _X, _Y = truth_table()
 _AND = np.array([0, 0, 0, 1], dtype=float)
+PERCEPTRON_UNIT = (1.0, 1.0, -3.0, 0.0)  # what notebook 01's perceptron finds on (x1, x2, x1*x2)
 
 
 def _threshold_outputs(params, n_features: int) -> np.ndarray:
@@ -42,6 +43,12 @@ def _best_count(answer):
 
 def _product_unit(answer):
     out = _threshold_outputs(answer, 3)
+    params = np.asarray(answer, dtype=float).reshape(-1)
+    mine = np.array(PERCEPTRON_UNIT)
+    if np.array_equal(out, _Y) and np.allclose(params / np.linalg.norm(params),
+                                               mine / np.linalg.norm(mine)):
+        return False, ("that is the perceptron's unit (1, 1, -3, 0), or a positive multiple of "
+                       "it; the exercise asks for a different one.")
     if np.array_equal(out, _Y):
         return True, "with x1*x2 as a third input, one threshold unit computes XOR."
     return False, f"your unit outputs {out.astype(int).tolist()}; XOR is [0, 1, 1, 0]."

@@ -44,11 +44,15 @@ def _harmless_sharing(answer):
                   "notebook 02 maps (0,1) and (1,0) to one code.")
 
 
+Q2_FAIL = {4: 0.38, 5: 0.35}  # failure rates of 2-4-1 and 2-5-1 ReLU under case B's recipe
+
+
 def _both_observed(answer):
     value = _number(answer)
-    if abs(value - 0.5 * 0.65) <= 0.005:
-        return True, "0.5 x 0.65 = 0.325: about one learner in three sees 'width 5 suddenly works'."
-    if abs(value - 0.5 * 0.35) <= 0.005:
+    if abs(value - Q2_FAIL[4] * (1 - Q2_FAIL[5])) <= 0.005:
+        return True, ("0.38 x 0.65 = 0.247: about one learner in four sees 'fails at 4, works at "
+                      "5' although the two widths succeed about equally often.")
+    if abs(value - Q2_FAIL[4] * Q2_FAIL[5]) <= 0.005:
         return False, "width 5 has to *work*: that has probability 1 - 0.35."
     return False, "the two runs are independent: multiply P(width 4 fails) by P(width 5 works)."
 
@@ -77,7 +81,8 @@ q1 = Exercise("Exercise 1", _three_share,
               "what mean binary cross-entropy on the four points does a network reach at best "
               "when three of them share one hidden code? (a number, 3 decimals)")
 q2 = Exercise("Exercise 2", _both_observed,
-              "say a width-4 ReLU net fails with probability 0.5 and a width-5 one with 0.35; "
+              "under case B's recipe a width-4 ReLU net fails with probability 0.38 and a "
+              "width-5 one with 0.35; "
               "what is the chance that one run of each shows 'fails at 4, works at 5'?")
 q3 = Exercise("Exercise 3", _harmless_sharing,
               "give code labels for (0,0), (0,1), (1,0), (1,1), e.g. [0, 1, 2, 2], where two "

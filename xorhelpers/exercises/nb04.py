@@ -17,7 +17,7 @@ Q2_OUTPUTS = np.array([0.45, 0.55, 0.55, 0.45])
 def _numbers(answer, n: int) -> np.ndarray:
     values = np.asarray(answer, dtype=float).reshape(-1)
     if values.shape[0] != n:
-        raise ValueError(f"expected {n} numbers, got {values.shape[0]}")
+        raise ValueError(f"expected {n} number{'s' if n != 1 else ''}, got {values.shape[0]}")
     return values
 
 
@@ -45,7 +45,7 @@ def _loss_and_accuracy(answer):
 
 
 def _layer_off(answer):
-    value = float(np.asarray(answer, dtype=float).reshape(-1)[0])
+    (value,) = _numbers(answer, 1)
     if abs(value - 2.0 ** -4) < 1e-3:
         return True, "each unit is off with probability 1/2, independently: (1/2)^4 = 1/16."
     if abs(value - 0.5) < 1e-9:
@@ -54,7 +54,7 @@ def _layer_off(answer):
 
 
 def _bound(answer):
-    value = float(np.asarray(answer, dtype=float).reshape(-1)[0])
+    (value,) = _numbers(answer, 1)
     want = single_point_bound(3, 10)
     if abs(value - want) < 5e-3:
         return True, (f"1 - (7/8)^9 = {want:.3f}: nine layers that can die, each with "
