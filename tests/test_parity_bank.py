@@ -174,3 +174,42 @@ def test_stage_callback_sees_the_weights_after_each_stage():
     assert not np.allclose(seen[0][1][0][0], seen[1][1][0][0])  # stage 1 moved the weights
     with pytest.raises(TypeError, match="on_stage_end"):
         train_bank_stages(bank, [(5, 1)], on_stage_end="print")
+
+
+def test_member_gradient_norms_match_each_member_alone():
+    import keras
+    import tensorflow as tf
+
+    from xorhelpers.parity import member_gradient_norms
+
+    bank = seed_bank(SEEDS)
+    X, y = parity_sequences(32, 6, 1, complement=True, running=True)
+    norms = member_gradient_norms(bank, X, y)
+    assert norms.shape == (len(SEEDS),)
+    for j, s in enumerate(SEEDS):
+        single = parity_rnn(1, seed=s)
+        with tf.GradientTape() as tape:
+            # Keras' own loss on the softmax output (it reads the cached logits)
+            loss = tf.reduce_mean(keras.losses.binary_crossentropy(y, single(X)))
+        grads = tape.gradient(loss, single.trainable_weights)
+        alone = np.sqrt(sum(float(np.sum(np.asarray(g) ** 2)) for g in grads))
+        assert norms[j] == pytest.approx(alone, rel=1e-4)
+
+
+def test_bank_memory_is_one_for_a_counter_and_zero_for_a_forgetter():
+    from xorhelpers.parity import bank_memory
+
+    bank = seed_bank([0, 1])
+    counter = [np.zeros((2, 4), np.float32), np.zeros((1, 4), np.float32),
+               np.zeros(4, np.float32), np.array([[40.0, -40.0]], np.float32),
+               np.zeros(2, np.float32)]
+    # member 0: h ignores every bit (a constant output); member 1 as initialised
+    set_members(bank, [counter, members(bank)[1]])
+    mem = bank_memory(bank, [1, 3], length=8, n=200)
+    assert mem.shape == (2, 2)
+    assert np.all(mem[0] == 0)
+    assert np.all((mem[1] >= 0) & (mem[1] <= 1))
+    with pytest.raises(ValueError, match="lags"):
+        bank_memory(bank, [9], length=8)
+    with pytest.raises(TypeError, match="lags"):
+        bank_memory(bank, "1")

@@ -62,3 +62,15 @@ def test_hand_built_parity_rejects_bad_input():
         hand_built_parity(0)
     with pytest.raises(TypeError, match="num_bits"):
         hand_built_parity(2.0)
+
+
+def test_parity_gradient_snr_falls_with_the_number_of_bits():
+    from xorhelpers.parity.mlp import parity_gradient_snr
+
+    snr = [parity_gradient_snr(n, num_nets=5) for n in (2, 4, 6, 8)]
+    assert all(np.diff(snr) < 0)
+    assert snr[0] > 0.5 and snr[-1] < 0.1
+    # more strings per batch: less noise, so a larger ratio (by sqrt(4) = 2 exactly)
+    assert parity_gradient_snr(4, batch_size=512, num_nets=5) == pytest.approx(2 * snr[1])
+    with pytest.raises(ValueError, match="num_bits"):
+        parity_gradient_snr(0)

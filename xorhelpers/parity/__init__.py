@@ -8,8 +8,10 @@ that do not (notebook 06). Import everything from here; the modules are:
 - ``evaluate``: the trained weights run in NumPy over the bits (``rnn_states``,
   ``final_probability``, ``final_step_accuracy``), fast even for thousands of steps;
 - ``bank``: many LSTM nets, one per seed, trained as one Keras model (``seed_bank``,
-  ``train_bank``, ``train_bank_stages``, ``train_case_c_bank``, ``bank_accuracy``...);
-- ``mlp``: feed-forward nets on n-bit parity (``hand_built_parity``, ``train_parity_mlps``);
+  ``train_bank``, ``train_bank_stages``, ``train_case_c_bank``, ``bank_accuracy``, ``bank_memory``,
+  ``member_gradient_norms``...);
+- ``mlp``: feed-forward nets on n-bit parity (``hand_built_parity``, ``train_parity_mlps``,
+  ``parity_gradient_snr``);
 - ``plots``: the notebook's figures (``plots.accuracy_bars``, ``plots.flip_flop``,
   ``plots.length_curves``, ``plots.accuracy_vs_bits``).
 """
@@ -19,7 +21,9 @@ from .bank import (
     bank_accuracy,
     bank_accuracy_by_length,
     bank_loss,
+    bank_memory,
     bank_shape,
+    member_gradient_norms,
     member_model,
     members,
     seed_bank,
@@ -29,7 +33,7 @@ from .bank import (
     train_case_c_bank,
 )
 from .evaluate import final_probability, final_step_accuracy, rnn_states
-from .mlp import hand_built_parity, train_parity_mlps
+from .mlp import hand_built_parity, parity_gradient_snr, train_parity_mlps
 from .recipes import CASE_C, CELLS, RECIPE, CaseCRecipe, StagedRecipe, check_stages
 from .rnn import (
     case_c_model,
@@ -41,9 +45,10 @@ from .rnn import (
 )
 
 __all__ = ["CASE_C", "CELLS", "RECIPE", "CaseCRecipe", "StagedRecipe", "bank_accuracy",
-           "bank_accuracy_by_length", "bank_loss", "bank_shape", "case_c_model",
+           "bank_accuracy_by_length", "bank_loss", "bank_memory", "bank_shape", "case_c_model",
            "check_stages", "final_probability", "final_step_accuracy", "fit_stages",
-           "hand_built_parity", "member_model", "members", "parity_rnn", "plots",
+           "hand_built_parity", "member_gradient_norms", "member_model", "members",
+           "parity_gradient_snr", "parity_rnn", "plots",
            "rnn_states", "seed_bank", "set_members", "to_plain_encoding", "train_bank",
            "train_bank_stages", "train_case_c", "train_case_c_bank", "train_parity_mlps",
            "train_recipe"]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 from .._check import check_bool, check_float, check_int, check_seed
@@ -124,9 +125,14 @@ def set_members(bank, weights) -> None:
 
 def members(bank) -> list[list[np.ndarray]]:
     """Each member's weights as its standalone net's [kernel, recurrent, bias, W, c]."""
-    M, units, width = bank_shape(bank)
     K, R, b = (np.asarray(w) for w in bank.get_layer("rnn").get_weights())
     W, c = (np.asarray(w) for w in bank.get_layer("readout").get_weights())
+    return _split(bank, K, R, b, W, c)
+
+
+def _split(bank, K, R, b, W, c) -> list[list[np.ndarray]]:
+    """Arrays shaped like the bank's weights, cut into each member's [K, R, b, W, c]."""
+    M, units, width = bank_shape(bank)
     out = []
     for j in range(M):
         cols, rows, sl = _gate_columns(M, units, j), slice(j * units, (j + 1) * units), \
@@ -257,3 +263,54 @@ def train_case_c_bank(seeds: Sequence[int], n: int = CASE_C.n, length: int = CAS
                             complement=complement, running=per_step)
     train_bank(bank, X, y, epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr)
     return bank
+
+
+def member_gradient_norms(bank, X, y) -> np.ndarray:
+    """Norm of each member's own loss gradient on the batch (X, y), shape (M,) (notebook 06).
+
+    The loss is the one ``train_bank`` minimises, averaged over the batch; each member's
+    gradient is taken with respect to its own 20 (for LSTM(1)) weights only.
+    """
+    M, _, width = bank_shape(bank)
+    X = np.asarray(X, np.float32)
+    y = np.asarray(y, np.float32)
+    if len(X) == 0 or len(X) != len(y):
+        raise ValueError(f"X and y must be non-empty with one target per sequence; got "
+                         f"{len(X)} and {len(y)}")
+    weights = bank.get_layer("rnn").trainable_weights + bank.get_layer("readout").trainable_weights
+    with tf.GradientTape() as tape:
+        loss = ops.mean(bank_loss(M, width)(y, bank(X)))
+    grads = [np.asarray(g) for g in tape.gradient(loss, weights)]
+    return np.array([np.sqrt(sum(float(np.sum(g ** 2)) for g in parts))
+                     for parts in _split(bank, *grads)])
+
+
+def bank_memory(bank, lags: Sequence[int], length: int = 50, n: int = 500,
+                seed: int = 20_000) -> np.ndarray:
+    """How much each member's final answer depends on the bit ``lag`` steps back (notebook 06).
+
+    For ``n`` fresh strings of ``length`` bits, flips the bit at position ``length - lag``
+    and measures the mean absolute change of the member's P(parity 1) after the last bit.
+    Parity flips with any bit, so a member that counts scores about 1 at every lag; one that
+    has forgotten the bit scores about 0. Returns shape (M, len(lags)).
+    """
+    M, _, width = bank_shape(bank)
+    if isinstance(lags, (str, bytes)) or not isinstance(lags, Sequence) or not lags:
+        raise TypeError(f"lags must be a non-empty sequence of integers, got {lags!r}")
+    length = check_int("length", length, low=1, high=100_000)
+    lags = [check_int(f"lags[{i}]", k, low=1, high=length) for i, k in enumerate(lags)]
+    n = check_int("n", n, low=1, high=1_000_000)
+    X, _ = parity_sequences(n, length, check_seed("seed", seed), complement=width == 2)
+    weights = [np.stack(w).astype(np.float32) for w in zip(*members(bank), strict=True)]
+
+    def final_p(bits):
+        h, _ = list(steps("lstm", weights[:3], bits))[-1]
+        return readout(weights[3:], h)
+
+    base = final_p(X)
+    out = np.zeros((M, len(lags)))
+    for i, k in enumerate(lags):
+        flipped = X.copy()
+        flipped[:, length - k] = 1.0 - flipped[:, length - k]  # [b, 1-b] -> [1-b, b]
+        out[:, i] = np.mean(np.abs(final_p(flipped) - base), axis=1)
+    return out
