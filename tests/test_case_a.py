@@ -221,3 +221,11 @@ def test_he_variant_draws_he_limits():
         recipe.train_recipe([0], "learner")
     with pytest.raises(ValueError, match="initial must hold weights for 2 seeds"):
         recipe.train_recipe([0, 1], epochs=1, n_pairs=64, initial=case_a.init_weights(v, [0]))
+
+
+def test_stored_results_are_found_from_the_package():
+    from xorhelpers import case_a_recipe
+
+    assert len(case_a_recipe.stored_results("case_a_keras.json")) >= 1
+    with pytest.raises(ValueError, match="name must be"):
+        case_a_recipe.stored_results("../secrets.json")

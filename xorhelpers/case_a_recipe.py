@@ -11,8 +11,10 @@ start and the end; ``batch_orders`` gives the same batches as arrays, to feed Ke
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -178,3 +180,20 @@ def from_dict(data: dict) -> RecipeRuns:
         raise ValueError("data must be a dict written by case_a_recipe.to_dict")
     return RecipeRuns(Variant(**data["variant"]), np.asarray(data["seeds"]),
                       *(np.asarray(data[name], dtype=np.float64) for name in _FIELDS))
+
+
+#: Where `benchmarks/case_a.py` stores its runs: the repository's benchmarks/results folder.
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+
+
+def stored_results(name: str) -> dict | list:
+    """The JSON that `benchmarks/case_a.py` stored as ``name`` ("case_a_recipe.json" or
+    "case_a_keras.json"), found from the package's own location so that a notebook reads it
+    wherever its kernel was started (notebook 05)."""
+    if name not in ("case_a_recipe.json", "case_a_keras.json"):
+        raise ValueError(f"name must be 'case_a_recipe.json' or 'case_a_keras.json', got {name!r}")
+    path = RESULTS_DIR / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `python benchmarks/case_a.py` from the "
+                                "repository root (with --keras 8 for case_a_keras.json)")
+    return json.loads(path.read_text())
