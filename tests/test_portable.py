@@ -55,8 +55,8 @@ def test_status_names_an_explicit_onednn_setting():
 
 
 @pytest.mark.skipif(
-    not np._core._multiarray_umath.__cpu_features__.get("AVX2")
-    or tuple(int(p) for p in np.__version__.split(".")[:2]) < (2, 4),
+    tuple(int(p) for p in np.__version__.split(".")[:2]) < (2, 4)
+    or not np._core._multiarray_umath.__cpu_features__.get("AVX2"),
     reason="NumPy's processor-specific kernels exist here only with AVX2 and NumPy >= 2.4")
 def test_status_sees_numpy_imported_before_the_rule():
     """Where NumPy has kernels of its own for these functions, importing NumPy first (without
