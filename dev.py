@@ -146,7 +146,7 @@ def _env(versions: str = "locked") -> dict[str, str]:
     # xorhelpers/portable.py, read from that file so that it has one home. Its NumPy part
     # names NumPy >= 2.4's feature groups, so the oldest check (NumPy 1.26) goes without it.
     for name, value in _load_portable().RULE.items():
-        if not (versions == "oldest" and name.startswith("NPY_")):
+        if not (versions == "oldest" and name.startswith("NPY_")):  # oneDNN/TF parts always
             env.setdefault(name, value)
     return env
 

@@ -33,19 +33,22 @@ PROCESSORS: dict[str, tuple[str, dict[str, str]]] = {
     "native": ("this machine as it is, with the rule", {}),
     "avx2": ("an AVX2 laptop (Haswell to Alder Lake)",
              {"ONEDNN_MAX_CPU_ISA": "AVX2", "NUMBA_CPU_NAME": "haswell"}),
-    "avx512": ("an AVX-512 server without VNNI/BF16 (Skylake-SP)",
-               {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE", "NUMBA_CPU_NAME": "skylake-avx512"}),
-    "avx512-amx": ("an AVX-512 + AMX server (Sapphire Rapids); capped at what this machine has",
-                   {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE_AMX"}),
-    "generic": ("a baseline x86-64 processor: SSE4.1 oneDNN, generic numba code",
-                {"ONEDNN_MAX_CPU_ISA": "SSE41", "NUMBA_CPU_NAME": "generic"}),
+    "avx512": ("an AVX-512 server (numba's code for Skylake-SP; oneDNN stays capped by the rule)",
+               {"NUMBA_CPU_NAME": "skylake-avx512"}),
+    "avx": ("known exception: AVX without AVX2 (Sandy Bridge, 2011), below the rule's AVX2",
+            {"ONEDNN_MAX_CPU_ISA": "AVX", "NUMBA_CPU_NAME": "sandybridge"}),
+    "generic": ("numba's generic x86-64 code",
+                {"NUMBA_CPU_NAME": "generic"}),
+    "sse41": ("control: oneDNN at SSE4.1, below what TensorFlow's wheel needs (AVX)",
+              {"ONEDNN_MAX_CPU_ISA": "SSE41"}),
     "rule-off": ("control: this machine without the rule (oneDNN on, NumPy's own kernels)",
-                 {"TF_ENABLE_ONEDNN_OPTS": "1", "NPY_DISABLE_CPU_FEATURES": ""}),
+                 {"TF_ENABLE_ONEDNN_OPTS": "1", "NPY_DISABLE_CPU_FEATURES": "",
+                  "ONEDNN_MAX_CPU_ISA": ""}),
     "rule-off-avx2": ("control: an AVX2 laptop without the rule",
                       {"TF_ENABLE_ONEDNN_OPTS": "1", "NPY_DISABLE_CPU_FEATURES": "X86_V4",
                        "ONEDNN_MAX_CPU_ISA": "AVX2", "NUMBA_CPU_NAME": "haswell"}),
 }
-CONTROLS = {"rule-off", "rule-off-avx2"}
+CONTROLS = {"rule-off", "rule-off-avx2", "sse41", "avx"}
 
 
 def _sanitizers() -> list[tuple[re.Pattern, str]]:

@@ -12,6 +12,10 @@ count. Measured on the project's machines:
 - TensorFlow: oneDNN's custom operations (on by default on x86-64) pick AVX2, AVX-512 or AMX
   code at run time, and an AVX-512/AMX machine printed different seed counts. With
   ``TF_ENABLE_ONEDNN_OPTS=0`` TensorFlow uses its own Eigen kernels.
+- TensorFlow's own matrix products still call oneDNN's sgemm, which also picks its code at run
+  time: capped with ``ONEDNN_MAX_CPU_ISA=AVX2``, an AVX-512 or AMX machine computes what an AVX2
+  machine does. A processor with AVX but no AVX2 (2011-2012) cannot run the AVX2 code, and
+  there one Keras diagnostics table of notebook 04 prints slightly different values.
 - numba (the compiled sweep engine) needs nothing: it computes exp and tanh from basic
   double-precision operations without fast-math, so it agrees with the NumPy engine anywhere.
 
@@ -39,6 +43,7 @@ __all__ = ["RULE", "apply", "rule", "status", "problems"]
 RULE = {
     "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4",
     "TF_ENABLE_ONEDNN_OPTS": "0",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
 }
 
 
@@ -92,10 +97,9 @@ def problems() -> list[str]:
     processor-specific kernels round differently must equal the C library's. For TensorFlow it
     reads the variable TensorFlow read at import."""
     found = list(_LATE)
-    onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
-    if onednn != RULE["TF_ENABLE_ONEDNN_OPTS"]:
-        found.append(f"TF_ENABLE_ONEDNN_OPTS={onednn!r} (the rule is "
-                     f"{RULE['TF_ENABLE_ONEDNN_OPTS']!r})")
+    for name in ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA"):
+        if os.environ.get(name) != RULE[name]:
+            found.append(f"{name}={os.environ.get(name)!r} (the rule is {RULE[name]!r})")
     if "numpy" in sys.modules and _numpy_version() >= (2, 4):
         import math
 
