@@ -9,7 +9,7 @@
                               the notebooks with them and run the whole test suite
 
     python3 dev.py test --portability       re-execute every notebook as other processors would
-                                            (oneDNN, NumPy and numba capped to AVX2, AVX-512...)
+                                            (oneDNN capped lower, numba code for other processors)
                                             and compare the printed text with the committed one;
                                             names after it pick processors
                                             (tests/portability.py lists them)

@@ -19,7 +19,7 @@ count. Measured on the project's machines:
 - numba (the compiled sweep engine) needs nothing: it computes exp and tanh from basic
   double-precision operations without fast-math, so it agrees with the NumPy engine anywhere.
 
-Both variables are read once, when NumPy or TensorFlow is first imported, so the rule must be
+The variables are read once, when NumPy, TensorFlow or oneDNN is first used, so the rule must be
 in the environment before that. ``apply()`` sets them (as defaults: a value already in the
 environment wins) and is called by ``import xorhelpers`` (which is why every notebook imports
 xorhelpers before NumPy), by the root ``conftest.py`` and by ``dev.py`` for every process it
