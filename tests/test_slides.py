@@ -50,19 +50,12 @@ def test_optional_sections_and_checks_are_off_screen(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_slide_is_taller_than_the_screen(path):
     """Several cells on one slide fit the screen; a single cell taller than the screen cannot
-    be split by metadata, and scrolls (jupyter/settings/overrides.json turns scrolling on)."""
+    be split by metadata (the presenter scrolls it)."""
     nb = nbformat.read(path, as_version=4)
     shown = slides.slides(nb)
     assert shown and nb.cells[shown[0].cells[0]].source.startswith("# ")
     too_tall = [s for s in shown if s.lines > slides.MAX_LINES and len(s.cells) > 1]
     assert not too_tall, f"{path.name}: slides taller than the screen: {too_tall}"
-
-
-def test_lab_settings_let_a_tall_slide_scroll():
-    import json
-
-    settings = json.loads((ROOT / "jupyter" / "settings" / "overrides.json").read_text())
-    assert settings["jupyterlab-rise:plugin"]["scroll"] is True
 
 
 def _lecture() -> nbformat.NotebookNode:

@@ -1,6 +1,6 @@
 """The lecture path through a notebook: each cell's slide type, derived from its structure.
 
-A notebook opens as a live slideshow in JupyterLab (jupyterlab-rise) from the cell metadata
+A notebook opens as a live slideshow in JupyterLab (jupyterlab-slideshow) from the cell metadata
 ``slideshow.slide_type``. ``slide_types`` derives that type for every cell from what the
 notebook already says, so the path can be re-applied after any edit (``python3 dev.py slides``):
 
