@@ -2,9 +2,10 @@
 
 ``build(root, out)`` writes ``out/index.html`` (the README's tables of notebooks and cases), one
 page per notebook (figures as saved, widget views as stills, maths typeset in the browser by a
-copy of MathJax from the ``jupyter_server_mathjax`` package), and a search over every page
-(``search-index.js`` and ``static/search.js``). Every file a page loads is in ``out``: links
-between notebooks point at their pages, and nothing is requested from another host.
+copy of MathJax 3 from the ``django-static-mathjax`` package: plain files, no dependencies),
+and a search over every page (``search-index.js`` and ``static/search.js``). Every file a page
+loads is in ``out``: links between notebooks point at their pages, and nothing is requested
+from another host.
 """
 
 from __future__ import annotations
@@ -23,17 +24,19 @@ from .stills import still
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 MARKER = ".xorbook"  # marks a folder this module built, so that a rebuild may empty it
-MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def mathjax_dir() -> Path:
-    """MathJax 2 as shipped by the jupyter_server_mathjax package."""
-    spec = importlib.util.find_spec("jupyter_server_mathjax")
-    if spec is None or not spec.origin:
-        raise RuntimeError("jupyter_server_mathjax is not installed; `python3 dev.py book` "
-                           "installs it with the other dependencies")
-    return Path(spec.origin).parent / "static"
+    """MathJax 3 (its browser build, es5/) as shipped by the django-static-mathjax package,
+    whose module is called ``mathjax``."""
+    spec = importlib.util.find_spec("mathjax")
+    origin = Path(spec.origin).parent if spec and spec.origin else None
+    found = origin / "static" / "mathjax" / "es5" if origin else None
+    if found is None or not (found / "tex-chtml-full.js").is_file():
+        raise RuntimeError("MathJax is not installed (the django-static-mathjax package); "
+                           "`python3 dev.py book` installs it with the other dependencies")
+    return found
 
 
 def _prepare_out(out: Path) -> None:
@@ -74,7 +77,7 @@ def _stills(nb) -> None:
 
 def _exporter() -> HTMLExporter:
     exporter = HTMLExporter(template_name="xorbook", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.mathjax_url = f"_static/mathjax/MathJax.js?config={MATHJAX_CONFIG}"
+    exporter.mathjax_url = "_static/mathjax/tex-chtml-full.js"
     exporter.anchor_link_text = "#"
     return exporter
 
