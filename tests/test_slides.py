@@ -137,3 +137,14 @@ def test_apply_changes_only_cell_metadata(tmp_path):
     assert [c.get("outputs") for c in again.cells] == [c.get("outputs") for c in nb.cells]
     assert _types(again) == slides.slide_types(nb)
     assert slides.apply(path) == 0
+
+
+def test_readme_gives_each_notebook_s_slide_count():
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    rows = dict(re.findall(r"^\| (\d\d) \| (\d+) \| \d+ s \|$", text, re.M))
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        assert rows.get(path.name[:2]) == str(len(slides.slides(nb))), (
+            f"README's presenting table: {path.name} has {len(slides.slides(nb))} slides")
