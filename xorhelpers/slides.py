@@ -33,15 +33,17 @@ import nbformat
 
 OPTIONAL_MARK = "(optional in a lecture)"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "-")
-# The projector: 1280x720 pixels, JupyterLab's text at 14 px with 22 px per line. Reveal keeps
-# a margin around each slide, so about 28 lines of text fit; a text line holds about 120
-# characters of prose or code, and a figure takes its own height in lines.
+# The projector: 1280x720 pixels, JupyterLab's text at 14 px with 22 px per line; a text line
+# holds about 120 characters of prose or code, and a figure takes its own height in lines.
+# 720 px is 32 such lines, but the slideshow enlarges a slide's content by about 1.15 and keeps
+# a margin around it, and it leaves a cell off the screen when it no longer fits below the
+# others (seen in the browser test): so a slide holds at most 22 estimated lines.
 SCREEN = (1280, 720)
 LINE_PX = 22
 TEXT_WIDTH_PX = 1100
 CHARS_PER_LINE = 120
-MAX_LINES = 28
-WIDGET_LINES = 24  # an explorer's controls and figure: a screen of its own
+MAX_LINES = 22
+WIDGET_LINES = MAX_LINES  # an explorer's controls and figure: a screen of its own
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
