@@ -79,6 +79,7 @@ def _exporter() -> HTMLExporter:
     exporter = HTMLExporter(template_name="xorbook", extra_template_basedirs=[str(TEMPLATES)])
     exporter.mathjax_url = "_static/mathjax/tex-chtml-full.js"
     exporter.anchor_link_text = "#"
+    exporter.log.setLevel("ERROR")  # not one warning per page about images without alt text
     return exporter
 
 
