@@ -5,6 +5,9 @@
     python3 dev.py test       set up .venv and run the whole test suite (what CI runs)
     python3 dev.py execute    re-execute every notebook in place from a fresh kernel
     python3 dev.py execute notebooks/02_smallest_solution.ipynb   ... or only some
+    python3 dev.py slides     re-derive every notebook's lecture path (cell slide metadata)
+    python3 dev.py book       build the collection as a static site in build/book/ from the
+                              committed outputs (no re-execution); open build/book/index.html
     python3 dev.py lock       refresh constraints.txt from the newest releases, re-execute
                               the notebooks with them and run the whole test suite
 
@@ -206,6 +209,26 @@ def execute(args: list[str], versions: str = "locked") -> int:
     return _run([PYTHON, "-c", code, *paths], cwd=ROOT, env=_env())
 
 
+def slides(args: list[str], versions: str = "locked") -> int:
+    """Write each notebook's lecture path (slide / subslide / fragment / skip) into its cell
+    metadata, derived from its headings, optional sections, checks and solutions."""
+    if versions != "locked":
+        sys.exit("slides takes no --versions")
+    setup()
+    paths = args or sorted(str(p) for p in (ROOT / "notebooks").glob("*.ipynb"))
+    return _run([PYTHON, "-m", "xorhelpers.slides", *paths], cwd=ROOT, env=_env())
+
+
+def book(args: list[str], versions: str = "locked") -> int:
+    """Build the static site of the collection from the committed notebooks into build/book/
+    (or the folder given): every asset from installed packages, nothing fetched at run time."""
+    if versions != "locked":
+        sys.exit("book takes no --versions")
+    setup()
+    out = args[0] if args else str(ROOT / "build" / "book")
+    return _run([PYTHON, "-m", "xorhelpers.book", str(ROOT), out], cwd=ROOT, env=_env())
+
+
 def write_lock(python: Path) -> int:
     """Write constraints.txt: every package installed in `python`'s environment, pinned."""
     frozen = subprocess.run([python, "-m", "pip", "freeze", "--exclude-editable",
@@ -232,7 +255,8 @@ def lock(args: list[str], versions: str = "locked") -> int:
     return execute([]) or test(args)
 
 
-COMMANDS = {"lab": lab, "test": test, "execute": execute, "lock": lock}
+COMMANDS = {"lab": lab, "test": test, "execute": execute, "slides": slides, "book": book,
+            "lock": lock}
 
 
 def main() -> int:

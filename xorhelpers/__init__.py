@@ -35,6 +35,9 @@ Notebook 06:
     ``parity/``          LSTM and feed-forward nets on bit parity: recipes, seed banks, figures
 Notebook 07 (and the explorer cells of 02 to 04):
     ``explorer/``        the what-if explorer: settings, results, figures, widgets
+Tools (no notebook imports them):
+    ``slides``           each notebook's lecture path: cell slide types (``dev.py slides``)
+    ``book/``            the collection as a static site that works offline (``dev.py book``)
 Internal:
     ``portable``         the rule that makes printed numbers the same on every processor
     ``_check``           argument validation with errors that name the argument
