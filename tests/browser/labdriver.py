@@ -358,12 +358,18 @@ def settled(page, timeout: float = 30.0) -> dict:
         page.wait_for_timeout(500)
 
 
-def close_notebook(page) -> bool:
+def close_notebook(page, discard: bool = False) -> bool:
     """File > Close Tab (the kernel is left to LabServer.shut_down_kernels); returns False when
-    JupyterLab did not close it (e.g. it asks about unsaved changes)."""
+    JupyterLab did not close it (e.g. it asks about unsaved changes). With discard=True such
+    a question is answered Discard."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     _menu(page, "File", "Close Tab")
+    if discard:
+        try:
+            page.locator(".jp-Dialog button", has_text="Discard").click(timeout=3000)
+        except PlaywrightTimeout:
+            pass  # nothing to discard: the notebook closes without a question
     try:
         page.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=10_000)
     except PlaywrightTimeout:

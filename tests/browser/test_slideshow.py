@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from labdriver import NOTEBOOK, open_notebook
+from labdriver import NOTEBOOK, close_notebook, open_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,36 @@ def test_every_notebook_has_a_lecture_path():
         assert "slide" in types and "skip" in types, f"{path.name}: run python3 dev.py slides"
 
 
+def _next_screen(page, before: dict, patience_ms: int = 2000) -> dict:
+    """What is on screen once a step has changed it (or, if it never does, after patience_ms),
+    with a short pause for the step's images to load."""
+    try:
+        page.wait_for_function(
+            "([nb, before]) => { const cells = Array.from(document.querySelectorAll("
+            "nb + ' .jp-Notebook .jp-Cell')); const shown = cells.map((c, k) => "
+            "{ const r = c.getBoundingClientRect(); return c.offsetParent !== null && "
+            "r.height > 0 && r.bottom > 0 && r.top < innerHeight ? k : -1; }).filter(k => k >= 0);"
+            " return JSON.stringify(shown) !== JSON.stringify(before); }",
+            arg=[NOTEBOOK, before["shown"]], timeout=patience_ms, polling=50)
+    except Exception:  # noqa: BLE001 -- a step that changes nothing is reported by the caller
+        pass
+    page.wait_for_timeout(100)
+    return page.evaluate(_SHOWN_JS, NOTEBOOK)
+
+
+def _leave_deck(page) -> None:
+    """End the slideshow and close the notebook. Presenting marks the notebook as changed
+    (the slideshow keeps its state in the notebook model), so JupyterLab asks whether to save
+    it: the test answers Discard, keeping the committed file as it is."""
+    for _ in range(2):
+        try:
+            page.wait_for_function("() => !document.querySelector('.jp-Deck')", timeout=3000)
+            break
+        except Exception:  # noqa: BLE001 -- still presenting: toggle it off from the toolbar
+            page.locator(START).first.click()
+    close_notebook(page, discard=True)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_slideshow_opens_and_advances(page, console, lab, screenshots, path):
     types, figures = _lecture(path)
@@ -69,13 +99,13 @@ def test_slideshow_opens_and_advances(page, console, lab, screenshots, path):
         problems = []
         for step in range(1, steps):
             page.keyboard.press("Space")
-            page.wait_for_timeout(400)
-            seen.append(page.evaluate(_SHOWN_JS, NOTEBOOK))
+            seen.append(_next_screen(page, seen[-1]))
             if step == 1:
                 page.screenshot(path=str(screenshots / f"slides-{path.stem}-2.png"))
             if seen[-1]["shown"] == seen[-2]["shown"]:
                 problems.append(f"step {step} changed nothing on screen: {seen[-1]['shown']}")
         page.keyboard.press("Escape")
+        _leave_deck(page)
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
     shown = set().union(*(s["shown"] for s in seen))
