@@ -1,5 +1,5 @@
 """The static site's parts: widget stills, links, search entries, and a build of a small
-collection (the whole site in the browser: tests/browser/test_book.py)."""
+collection (the whole site in the browser: tests/browser/test_site_in_browser.py)."""
 
 from pathlib import Path
 
