@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -229,11 +230,13 @@ def test_a_broken_cache_falls_back_with_one_line(tmp_path):
         for path in folder.rglob(f"*{suffix}"):
             path.write_bytes(damage(path.read_bytes()))
         damaged[name] = folder
-    cases = [("nowhere", tmp_path / "empty", "NUMBA_CACHE_DIR"),
-             ("full", tmp_path / "empty", "delete that folder"),
+    cases = [("nowhere", tmp_path / "empty-a", "NUMBA_CACHE_DIR"),
+             ("full", tmp_path / "empty-b", "delete that folder"),
              ("load", damaged["truncated"], "delete that folder"),
              ("load", damaged["garbage"], "delete that folder")]
-    for case, folder, fix in cases:
-        out, notes = _cache_run(case, folder)
-        assert out == expected
+    # each case compiles the kernel anew in its own process: run them side by side
+    with ThreadPoolExecutor(max_workers=len(cases)) as pool:
+        runs = list(pool.map(lambda c: _cache_run(c[0], c[1]), cases))
+    for (case, _, fix), (out, notes) in zip(cases, runs, strict=True):
+        assert out == expected, case
         assert len(notes) == 1 and fix in notes[0] and "To fix" in notes[0], notes
