@@ -47,6 +47,36 @@ def _check_q3(answer):
                    "so the sum is 0, 1, 0, 1, ... for s = 0, 1, 2, 3, ...")
 
 
+Q4_FORGET_OPEN = 0.9  # a forget gate jammed open: at least this at every step checked
+
+
+def _check_q4(answer):
+    from ..data import parity_sequences
+    from ..parity.evaluate import final_step_accuracy
+    from ..parity.gates import lstm_gates
+
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        return False, "give a pair (prediction, jammed): your predicted accuracy and the model."
+    prediction, jammed = answer
+    (prediction,) = _numbers(prediction, 1)
+    if not 0 <= prediction <= 1:
+        return False, f"the prediction is an accuracy between 0 and 1, got {prediction:g}."
+    try:
+        X, _ = parity_sequences(200, 50, seed=4, complement=int(jammed.input.shape[-1]) == 2)
+        f = lstm_gates(jammed, X)["f"]
+    except (AttributeError, TypeError, ValueError) as exc:
+        return False, f"the second item must be a parity LSTM such as member_model(...) ({exc})"
+    if f.min() < Q4_FORGET_OPEN:
+        return False, (f"its forget gate still falls to {f.min():.2f}: add more to the forget "
+                       "gate's bias, bias[1] (Keras orders the gates i, f, g, o).")
+    acc = final_step_accuracy(jammed, 50)
+    verdict = ("it no longer counts" if acc < 0.6 else "it still counts" if acc >= 0.99
+               else "it counts only partly")
+    return True, (f"with the forget gate jammed open, {verdict}: {acc:.1%} right on fresh 50-bit "
+                  f"strings (you predicted {prediction:.0%}). The unit can no longer wipe its "
+                  "old state at a 1-bit, so it cannot flip.")
+
+
 q1 = Exercise(
     "Exercise 1", _check_q1,
     f"list the running parity of the bits {list(Q1_BITS)}: one 0/1 per bit.")
@@ -58,3 +88,7 @@ q3 = Exercise(
     "Exercise 3", _check_q3,
     f"give the {Q3_NUM_BITS} output weights w of hand_built_parity({Q3_NUM_BITS}); hidden "
     "unit k is relu(number of ones - k).")
+q4 = Exercise(
+    "Exercise 4", _check_q4,
+    "add 10 to the forget gate's bias of the solved network, then give (prediction, jammed): "
+    "your predicted accuracy on 50-bit strings and the changed model.")
