@@ -21,10 +21,10 @@ def test_q2_complement_rewrite():
     assert not q2.check("0.9, -0.1")
 
 
-def test_q3_hand_built_output_weights_agree_with_the_helper():
-    assert q3.check(hand_built_parity(5)[2])
-    assert q3.check([1, -2, 2, -2, 2])
-    assert not q3.check([1, -1, 1, -1, 1])
+def test_q4_hand_built_output_weights_agree_with_the_helper():
+    assert q4.check(hand_built_parity(5)[2])
+    assert q4.check([1, -2, 2, -2, 2])
+    assert not q4.check([1, -1, 1, -1, 1])
 
 
 @pytest.mark.parametrize("q", [q1, q2, q3, q4])
@@ -41,12 +41,12 @@ def _jammed(add, seed=0):
     return model
 
 
-def test_q4_jam_the_forget_gate(capsys):
+def test_q3_jam_the_forget_gate(capsys):
     capsys.readouterr()
-    assert q4.check((0.5, _jammed(10)))
+    assert q3.check((0.5, _jammed(10)))
     out = capsys.readouterr().out
     assert "jammed open" in out and "you predicted 50%" in out
-    assert not q4.check((0.5, _jammed(0)))  # not jammed: its forget gate still closes
+    assert not q3.check((0.5, _jammed(0)))  # not jammed: its forget gate still closes
     assert "bias[1]" in capsys.readouterr().out
     for wrong in ((1.5, _jammed(10)), (0.5, "model"), _jammed(10), (0.5,)):
-        assert not q4.check(wrong)
+        assert not q3.check(wrong)
