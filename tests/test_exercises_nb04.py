@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from xorhelpers import born_dead, case_e, scratch
+from xorhelpers import born_dead, case_e, scratch, sweep
 from xorhelpers.exercises import nb04
 
 
-@pytest.mark.parametrize("exercise", [nb04.q1, nb04.q2, nb04.q3, nb04.q4])
+@pytest.mark.parametrize("exercise", [nb04.q1, nb04.q2, nb04.q3, nb04.q4, nb04.q5])
 def test_unanswered(exercise, check):
     ok, out = check(exercise, ...)
     assert ok is False and "not answered yet" in out
@@ -52,3 +52,23 @@ def test_q3_single_point_bound(check):
     assert not ok and "expected 1 number" in out
     assert not check(nb04.q3, 0.5)[0]
     assert born_dead.single_point_bound(3, 10) == pytest.approx(1 - 0.875 ** 9)
+
+
+def test_q5_predict_then_measure(check):
+    runs = sweep.train(nb04.Q5_CONFIG, 200)
+    ok, out = check(nb04.q5, (0.74, runs))
+    assert ok and "inside it" in out
+    assert "measured 74% (95% CI 67-79%)" in out  # what the notebook's solution states
+    ok, out = check(nb04.q5, (0.2, runs))  # a poor prediction: the measurement still counts
+    assert ok and "below it" in out
+    assert "above it" in check(nb04.q5, (1.0, runs))[1]
+    ok, out = check(nb04.q5, (0.74, sweep.train(nb04.Q5_CONFIG.replace(widths=(3, 3)), 200)))
+    assert not ok and "widths=(4, 4)" in out
+    ok, out = check(nb04.q5, (0.74, sweep.train(nb04.Q5_CONFIG, 50)))
+    assert not ok and "200 seeds" in out
+    ok, out = check(nb04.q5, (0.74, runs.for_config(0).select(runs.seeds < 200)))
+    assert ok
+    for wrong in (0.74, (0.74,), (1.5, runs), (0.74, "runs")):
+        assert not check(nb04.q5, wrong)[0]
+    # the configuration is case E with all three fixes, only the width changed
+    assert nb04.Q5_CONFIG.replace(widths=(3, 3)) == case_e.sweep_config(he_init=True, budget=True)

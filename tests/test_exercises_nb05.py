@@ -3,13 +3,13 @@
 import keras
 import pytest
 
-from xorhelpers import case_a, doctor
+from xorhelpers import case_a, doctor, sweep
 from xorhelpers.data import truth_table
 from xorhelpers.exercises import nb05
 from xorhelpers.models import count_params
 
 
-@pytest.mark.parametrize("exercise", [nb05.q1, nb05.q2, nb05.q3])
+@pytest.mark.parametrize("exercise", [nb05.q1, nb05.q2, nb05.q3, nb05.q4])
 def test_unanswered(exercise, check):
     ok, out = check(exercise, ...)
     assert ok is False and "not answered yet" in out
@@ -76,3 +76,29 @@ def test_q3_count(check):
     ok, out = check(nb05.q3, 25)
     assert not ok and "two weights" in out
     assert not check(nb05.q3, 100)[0]
+
+
+def _bottlenecked(first=1):
+    keras.utils.set_random_seed(0)
+    a, b = keras.Input((1, 1)), keras.Input((1, 1))
+    x = keras.layers.Concatenate()([a, b])
+    x = keras.layers.Dense(first, activation="tanh")(x)
+    x = keras.layers.Dense(4, activation="tanh")(x)
+    return keras.Model([a, b], keras.layers.Dense(1, activation="sigmoid")(x))
+
+
+def test_q4_break_and_measure(check):
+    runs = sweep.train(sweep.Config(**nb05.Q4_CONFIG_ARGS), 200)
+    ok, out = check(nb05.q4, (_bottlenecked(), runs))
+    assert ok and "SCALAR_BOTTLENECK" in out and "98%" in out
+    assert "solves 86% (95% CI 80-90%)" in out  # what the notebook's solution states
+    ok, out = check(nb05.q4, (_bottlenecked(first=3), runs))  # not broken: no bottleneck
+    assert not ok and "width-1" in out
+    ok, out = check(nb05.q4, (_bottlenecked(), sweep.train(sweep.Config(widths=(4,),
+                    activation="tanh", lr=0.05, num_steps=300), 200)))
+    assert not ok and "widths=(1, 4)" in out
+    few = sweep.train(sweep.Config(**nb05.Q4_CONFIG_ARGS), 20)
+    ok, out = check(nb05.q4, (_bottlenecked(), few))
+    assert not ok and "200 seeds" in out
+    for wrong in (_bottlenecked(), ("model", runs), (_bottlenecked(), "runs")):
+        assert not check(nb05.q4, wrong)[0]

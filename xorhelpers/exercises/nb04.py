@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import case_e, sweep
 from ..born_dead import single_point_bound
 from ..data import truth_table
 from ..scratch import activate, relu_derivative
+from ..stats import rate
 from . import Exercise
 
 _X, _Y = truth_table()
@@ -64,6 +66,31 @@ def _bound(answer):
     return False, "one minus the probability that none of the layers 2..10 is off at the point."
 
 
+Q5_CONFIG = case_e.sweep_config(he_init=True, budget=True).replace(widths=(4, 4))
+Q5_SEEDS = 200
+
+
+def _predict_then_measure(answer):
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        return False, "give a pair (prediction, runs): your predicted share and the sweep result."
+    prediction, runs = answer
+    (prediction,) = _numbers(prediction, 1)
+    if not 0 <= prediction <= 1:
+        return False, f"the prediction is a share between 0 and 1, got {prediction:g}."
+    if not isinstance(runs, sweep.SweepResult):
+        return False, f"runs must be what sweep.train returns, got {type(runs).__name__}."
+    if len(runs.configs) != 1 or runs.configs[0] != Q5_CONFIG:
+        return False, ("train exactly one config: case_e.sweep_config(he_init=True, budget=True)"
+                       ".replace(widths=(4, 4)).")
+    if len(runs) != Q5_SEEDS or sorted(runs.seeds.tolist()) != list(range(Q5_SEEDS)):
+        return False, f"train it for {Q5_SEEDS} seeds: sweep.train(config, {Q5_SEEDS})."
+    p, lo, hi = rate(case_e.solved(runs))
+    where = ("inside it" if lo <= prediction <= hi
+             else "below it" if prediction < lo else "above it")
+    return True, (f"measured {p:.0%} (95% CI {100 * lo:.0f}-{100 * hi:.0f}%); your prediction, "
+                  f"{prediction:.0%}, is {where}. Width 3 gave 52%, width 8 98%.")
+
+
 q1 = Exercise("Exercise 1", _relu_slope,
               "give the correct relu derivative at Z = [-2.0, 0.5, 3.0, -0.1], four numbers.")
 q2 = Exercise("Exercise 2", _layer_off,
@@ -72,3 +99,6 @@ q3 = Exercise("Exercise 3", _bound,
               "the single-point upper bound for width 3 and depth 10 on the interval [-1, 1].")
 q4 = Exercise("Exercise 4", _loss_and_accuracy,
               "outputs [0.45, 0.55, 0.55, 0.45] on targets [0, 1, 1, 0]: give (mse, accuracy).")
+q5 = Exercise("Exercise 5", _predict_then_measure,
+              "predict the share of 200 seeds solved with 4 units per layer, then give "
+              "(prediction, sweep.train(config, 200)).")

@@ -96,3 +96,50 @@ q2 = Exercise("Exercise 2", _repair,
 q3 = Exercise("Exercise 3", _count,
               "add up each Dense layer's weights and biases; the hidden layer sees 2 numbers "
               "(the two bits of one coordinate).")
+
+
+Q4_CONFIG_ARGS = dict(widths=(1, 4), activation="tanh", lr=0.05, num_steps=300)
+Q4_SEEDS = 200
+
+
+def _patterns():
+    P = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    a, b = P[:, :1, None], P[:, 1:, None]
+    return [a, b], np.logical_xor(a, b).astype(np.float32)
+
+
+def _break_and_measure(answer):
+    import keras
+
+    from .. import sweep
+    from ..doctor import examine
+    from ..stats import rate
+
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        return False, "give a pair (model, runs): your broken model and the sweep result."
+    model, runs = answer
+    if not isinstance(model, keras.Model):
+        return False, f"the first item must be a Keras model, got {type(model).__name__}"
+    X, y = _patterns()
+    codes = examine(model, X, y, loss="binary_crossentropy").codes
+    if "SCALAR_BOTTLENECK" not in codes:
+        found = ", ".join(codes) or "nothing"
+        return False, (f"the doctor does not name a width-1 layer in your model (it found "
+                       f"{found}): put Dense(1, tanh) right after the merge, before the "
+                       "hidden layer.")
+    if not isinstance(runs, sweep.SweepResult):
+        return False, f"the second item must be what sweep.train returns, got {type(runs).__name__}"
+    if len(runs.configs) != 1 or runs.configs[0] != sweep.Config(**Q4_CONFIG_ARGS):
+        return False, ("measure exactly the broken net: sweep.Config(widths=(1, 4), "
+                       "activation='tanh', lr=0.05, num_steps=300).")
+    if len(runs) != Q4_SEEDS or sorted(runs.seeds.tolist()) != list(range(Q4_SEEDS)):
+        return False, f"train it for {Q4_SEEDS} seeds: sweep.train(config, {Q4_SEEDS})."
+    p, lo, hi = rate(runs.solved)
+    return True, (f"the doctor names SCALAR_BOTTLENECK, and the broken net solves {p:.0%} "
+                  f"(95% CI {100 * lo:.0f}-{100 * hi:.0f}%) against 98% unbroken: harder to "
+                  "learn, not impossible, as in case A.")
+
+
+q4 = Exercise("Exercise 4", _break_and_measure,
+              "build the shared net with a Dense(1, tanh) right after the merge, then give "
+              "(model, sweep.train(sweep.Config(widths=(1, 4), ...), 200)).")
