@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import maths
 from ._check import check_int, check_seed
-from .case_a import LEARNER, PATTERNS, Variant, _flat_params, _loss_grads_outputs, init_weights
+from .case_a import LEARNER, PATTERNS, Variant, flat_params, loss_grads_outputs, init_weights
 from .data import bit_matrix_pairs
 
 N_PAIRS, BATCH_SIZE, EPOCHS, LR = 50_000, 32, 15, 1e-3
@@ -138,26 +139,23 @@ def train_recipe(seeds, variant: Variant = LEARNER, *, epochs: int = EPOCHS,
     if start[0][0].shape[0] != K:
         raise ValueError(f"initial must hold weights for {K} seeds, got "
                          f"{start[0][0].shape[0]}")
-    theta, params = _flat_params([(W.astype(np.float64), b.astype(np.float64))
+    theta, params = flat_params([(W.astype(np.float64), b.astype(np.float64))
                                   for W, b in start])
     X, y = PATTERNS, np.array([0.0, 1.0, 1.0, 0.0])
     right_if_high = y > 0.5
-    init_output = _loss_grads_outputs(params, variant, X, y)[2]
+    init_output = loss_grads_outputs(params, variant, X, y)[2]
     m, v = np.zeros_like(theta), np.zeros_like(theta)
     loss_sum = np.zeros((K, epochs))
     acc_sum = np.zeros((K, epochs))
     for t in range(counts.shape[1]):
         w = counts[:, t] / sizes[t]
-        loss, grads, p = _loss_grads_outputs(params, variant, X, y, w)
+        loss, grads, p = loss_grads_outputs(params, variant, X, y, w)
         e = t // spe
         loss_sum[:, e] += loss * sizes[t]
         acc_sum[:, e] += (((p > 0.5) == right_if_high) * counts[:, t]).sum(axis=1)
         g = np.concatenate([part.reshape(K, -1) for layer in grads for part in layer], axis=1)
-        m += (g - m) * 0.1
-        v += (g * g - v) * 0.001
-        step = t + 1
-        theta -= (lr * math.sqrt(1 - 0.999 ** step) / (1 - 0.9 ** step)) * m / (np.sqrt(v) + 1e-7)
-    final_loss, _, final_output = _loss_grads_outputs(params, variant, X, y, share)
+        maths.adam_update(theta, g, m, v, t + 1, lr)
+    final_loss, _, final_output = loss_grads_outputs(params, variant, X, y, share)
     return RecipeRuns(variant, seeds, loss_sum / n_pairs, acc_sum / n_pairs, init_output,
                       final_output, final_loss)
 
