@@ -53,17 +53,6 @@ def threshold_predict(X, w, b: float) -> np.ndarray:
     return (X @ _weights(w, X.shape[1]) + check_float("b", b) > 0).astype(float)
 
 
-def xor_inequalities(w, b: float) -> dict[str, bool]:
-    """Which of the four conditions for a threshold unit to compute XOR hold for (w1, w2, b).
-
-    Returns {"b <= 0": ..., "w2 + b > 0": ..., "w1 + b > 0": ..., "w1 + w2 + b <= 0": ...}.
-    """
-    w1, w2 = (float(v) for v in _weights(w, 2))
-    b = check_float("b", b)
-    return {"b <= 0": b <= 0, "w2 + b > 0": w2 + b > 0, "w1 + b > 0": w1 + b > 0,
-            "w1 + w2 + b <= 0": w1 + w2 + b <= 0}
-
-
 def random_threshold_units(num: int, seed: int = 0, scale: float = 3.0
                            ) -> tuple[np.ndarray, np.ndarray]:
     """``num`` random threshold units: weights (num, 2) and biases (num,), uniform in +/-scale."""

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from .._check import check_float, check_int, check_seed
+from .._tf import keras, tf
 
 
 def hand_built_parity(num_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
