@@ -4,11 +4,11 @@ for its fault and no other; healthy models get none; the model is never changed.
 import itertools
 import math
 
-import keras
 import numpy as np
 import pytest
 
 from xorhelpers import case_a, doctor
+from xorhelpers._tf import keras
 from xorhelpers.data import bit_matrix_pairs, noisy_xor, truth_table
 from xorhelpers.doctor_checks import _best_threshold
 

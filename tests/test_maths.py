@@ -26,9 +26,7 @@ def test_slope_is_the_derivative_of_the_value(name):
 
 @pytest.mark.parametrize("name", maths.ACTIVATIONS)
 def test_value_and_slope_equal_keras_and_tensorflow(name):
-    import keras
-
-    from xorhelpers._tf import tf
+    from xorhelpers._tf import keras, tf
 
     z = tf.constant(Z32)
     with tf.GradientTape() as tape:
@@ -128,7 +126,7 @@ def test_bce_from_logits_is_stable_and_equals_the_probability_form():
 
 
 def test_bce_from_probabilities_clips_as_keras_does():
-    import keras
+    from xorhelpers._tf import keras
 
     p = np.array([0.0, 1e-9, 0.2, 0.5, 0.9, 1.0, 1.5])
     y = np.array([1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0])
@@ -192,7 +190,7 @@ def test_only_units_that_can_die_are_dead(name):
 # --------------------------------------------------------------------------------- Adam
 
 def test_adam_update_is_keras():
-    import keras
+    from xorhelpers._tf import keras
 
     gen = np.random.default_rng(1)
     start = gen.normal(size=6).astype(np.float32)
@@ -209,7 +207,7 @@ def test_adam_update_is_keras():
 # ---------------------------------------------------------------------------- constants
 
 def test_the_constants_are_keras_defaults():
-    import keras
+    from xorhelpers._tf import keras
 
     assert inspect.signature(keras.activations.leaky_relu).parameters[
         "negative_slope"].default == maths.LEAKY_SLOPE

@@ -2,12 +2,11 @@
 
 import random
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from xorhelpers import repro
+from xorhelpers._tf import keras, tf
 from xorhelpers.models import mlp
 
 

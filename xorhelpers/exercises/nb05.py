@@ -12,6 +12,7 @@ def tanh_output_model():
     """Exercise 1's model: 2 inputs -> Dense(8, relu) -> Dense(1, tanh), to be trained with
     binary cross-entropy."""
     from .._tf import keras
+
     keras.utils.set_random_seed(1)
     return keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"),
                              keras.layers.Dense(1, activation="tanh")], name="exercise_1")
@@ -35,6 +36,7 @@ def _solves_xor(model, attempts: int = 3) -> bool:
     """True when a fresh copy of ``model`` (new initial weights, seeds 0, 1, ...), trained
     with Adam 0.05 on the four patterns, gets all four right on one of ``attempts`` tries."""
     from .._tf import keras
+
     P = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
     a, b = np.tile(P[:, :1, None], (16, 1, 1)), np.tile(P[:, 1:, None], (16, 1, 1))
     y = np.logical_xor(a, b).astype(np.float32)
