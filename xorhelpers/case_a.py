@@ -273,7 +273,7 @@ def train(variant: Variant, seeds, lr: float = 0.01, num_steps: int = 2000,
     X, y = PATTERNS, np.logical_xor(PATTERNS[:, 0], PATTERNS[:, 1]).astype(float)
     start = init_weights(variant, seeds)
     theta, params = flat_params(start)
-    dead_init = (forward(params, variant, X)[0] <= 0).all(axis=1)
+    dead_init = maths.dead(variant.output, forward(params, variant, X)[0][..., None])[:, 0]
     m = np.zeros_like(theta)
     v = np.zeros_like(theta)
     for t in range(1, num_steps + 1):
@@ -287,4 +287,5 @@ def train(variant: Variant, seeds, lr: float = 0.01, num_steps: int = 2000,
     accuracy = ((p > 0.5) == (Y[:, 0, 0] > 0.5)[None]).mean(axis=1)
     final = [(W.copy(), b.copy()) for W, b in params]
     return Runs(variant, seeds, accuracy >= 0.99, accuracy, loss, dead_init,
-                (forward(params, variant, X)[0] <= 0).all(axis=1), start, final)
+                maths.dead(variant.output, forward(params, variant, X)[0][..., None])[:, 0],
+                start, final)

@@ -27,6 +27,7 @@ N_PAIRS, BATCH_SIZE, EPOCHS, LR = 50_000, 32, 15, 1e-3
 LN2 = math.log(2)
 NEAR_LN2 = 0.01  # an epoch's loss within this of ln 2 ...
 CHANCE = (0.45, 0.55)  # ... and its accuracy in this range: the learner's symptom
+XOR_TARGETS = np.array([0.0, 1.0, 1.0, 0.0])  # of the patterns (0,0), (0,1), (1,0), (1,1)
 LOGGED = range(1, 7)  # the epochs 2-7 of the learner's log after the first (0-based)
 
 
@@ -94,23 +95,29 @@ class RecipeRuns:
 
     @property
     def solved(self) -> np.ndarray:
-        """All four patterns right at the end."""
-        return ((self.final_output > 0.5) == np.array([False, True, True, False])).all(axis=1)
+        """All four patterns on the right side of 0.5 at the end (``maths.solved``)."""
+        return maths.solved(self.final_output, XOR_TARGETS)
 
     @property
     def dead_init(self) -> np.ndarray:
-        """A ReLU output that is 0 on all four patterns at the start."""
-        return (self.init_output <= 0).all(axis=1)
+        """A ReLU output that is 0 on all four patterns at the start (``maths.dead``)."""
+        return _dead_output(self.variant, self.init_output)
 
     @property
     def dead(self) -> np.ndarray:
-        """A ReLU output that is 0 on all four patterns at the end."""
-        return (self.final_output <= 0).all(axis=1)
+        """A ReLU output that is 0 on all four patterns at the end (``maths.dead``)."""
+        return _dead_output(self.variant, self.final_output)
 
     @property
     def init_spread(self) -> np.ndarray:
         """How much the output varies over the four patterns at the start (max - min)."""
         return self.init_output.max(axis=1) - self.init_output.min(axis=1)
+
+
+def _dead_output(variant: Variant, outputs: np.ndarray) -> np.ndarray:
+    """Per seed, the output unit is dead on the four patterns (its input <= 0 on all four: for
+    a ReLU output, the output is 0 on all four)."""
+    return maths.dead(variant.output, np.asarray(outputs)[..., None])[..., 0]
 
 
 def train_recipe(seeds, variant: Variant = LEARNER, *, epochs: int = EPOCHS,
@@ -141,7 +148,7 @@ def train_recipe(seeds, variant: Variant = LEARNER, *, epochs: int = EPOCHS,
                          f"{start[0][0].shape[0]}")
     theta, params = flat_params([(W.astype(np.float64), b.astype(np.float64))
                                   for W, b in start])
-    X, y = PATTERNS, np.array([0.0, 1.0, 1.0, 0.0])
+    X, y = PATTERNS, XOR_TARGETS
     right_if_high = y > 0.5
     init_output = loss_grads_outputs(params, variant, X, y)[2]
     m, v = np.zeros_like(theta), np.zeros_like(theta)

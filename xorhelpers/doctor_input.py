@@ -78,12 +78,12 @@ def best_linear_fit(F: np.ndarray, y: np.ndarray, iterations: int = 100,
     Z = np.concatenate([F, np.ones((len(F), 1))], axis=1)
     w = np.zeros(Z.shape[1])
     for _ in range(iterations):
-        q = 1 / (1 + np.exp(-np.clip(Z @ w, -60, 60)))
+        q = maths.sigmoid(Z @ w)
         grad = Z.T @ (q - y) / len(y) + ridge * w
         hess = (Z.T * (q * (1 - q))) @ Z / len(y) + ridge * np.eye(len(w))
         w = w - np.linalg.solve(hess, grad)
     z = Z @ w
-    loss = float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    loss = float(np.mean(maths.bce_with_logits(z, y)))
     return loss, float(((z > 0) == (y > 0.5)).mean())
 
 
