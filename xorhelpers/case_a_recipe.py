@@ -188,7 +188,8 @@ def from_dict(data: dict) -> RecipeRuns:
 
 
 #: Where `benchmarks/case_a.py` stores its runs: the repository's benchmarks/results folder.
-RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+RESULTS_DIR = (Path(__file__).resolve().parents[__name__.count(".")]  # the repository root
+               / "benchmarks" / "results")
 
 
 def stored_results(name: str) -> dict | list:
