@@ -1,11 +1,6 @@
 """Repository-wide pytest settings, applied whenever pytest runs from the root."""
 
-import os
-
 from xorhelpers import portable
-
-# Quiet TensorFlow's C++ logging in every process pytest starts (kernels inherit it).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 # The same NumPy and TensorFlow kernels on every processor, in pytest's process and in every
 # kernel it starts (they inherit the environment); the rule lives in xorhelpers/portable.py.

@@ -144,7 +144,7 @@ def _load_portable():
 def _env(versions: str = "locked") -> dict[str, str]:
     # PYTHONPATH names this checkout, so the tests and kernels always import the xorhelpers
     # beside this dev.py (also in a second worktree that shares the same .venv).
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
     # The same NumPy and TensorFlow kernels on every processor: the rule of
     # xorhelpers/portable.py, read from that file so that it has one home. Its NumPy part
     # names NumPy >= 2.4's feature groups, so the oldest check (NumPy 1.26) goes without it.
@@ -180,9 +180,15 @@ def test(args: list[str], versions: str = "locked") -> int:
             sys.exit("--portability compares with the committed outputs: locked versions only")
         rest = [a for a in args if a != "--portability"]
         return _run([python, ROOT / "tests" / "portability.py", *rest], cwd=ROOT, env=_env())
-    mode = ["--nbval"] if versions == "locked" else ["--nbval-lax", "-m", "not browser"]
-    return _run([python, "-m", "pytest", *mode, "--durations=12", *args], cwd=ROOT,
-                env=_env(versions))
+    env = _env(versions)
+    if versions == "locked":
+        mode = ["--nbval"]
+    else:
+        # These runs exist to catch what the next release removes: show DeprecationWarnings
+        # (pyproject's filter hides them in the locked runs), in pytest and in every kernel.
+        mode = ["--nbval-lax", "-m", "not browser", "-W", "default::DeprecationWarning"]
+        env["PYTHONWARNINGS"] = "default::DeprecationWarning"
+    return _run([python, "-m", "pytest", *mode, "--durations=12", *args], cwd=ROOT, env=env)
 
 
 def execute(args: list[str], versions: str = "locked") -> int:

@@ -14,25 +14,25 @@ and writes them to benchmarks/results/case_a_keras.json.
 network; results are added to the JSON file named by ``--out`` (so two processes can share
 the work and their files be merged).
 
-    TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/case_a.py
-    TF_CPP_MIN_LOG_LEVEL=3 .venv/bin/python benchmarks/case_a.py --keras 8
+    PYTHONPATH=. .venv/bin/python benchmarks/case_a.py
+    PYTHONPATH=. .venv/bin/python benchmarks/case_a.py --keras 8
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import xorhelpers  # noqa: F401  (first: the processor rule, before NumPy loads)
 
-import numpy as np  # noqa: E402
+# isort: split
+import numpy as np
 
-from xorhelpers import case_a  # noqa: E402
-from xorhelpers import case_a_recipe as recipe  # noqa: E402
-from xorhelpers.stats import format_rate  # noqa: E402
+from xorhelpers import case_a
+from xorhelpers import case_a_recipe as recipe
+from xorhelpers.stats import format_rate
 
 OUT = Path(__file__).resolve().parent / "results" / "case_a_recipe.json"
 OUT_KERAS = OUT.with_name("case_a_keras.json")
@@ -91,7 +91,7 @@ def variants(variant_seeds: int, which, results: dict, out: Path) -> None:
 
 
 def keras_check(num_seeds: int) -> None:
-    import keras
+    from xorhelpers._tf import keras
 
     same = 0
     worst = 0.0

@@ -17,16 +17,15 @@ output (it takes about 20 minutes on a 2-core CPU):
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # the notebooks' rule (dev.py)
+import xorhelpers  # noqa: F401  (first: the processor rule, before NumPy loads)
 
-import numpy as np  # noqa: E402
+# isort: split
+import numpy as np
 
-from xorhelpers.parity import final_step_accuracy, train_case_c, train_recipe  # noqa: E402
+from xorhelpers.parity import final_step_accuracy, train_case_c, train_recipe
 
 SOLVED = 0.999
 EVAL_N = 2000

@@ -1,10 +1,7 @@
-"""Settings shared by the unit tests: quiet TensorFlow, draw figures off screen."""
+"""Settings shared by the unit tests: draw figures off screen. (Tests that use Keras load it
+through xorhelpers._tf, which quiets TensorFlow's log.)"""
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
 

@@ -1,10 +1,10 @@
 """Activations and slopes (notebook 02) against Keras and against finite differences."""
 
-import keras
 import numpy as np
 import pytest
 
 from xorhelpers import activations
+from xorhelpers._tf import keras
 
 Z = np.concatenate([np.linspace(-6, 6, 241), [-0.3, 0.7]])
 Z_AWAY_FROM_0 = Z[np.abs(Z) > 1e-3]

@@ -1,12 +1,11 @@
 """Case A: the learner's model in Keras 3, the batched NumPy replica (checked against Keras'
 own forward pass and tf.GradientTape), training of many seeds, the shared net."""
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from xorhelpers import case_a
+from xorhelpers._tf import keras, tf
 from xorhelpers.data import bit_matrix_pairs
 from xorhelpers.models import count_params
 

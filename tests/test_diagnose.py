@@ -1,13 +1,12 @@
 """Diagnostics on Keras models and scratch nets: each measure against a hand computation, the
 Keras and scratch paths against each other, the callback, and bad input."""
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from xorhelpers import diagnose as d
 from xorhelpers import scratch as s
+from xorhelpers._tf import keras, tf
 from xorhelpers.data import truth_table
 from xorhelpers.models import mlp
 

@@ -4,11 +4,11 @@ for its fault and no other; healthy models get none; the model is never changed.
 import itertools
 import math
 
-import keras
 import numpy as np
 import pytest
 
 from xorhelpers import case_a, doctor
+from xorhelpers._tf import keras
 from xorhelpers.data import bit_matrix_pairs, noisy_xor, truth_table
 from xorhelpers.doctor_checks import _best_threshold
 
@@ -375,3 +375,23 @@ def test_bad_arguments():
     two = keras.Model(x, [D(1, "sigmoid")(x), D(1, "sigmoid")(x)])
     with pytest.raises(ValueError, match="exactly one output"):
         doctor.examine(two, X2, Y2, loss="bce")
+
+
+def test_the_checks_emit_only_listed_codes_and_every_listed_code():
+    """Every Finding the doctor's modules can build names its code literally, from CODES, and
+    every code in CODES has a check that emits it."""
+    import ast
+    import inspect
+
+    from xorhelpers import doctor_checks, doctor_input
+
+    emitted = []
+    for module in (doctor, doctor_checks, doctor_input):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding":
+                code = node.args[0] if node.args else next(
+                    (k.value for k in node.keywords if k.arg == "code"), None)
+                assert isinstance(code, ast.Constant), (module.__name__, ast.dump(node)[:80])
+                emitted.append(code.value)
+    assert set(emitted) <= set(doctor.CODES), set(emitted) - set(doctor.CODES)
+    assert set(emitted) == set(doctor.CODES), set(doctor.CODES) - set(emitted)

@@ -4,11 +4,11 @@ before its output (NO_HIDDEN_NONLINEARITY) and an output nearly constant over th
 
 import math
 
-import keras
 import numpy as np
 import pytest
 
 from xorhelpers import case_a, doctor
+from xorhelpers._tf import keras
 from xorhelpers.data import bit_matrix_pairs, truth_table
 from xorhelpers.doctor_input import best_linear_fit
 

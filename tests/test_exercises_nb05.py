@@ -1,9 +1,9 @@
 """Exercise checkers of notebook 05: the solutions pass, wrong answers are told why."""
 
-import keras
 import pytest
 
 from xorhelpers import case_a, doctor, sweep
+from xorhelpers._tf import keras
 from xorhelpers.data import truth_table
 from xorhelpers.exercises import nb05
 from xorhelpers.models import count_params

@@ -47,36 +47,6 @@ def test_threshold_predict_boundary_is_zero():
     assert linear.threshold_predict([[1.0, 1.0]], (1, 1), -2.0).tolist() == [0.0]
 
 
-# ---- xor_inequalities ----------------------------------------------------------------------
-
-KEYS = ["b <= 0", "w2 + b > 0", "w1 + b > 0", "w1 + w2 + b <= 0"]
-
-
-def test_xor_inequalities_known_values():
-    assert linear.xor_inequalities((1, 1), -0.5) == dict(zip(KEYS, [True, True, True, False],
-                                                             strict=True))
-    assert linear.xor_inequalities((1, 1), -1.5) == dict(zip(KEYS, [True, False, False, False],
-                                                             strict=True))
-    assert linear.xor_inequalities((-1, -1), 0.5) == dict(zip(KEYS, [False, False, False, True],
-                                                              strict=True))
-
-
-def test_xor_inequalities_returns_python_bools():
-    got = linear.xor_inequalities(np.array([1.0, 2.0]), -0.5)
-    assert list(got) == KEYS
-    assert all(type(v) is bool for v in got.values())
-
-
-def test_xor_inequalities_are_the_four_points_classified_right():
-    # inequality k holds exactly when the unit gets XOR point k right, in truth-table order
-    W, b = linear.random_threshold_units(2000, seed=3)
-    for w, b_ in zip(W, b, strict=True):
-        holds = list(linear.xor_inequalities(w, float(b_)).values())
-        right = (linear.threshold_predict(X, w, float(b_)) == Y).tolist()
-        assert holds == right
-        assert not all(holds)
-
-
 # ---- random_threshold_units ------------------------------------------------------------
 
 def test_random_threshold_units_shapes_range_and_seed():
@@ -281,11 +251,9 @@ def test_bad_y_everywhere(bad, error):
     ((1, 1), "0", TypeError, "b"), ((1, 1), True, TypeError, "b"),
     ((1, 1), float("nan"), ValueError, "b"), ((1, 1), None, TypeError, "b"),
 ])
-def test_threshold_predict_and_xor_inequalities_bad_input(w, b, error, name):
+def test_threshold_predict_bad_input(w, b, error, name):
     with pytest.raises(error, match=rf"\b{name}\b"):
         linear.threshold_predict(X, w, b)
-    with pytest.raises(error, match=rf"\b{name}\b"):
-        linear.xor_inequalities(w, b)
 
 
 @pytest.mark.parametrize("kwargs,error,name", [

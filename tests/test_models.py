@@ -2,11 +2,11 @@
 
 (fit_full_batch and make_optimizer are tested in test_models_training.py.)"""
 
-import keras
 import numpy as np
 import pytest
 
 from xorhelpers import data, models
+from xorhelpers._tf import keras
 from xorhelpers.repro import seed_everything
 
 X4, Y4 = data.truth_table()

@@ -1,11 +1,10 @@
 """fit_full_batch and make_optimizer (notebook 02), checked against a hand-written
 tf.GradientTape loop and NumPy versions of the update rules."""
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
+from xorhelpers._tf import keras, tf
 from xorhelpers.data import noisy_xor, truth_table
 from xorhelpers.models import OPTIMIZERS, fit_full_batch, make_optimizer, mlp
 

@@ -69,7 +69,7 @@ def test_parity_rnn_rejects_bad_input(bad, match):
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("complement", [True, False])
 def test_rnn_states_match_keras(cell, complement):
-    import keras
+    from xorhelpers._tf import keras
 
     seed_everything(0)
     model = parity_rnn(3, cell, complement, seed=2)

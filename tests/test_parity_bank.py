@@ -27,8 +27,7 @@ def single_weights(model):
 
 def test_keras_binary_crossentropy_on_softmax_uses_the_logits():
     """The fact bank_loss relies on: Keras scores a softmax output by sigmoid BCE of its logits."""
-    import keras
-    import tensorflow as tf
+    from xorhelpers._tf import keras, tf
 
     model = parity_rnn(1, seed=0)
     model.set_weights([5 * np.asarray(w) + 1 for w in model.get_weights()])
@@ -62,7 +61,7 @@ def test_members_start_as_the_seeded_single_nets(units, complement, per_step):
 @pytest.mark.parametrize("units, complement, per_step", [(1, True, True), (1, False, False),
                                                          (2, True, True)])
 def test_training_a_bank_equals_training_each_net_alone(units, complement, per_step):
-    import keras
+    from xorhelpers._tf import keras
 
     seed_everything(0)
     seeds = SEEDS[:2]
@@ -177,9 +176,7 @@ def test_stage_callback_sees_the_weights_after_each_stage():
 
 
 def test_member_gradient_norms_match_each_member_alone():
-    import keras
-    import tensorflow as tf
-
+    from xorhelpers._tf import keras, tf
     from xorhelpers.parity import member_gradient_norms
 
     bank = seed_bank(SEEDS)

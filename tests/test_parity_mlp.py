@@ -25,7 +25,7 @@ def test_hand_built_parity_on_30_bits():
 
 
 def test_random_bits_zero_the_unused_columns_and_label_parity():
-    import tensorflow as tf
+    from xorhelpers._tf import tf
 
     X, y = _random_bits((3, 500, 6), tf.constant([0, 1], tf.int64), [1, 4, 6], 6)
     X, y = X.numpy(), y.numpy()

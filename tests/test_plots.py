@@ -1,6 +1,5 @@
 """Figures: each helper returns an Axes and draws what it says (Agg backend, no display)."""
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -9,6 +8,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 
 from xorhelpers import data, models, plots
+from xorhelpers._tf import keras
 
 X4, Y4 = data.truth_table()
 

@@ -3,10 +3,10 @@ tf.GradientTape and against Keras on the same weights and data; the case E bug; 
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from xorhelpers import case_e
 from xorhelpers import scratch as s
+from xorhelpers._tf import tf
 from xorhelpers.data import truth_table
 from xorhelpers.models import mlp
 
@@ -41,7 +41,7 @@ def test_slope_is_the_derivative_of_the_activation(name):
 
 
 def test_activations_match_keras():
-    import keras
+    from xorhelpers._tf import keras
 
     Z = np.linspace(-4, 4, 17)
     for name in HIDDEN:
@@ -155,7 +155,7 @@ def test_backward_matches_gradient_tape_on_the_xor_points():
 
 @pytest.mark.parametrize("loss", ["binary_crossentropy", "mse"])
 def test_backward_matches_a_keras_model(loss):
-    import keras
+    from xorhelpers._tf import keras
 
     model = mlp([3, 3], activation="relu", seed=0)
     gen = np.random.default_rng(4)

@@ -1,7 +1,11 @@
 """Helpers for the XOR notebook collection: every module, one idea each, and the notebook
-that introduces it. Importing the package quiets TensorFlow's C++ log before TensorFlow (and
-Keras) are loaded, so every module may import them at its top.
+that introduces it. Importing the package applies the processor rule (``portable``) and loads
+nothing else: modules that use Keras load it through ``_tf``, which quiets TensorFlow's C++ log
+first, so ``import xorhelpers.stats`` (or ``data``, ``maths``, ``sweep``) stays light.
 
+Read by every module that computes with a network:
+    ``maths``            the network's maths, once: activations, losses, forward, solved, dead,
+                         Adam and the numbers that must equal Keras 3's
 Used by every notebook:
     ``repro``            seeding and determinism
     ``data``             the XOR truth table, noisy clouds, bit-matrix pairs, parity sequences
@@ -12,13 +16,12 @@ Notebook 01:
     ``linear``           threshold units, the perceptron, least squares on the XOR points
 Notebook 02:
     ``models``           Keras 3 builders: ``mlp``, the hand-built solution, training loops
-    ``activations``      the hidden activations and their slopes, in NumPy
-    ``keras_constants``  numbers and names that must equal Keras 3's (leaky slope, inits...)
+    ``activations``      the four activation curves the notebook plots (from ``maths``)
 Notebook 03 (first used in 02):
     ``sweep/``           train thousands of small nets at once, one per (config, seed), and
                          name why a net got stuck (``sweep.Config``, ``sweep.train``...)
     ``stats``            rates over many seeds with 95% Wilson intervals
-    ``criteria``         what "solved" means: every output on the right side of 0.5 by a margin
+    ``criteria``         what "solved" means (``maths.solved``, re-exported for the engines)
 Notebook 04:
     ``scratch``          a NumPy MLP from scratch: forward, backward, gradient check
     ``case_e``           case E (a from-scratch 2-3-3-1 net stuck at 0.5) and its fixes
@@ -43,38 +46,13 @@ Internal:
     ``_check``           argument validation with errors that name the argument
     ``_scratch_checks``  the checked inputs of ``scratch``
     ``_weights``         the one parser of lists of (W, b) pairs
+    ``_tf``              the one way TensorFlow and Keras load: quietly, logging set first
+    ``keras_constants``  ``maths``' Keras numbers re-exported for the sweep engines
 """
-
-import os
-import sys
 
 from xorhelpers import portable
 
 # Before NumPy and TensorFlow load: the same kernels on every processor (see ``portable``).
 portable.apply()
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with the process's stderr silenced: its C++ start-up lines (CPU
-    features, missing CUDA drivers) are printed before its log level is read and would
-    clutter every notebook. Errors still surface as Python exceptions."""
-    if "tensorflow" in sys.modules:
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        import keras  # noqa: F401
-        import tensorflow  # noqa: F401
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-_import_tensorflow_quietly()
 
 __version__ = "0.1.0"

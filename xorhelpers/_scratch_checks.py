@@ -1,6 +1,6 @@
 """Checked inputs of ``xorhelpers.scratch``, kept apart so that the network's own code stays
-short enough to read in one sitting. Every error names the argument, the value and what is
-allowed."""
+short enough to read in one sitting; ``scratch`` is their only user. Every error names the
+argument, the value and what is allowed."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._check import check_choice, check_int
+from .maths import ACTIVATIONS, LOSSES
 
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
-LOSSES = ("binary_crossentropy", "mse")
 INITS = ("normal", "he_normal", "glorot_uniform")
+__all__ = ["ACTIVATIONS", "INITS", "LOSSES", "as_activations", "as_inputs", "as_sizes",
+           "as_targets", "check_names", "validate_net"]
 
 
-def _validate_net(net) -> None:
+def validate_net(net) -> None:
     if not isinstance(net.weights, list) or not isinstance(net.biases, list) or not net.weights:
         raise TypeError("weights and biases must be non-empty lists of arrays")
     net.weights = [_as_float_array(f"weights[{k}]", W) for k, W in enumerate(net.weights)]
@@ -25,7 +26,7 @@ def _validate_net(net) -> None:
                          f"{len(net.weights)} and {len(net.biases)}")
     if isinstance(net.activations, str):
         raise TypeError(f"activations must list one name per layer, got {net.activations!r}")
-    net.activations = _as_activations(net.activations, len(net.weights), None)
+    net.activations = as_activations(net.activations, len(net.weights), None)
     check_choice("loss", net.loss, LOSSES)
     if net.loss == "binary_crossentropy" and net.activations[-1] != "sigmoid":
         raise ValueError("loss='binary_crossentropy' needs a sigmoid output activation, got "
@@ -61,7 +62,7 @@ def _as_float_array(name: str, value) -> np.ndarray:
     return arr
 
 
-def _check_names(net) -> None:
+def check_names(net) -> None:
     """The activation names of a Net, checked once at a public entry point: the layers of the
     loops inside then use them unchecked. (A Net's fields can be reassigned after it is built.)"""
     if isinstance(net.activations, str) or len(net.activations) != len(net.weights):
@@ -71,7 +72,7 @@ def _check_names(net) -> None:
         check_choice(f"activations[{i}]", name, ACTIVATIONS)
 
 
-def _as_sizes(layer_sizes) -> tuple[int, ...]:
+def as_sizes(layer_sizes) -> tuple[int, ...]:
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
         raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}")
     if len(layer_sizes) < 2:
@@ -81,7 +82,7 @@ def _as_sizes(layer_sizes) -> tuple[int, ...]:
                  for i, s in enumerate(layer_sizes))
 
 
-def _as_activations(activations, n_layers: int, output_activation) -> tuple[str, ...]:
+def as_activations(activations, n_layers: int, output_activation) -> tuple[str, ...]:
     if isinstance(activations, str):
         check_choice("activations", activations, ACTIVATIONS)
         check_choice("output_activation", output_activation, ACTIVATIONS)
@@ -93,7 +94,7 @@ def _as_activations(activations, n_layers: int, output_activation) -> tuple[str,
                  for i, a in enumerate(activations))
 
 
-def _as_inputs(net, X) -> np.ndarray:
+def as_inputs(net, X) -> np.ndarray:
     X = np.asarray(X, dtype=float)
     fan_in = net.layer_sizes[0]
     if X.ndim != 2 or X.shape[1] != fan_in or len(X) == 0:
@@ -101,7 +102,7 @@ def _as_inputs(net, X) -> np.ndarray:
     return X
 
 
-def _as_targets(X, y, loss: str | None = None) -> np.ndarray:
+def as_targets(X, y, loss: str | None = None) -> np.ndarray:
     """``y`` as a column of floats, one per row of ``X``; finite, and within [0, 1] (the only
     targets a probability can reach) when ``loss`` is binary cross-entropy."""
     n = len(np.asarray(X))

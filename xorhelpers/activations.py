@@ -1,16 +1,18 @@
-"""The hidden activations of the collection and their slopes, in NumPy (notebook 02).
+"""The four hidden activations notebook 02 plots, with their slopes, in NumPy.
 
 ``value_and_slope(name, z)`` returns f(z) and f'(z) for sigmoid, tanh, relu and leaky_relu
-(negative slope 0.2, as Keras' ``activation="leaky_relu"``). At z = 0 the slope of relu is
-taken as 0 and that of leaky_relu as 0.2, the values TensorFlow's gradients use.
+(negative slope 0.2, as Keras' ``activation="leaky_relu"``), from the records of
+``xorhelpers.maths``. At z = 0 the slope of relu is taken as 0 and that of leaky_relu as 0.2,
+the values TensorFlow's gradients use.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import maths
+
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
-LEAKY_SLOPE = 0.2
 
 
 def value_and_slope(name: str, z) -> tuple[np.ndarray, np.ndarray]:
@@ -24,12 +26,6 @@ def value_and_slope(name: str, z) -> tuple[np.ndarray, np.ndarray]:
     if not np.isfinite(z).all():
         raise ValueError(f"z must hold finite numbers, got {int((~np.isfinite(z)).sum())} "
                          "non-finite entries")
-    if name == "sigmoid":
-        s = 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
-        return s, s * (1.0 - s)
-    if name == "tanh":
-        t = np.tanh(z)
-        return t, 1.0 - t**2
-    if name == "relu":
-        return np.maximum(z, 0.0), (z > 0).astype(float)
-    return np.where(z > 0, z, LEAKY_SLOPE * z), np.where(z > 0, 1.0, LEAKY_SLOPE)
+    record = maths.activation(name)
+    value = record.value(z)
+    return value, record.slope(z, value)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import maths
 from ._check import check_choice, check_int, check_seed
 from ._weights import as_pairs
-from .keras_constants import LEAKY_SLOPE, TRUNCATED_NORMAL_STD
 from .stats import rate
 
 INITS = ("he_normal", "glorot_uniform", "glorot_normal")
@@ -35,7 +35,6 @@ BIASES = ("zeros", "symmetric")
 REMEDIES = ("none", "leaky_relu", "rai", "residual")
 RAI_SIGMA = 0.6007  # the variance scale of the randomized asymmetric initialisation
 RAI_BETA = (2.0, 1.0)  # the positive entry of each neuron is drawn from Beta(2, 1)
-_HE_TRUNCATION = TRUNCATED_NORMAL_STD  # std of a standard normal truncated at +-2
 
 
 def domain_points(domain: str = "interval", n_points: int = 9) -> np.ndarray:
@@ -89,7 +88,7 @@ def _draw(gen, init, fan_in, fan_out, shape) -> np.ndarray:
     while bad.any():
         z[bad] = gen.standard_normal(int(bad.sum()))
         bad = np.abs(z) > 2
-    return math.sqrt(var) / _HE_TRUNCATION * z
+    return math.sqrt(var) / maths.TRUNCATED_NORMAL_STD * z
 
 
 def hidden_constant(weights, X, remedy: str = "none") -> np.ndarray:
@@ -118,10 +117,10 @@ def hidden_constant(weights, X, remedy: str = "none") -> np.ndarray:
 def _layer(H, W, b, remedy, first):
     Z = H @ W + b
     if remedy == "leaky_relu":
-        return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+        return maths.activate("leaky_relu", Z)
     if remedy == "residual" and not first:
-        return H + np.maximum(Z, 0.0)
-    return np.maximum(Z, 0.0)
+        return H + maths.activate("relu", Z)
+    return maths.activate("relu", Z)
 
 
 def _constant_rows(H) -> np.ndarray:

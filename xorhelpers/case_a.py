@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import maths
 from ._check import check_choice, check_int, check_seed
 from .data import bit_matrix_pairs
 from .stats import format_rate, rate
@@ -23,7 +24,6 @@ from .stats import format_rate, rate
 HIDDEN = ("sigmoid", "tanh", "relu")
 INITS = ("glorot_uniform", "he_uniform")
 OUTPUTS = ("relu", "sigmoid")
-CLIP_EPS = 1e-7  # Keras' binary cross-entropy clips probabilities into [eps, 1 - eps]
 AFTER_MERGE = (3, 5, 4, 3)  # the widths between the merge layer and the output
 
 
@@ -66,7 +66,7 @@ def learner_model(size: int = 1, variant: Variant = LEARNER, seed: int | None = 
     (notebook 05). Inputs ``a`` and ``b`` of shape (size, size); returns an uncompiled
     functional model. Keras 2's ``keras.layers.merge.concatenate`` is ``keras.layers.concatenate``
     (or the ``Concatenate`` layer) in Keras 3."""
-    import keras
+    from ._tf import keras
 
     size = check_int("size", size, low=1)
     if not isinstance(variant, Variant):
@@ -93,7 +93,7 @@ def shared_xor_net(hidden: int = 4, activation: str = "tanh"):
     """One small XOR net applied at every coordinate (notebook 05): inputs ``a`` and ``b`` of
     any shape (rows, cols); the two bits of each coordinate -> Dense(hidden) -> Dense(1,
     sigmoid). Its 4 * hidden + 1 parameters do not depend on the matrix size. Uncompiled."""
-    import keras
+    from ._tf import keras
 
     hidden = check_int("hidden", hidden, low=1, high=256)
     check_choice("activation", activation, ("tanh", "relu", "sigmoid"))
@@ -109,7 +109,7 @@ def dense_model(size: int, hidden: int = 64):
     """A fixed-size dense model (notebook 05): both (size, size) inputs flattened and
     concatenated -> Dense(hidden, relu) -> Dense(size * size, sigmoid), reshaped to
     (size, size). Only counts as a yardstick for the number of parameters. Uncompiled."""
-    import keras
+    from ._tf import keras
 
     size = check_int("size", size, low=1)
     hidden = check_int("hidden", hidden, low=1)
@@ -122,22 +122,6 @@ def dense_model(size: int, hidden: int = 64):
 
 
 # ------------------------------------------------------------------ the batched replica
-
-def _act(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        return 1 / (1 + np.exp(-np.clip(z, -60, 60)))
-    if name == "tanh":
-        return np.tanh(z)
-    return np.maximum(z, 0)
-
-
-def _slope(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        return a * (1 - a)
-    if name == "tanh":
-        return 1 - a * a
-    return (z > 0).astype(z.dtype)
-
 
 def init_weights(variant: Variant, seeds) -> list[tuple[np.ndarray, np.ndarray]]:
     """Size-1 weights for many seeds of ``variant``, drawn like Keras' initialisers (Glorot
@@ -178,11 +162,11 @@ def forward(weights, variant: Variant, X: np.ndarray) -> tuple[np.ndarray, list]
     """Outputs (K, n) of K size-1 networks on X (n, 2) = the bits (a, b), and the cache."""
     W0, b0 = weights[0]
     z = np.asarray(X, np.float64)[None] * W0 + b0
-    a = _act(variant.activations[0], z)
+    a = maths.activate(variant.activations[0], z)
     cache = [(z, a)]
     for (W, b), act in zip(weights[1:], variant.activations[2:], strict=True):
         z = a @ W + b
-        a = _act(act, z)
+        a = maths.activate(act, z)
         cache.append((z, a))
     return a[..., 0], cache
 
@@ -194,26 +178,25 @@ def loss_and_grads(weights, variant: Variant, X, y, row_weights=None
     gradient outside), and its gradient per layer: (loss (K,), [(dW, db), ...]). With
     ``row_weights`` (K, n), each network's mean weighs the rows by its own weights (summing
     to 1): a minibatch of the four patterns is the four rows weighted by their counts."""
-    loss, grads, _ = _loss_grads_outputs(weights, variant, X, y, row_weights)
+    loss, grads, _ = loss_grads_outputs(weights, variant, X, y, row_weights)
     return loss, grads
 
 
-def _loss_grads_outputs(weights, variant: Variant, X, y, row_weights=None):
+def loss_grads_outputs(weights, variant: Variant, X, y, row_weights=None):
+    """``loss_and_grads`` and the outputs (K, n) too: (loss, grads, outputs), for
+    ``case_a_recipe``, which logs the accuracy of every step from them."""
     X = np.asarray(X, np.float64)
     y = np.asarray(y, np.float64)[None]
     p, cache = forward(weights, variant, X)
     n = X.shape[0]
     w = np.full((1, n), 1 / n) if row_weights is None else row_weights
-    pc = np.clip(p, CLIP_EPS, 1 - CLIP_EPS)
     if variant.output == "sigmoid":
-        z = cache[-1][0][..., 0]
-        loss = ((np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) * w).sum(axis=1)
+        loss = (maths.bce_with_logits(cache[-1][0][..., 0], y) * w).sum(axis=1)
         dz = (p - y) * w
     else:
-        loss = (-(y * np.log(pc) + (1 - y) * np.log(1 - pc)) * w).sum(axis=1)
-        inside = (p >= CLIP_EPS) & (p <= 1 - CLIP_EPS)
-        dp = (-y / pc + (1 - y) / (1 - pc)) * inside * w
-        dz = dp * _slope(variant.output, cache[-1][0][..., 0], p)
+        loss = (maths.bce_from_probabilities(p, y) * w).sum(axis=1)
+        dp = maths.bce_from_probabilities_slope(p, y) * w
+        dz = dp * maths.slope(variant.output, cache[-1][0][..., 0], p)
     dz = dz[..., None]
     grads = [None] * len(weights)
     acts = variant.activations[2:]
@@ -222,7 +205,7 @@ def _loss_grads_outputs(weights, variant: Variant, X, y, row_weights=None):
         grads[k] = (below.transpose(0, 2, 1) @ dz, dz.sum(axis=1, keepdims=True))
         dh = dz @ weights[k][0].transpose(0, 2, 1)
         z, a = cache[k - 1]
-        dz = dh * _slope(variant.activations[0] if k == 1 else acts[k - 2], z, a)
+        dz = dh * maths.slope(variant.activations[0] if k == 1 else acts[k - 2], z, a)
     grads[0] = ((dz * X[None]).sum(axis=1, keepdims=True), dz.sum(axis=1, keepdims=True))
     return loss, grads, p
 
@@ -255,7 +238,7 @@ class Runs:
         return f"{self.variant.label:<38}{format_rate(self.solved)}"
 
 
-def _flat_params(weights) -> tuple[np.ndarray, list]:
+def flat_params(weights) -> tuple[np.ndarray, list]:
     """One (K, P) array holding every weight, and (W, b) views into it in the same layout."""
     K = weights[0][0].shape[0]
     theta = np.concatenate([part.reshape(K, -1) for layer in weights for part in layer], axis=1)
@@ -289,21 +272,20 @@ def train(variant: Variant, seeds, lr: float = 0.01, num_steps: int = 2000,
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     X, y = PATTERNS, np.logical_xor(PATTERNS[:, 0], PATTERNS[:, 1]).astype(float)
     start = init_weights(variant, seeds)
-    theta, params = _flat_params(start)
-    dead_init = (forward(params, variant, X)[0] <= 0).all(axis=1)
+    theta, params = flat_params(start)
+    dead_init = maths.dead(variant.output, forward(params, variant, X)[0][..., None])[:, 0]
     m = np.zeros_like(theta)
     v = np.zeros_like(theta)
     for t in range(1, num_steps + 1):
         _, grads = loss_and_grads(params, variant, X, y)
         g = np.concatenate([part.reshape(len(seeds), -1) for layer in grads for part in layer],
                            axis=1)
-        m += (g - m) * 0.1
-        v += (g * g - v) * 0.001
-        theta -= (lr * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)) * m / (np.sqrt(v) + 1e-7)
+        maths.adam_update(theta, g, m, v, t, lr)
     loss, _ = loss_and_grads(params, variant, X, y)
     A, B, Y = bit_matrix_pairs(test_pairs, size=1, seed=test_seed)
     p, _ = forward(params, variant, np.stack([A[:, 0, 0], B[:, 0, 0]], axis=1))
     accuracy = ((p > 0.5) == (Y[:, 0, 0] > 0.5)[None]).mean(axis=1)
     final = [(W.copy(), b.copy()) for W, b in params]
     return Runs(variant, seeds, accuracy >= 0.99, accuracy, loss, dead_init,
-                (forward(params, variant, X)[0] <= 0).all(axis=1), start, final)
+                maths.dead(variant.output, forward(params, variant, X)[0][..., None])[:, 0],
+                start, final)

@@ -18,14 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
+from . import maths
 from ._check import check_int, check_seed
-from .case_a import LEARNER, PATTERNS, Variant, _flat_params, _loss_grads_outputs, init_weights
+from .case_a import LEARNER, PATTERNS, Variant, flat_params, init_weights, loss_grads_outputs
 from .data import bit_matrix_pairs
 
 N_PAIRS, BATCH_SIZE, EPOCHS, LR = 50_000, 32, 15, 1e-3
 LN2 = math.log(2)
 NEAR_LN2 = 0.01  # an epoch's loss within this of ln 2 ...
 CHANCE = (0.45, 0.55)  # ... and its accuracy in this range: the learner's symptom
+XOR_TARGETS = np.array([0.0, 1.0, 1.0, 0.0])  # of the patterns (0,0), (0,1), (1,0), (1,1)
 LOGGED = range(1, 7)  # the epochs 2-7 of the learner's log after the first (0-based)
 
 
@@ -93,23 +95,29 @@ class RecipeRuns:
 
     @property
     def solved(self) -> np.ndarray:
-        """All four patterns right at the end."""
-        return ((self.final_output > 0.5) == np.array([False, True, True, False])).all(axis=1)
+        """All four patterns on the right side of 0.5 at the end (``maths.solved``)."""
+        return maths.solved(self.final_output, XOR_TARGETS)
 
     @property
     def dead_init(self) -> np.ndarray:
-        """A ReLU output that is 0 on all four patterns at the start."""
-        return (self.init_output <= 0).all(axis=1)
+        """A ReLU output that is 0 on all four patterns at the start (``maths.dead``)."""
+        return _dead_output(self.variant, self.init_output)
 
     @property
     def dead(self) -> np.ndarray:
-        """A ReLU output that is 0 on all four patterns at the end."""
-        return (self.final_output <= 0).all(axis=1)
+        """A ReLU output that is 0 on all four patterns at the end (``maths.dead``)."""
+        return _dead_output(self.variant, self.final_output)
 
     @property
     def init_spread(self) -> np.ndarray:
         """How much the output varies over the four patterns at the start (max - min)."""
         return self.init_output.max(axis=1) - self.init_output.min(axis=1)
+
+
+def _dead_output(variant: Variant, outputs: np.ndarray) -> np.ndarray:
+    """Per seed, the output unit is dead on the four patterns (its input <= 0 on all four: for
+    a ReLU output, the output is 0 on all four)."""
+    return maths.dead(variant.output, np.asarray(outputs)[..., None])[..., 0]
 
 
 def train_recipe(seeds, variant: Variant = LEARNER, *, epochs: int = EPOCHS,
@@ -138,26 +146,23 @@ def train_recipe(seeds, variant: Variant = LEARNER, *, epochs: int = EPOCHS,
     if start[0][0].shape[0] != K:
         raise ValueError(f"initial must hold weights for {K} seeds, got "
                          f"{start[0][0].shape[0]}")
-    theta, params = _flat_params([(W.astype(np.float64), b.astype(np.float64))
+    theta, params = flat_params([(W.astype(np.float64), b.astype(np.float64))
                                   for W, b in start])
-    X, y = PATTERNS, np.array([0.0, 1.0, 1.0, 0.0])
+    X, y = PATTERNS, XOR_TARGETS
     right_if_high = y > 0.5
-    init_output = _loss_grads_outputs(params, variant, X, y)[2]
+    init_output = loss_grads_outputs(params, variant, X, y)[2]
     m, v = np.zeros_like(theta), np.zeros_like(theta)
     loss_sum = np.zeros((K, epochs))
     acc_sum = np.zeros((K, epochs))
     for t in range(counts.shape[1]):
         w = counts[:, t] / sizes[t]
-        loss, grads, p = _loss_grads_outputs(params, variant, X, y, w)
+        loss, grads, p = loss_grads_outputs(params, variant, X, y, w)
         e = t // spe
         loss_sum[:, e] += loss * sizes[t]
         acc_sum[:, e] += (((p > 0.5) == right_if_high) * counts[:, t]).sum(axis=1)
         g = np.concatenate([part.reshape(K, -1) for layer in grads for part in layer], axis=1)
-        m += (g - m) * 0.1
-        v += (g * g - v) * 0.001
-        step = t + 1
-        theta -= (lr * math.sqrt(1 - 0.999 ** step) / (1 - 0.9 ** step)) * m / (np.sqrt(v) + 1e-7)
-    final_loss, _, final_output = _loss_grads_outputs(params, variant, X, y, share)
+        maths.adam_update(theta, g, m, v, t + 1, lr)
+    final_loss, _, final_output = loss_grads_outputs(params, variant, X, y, share)
     return RecipeRuns(variant, seeds, loss_sum / n_pairs, acc_sum / n_pairs, init_output,
                       final_output, final_loss)
 
@@ -183,7 +188,8 @@ def from_dict(data: dict) -> RecipeRuns:
 
 
 #: Where `benchmarks/case_a.py` stores its runs: the repository's benchmarks/results folder.
-RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+RESULTS_DIR = (Path(__file__).resolve().parents[__name__.count(".")]  # the repository root
+               / "benchmarks" / "results")
 
 
 def stored_results(name: str) -> dict | list:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import criteria, scratch, sweep
+from . import maths, scratch, sweep
 from ._check import check_bool, check_float, check_int
 from .data import truth_table
 from .stats import format_rate, rate
@@ -37,7 +37,6 @@ LR = 0.01
 NUM_STEPS = 1000
 FIXED_LR = 0.2  # the budget fix: a learning rate and a number of steps that fit
 FIXED_NUM_STEPS = 3000
-FIXES = ("derivative", "init", "budget")
 
 
 def relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
@@ -74,11 +73,11 @@ def sweep_config(he_init: bool = False, budget: bool = False, lr: float = FIXED_
 
 def solved(result: sweep.SweepResult, margin: float = 0.1) -> np.ndarray:
     """Per network of a sweep, True when all four final outputs are on the right side of 0.5
-    by more than ``margin`` (``criteria.solved``), the criterion of ``fix_table`` (notebook 04)."""
+    by more than ``margin`` (``maths.solved``), the criterion of ``fix_table`` (notebook 04)."""
     if not isinstance(result, sweep.SweepResult):
         raise TypeError(f"result must be a SweepResult, got {type(result).__name__}")
     _, y = truth_table()
-    return criteria.solved(result.outputs, y, margin)
+    return maths.solved(result.outputs, y, margin)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """Data sets: the XOR truth table, noisy clouds, bit-matrix pairs, parity sequences.
 
-Every function returns NumPy float32 arrays ``X`` (inputs) and ``y`` (targets) and takes a
-``seed`` where randomness is involved, so the same call gives the same data.
+The data come as NumPy float32 arrays: ``X`` (inputs) and ``y`` (targets) from
+``truth_table``, ``noisy_xor``, ``random_xor_pairs`` and ``parity_sequences``; the matrices
+``A``, ``B`` and their XOR from ``bit_matrix_pairs``; ``(X, y)`` pieces from the iterator
+``parity_chunks``, whose memory ``parity_bytes`` counts. Every random draw takes a ``seed``,
+so the same call gives the same data.
 """
 
 from __future__ import annotations

@@ -22,37 +22,88 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import keras
 import numpy as np
-import tensorflow as tf
 
-from . import scratch
+from . import maths, scratch
 from ._check import check_choice, check_float, check_int
+from ._tf import keras, tf
 
 LOSSES = ("binary_crossentropy", "mse")
-_MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}
 
 
 # ------------------------------------------------------------- one view of either kind of net
 
-class _Inspector:
-    """Uniform access to the Dense layers of a Keras model or the layers of a scratch Net."""
+class _View:
+    """What the measures need of a network, whatever its kind: ``names``, ``activations`` and
+    ``input_dims``; ``weights()``, ``values(X)`` (Z, A per layer), ``gradients(X, y, loss)``
+    and ``loss_name(loss)``. Two adapters: ``_ScratchView`` and ``_KerasView``."""
+
+    names: tuple[str, ...]
+    activations: tuple[str, ...]
+    input_dims: tuple[int, ...]
+    dtype = np.float64
+
+    def inputs(self, X) -> list[np.ndarray]:
+        """X checked against the model's input sizes, as a list of float arrays (one per input)."""
+        parts = list(X) if isinstance(X, (list, tuple)) else [X]
+        if len(parts) != len(self.input_dims):
+            raise ValueError(f"X must hold {len(self.input_dims)} input arrays for this model, "
+                             f"got {len(parts)}")
+        out = []
+        for part, dim in zip(parts, self.input_dims, strict=True):
+            arr = np.asarray(part, dtype=float)
+            if arr.ndim != 2 or arr.shape[1] != dim:
+                raise ValueError(f"X must have shape (n, {dim}), got shape {arr.shape}")
+            if len(arr) == 0:
+                raise ValueError("X must hold at least one row, got an empty array")
+            if not np.isfinite(arr).all():
+                raise ValueError("X must hold finite numbers only")
+            out.append(arr.astype(self.dtype))
+        if len({len(a) for a in out}) != 1:
+            raise ValueError(f"the input arrays of X must have the same number of rows, got "
+                             f"{[len(a) for a in out]}")
+        return out
+
+
+class _ScratchView(_View):
+    """A ``scratch.Net`` holding one network."""
+
+    def __init__(self, net: scratch.Net):
+        if net.n_models is not None:
+            raise ValueError(f"model must be one network; this scratch Net holds "
+                             f"{net.n_models}: diagnose them one at a time")
+        self.net = net
+        self.names = tuple(f"layer{k + 1}" for k in range(len(net.weights)))
+        self.activations = net.activations
+        self.input_dims = (net.layer_sizes[0],)
+
+    def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(W, b) per layer, float64, W (fan_in, fan_out) and b (fan_out,)."""
+        return [(W.copy(), b[0].copy()) for W, b in zip(self.net.weights, self.net.biases,
+                                                        strict=True)]
+
+    def values(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(Z, A) per layer on the inputs X: pre-activations and activations, each (n, width)."""
+        _, cache = scratch.forward(self.net, X[0])
+        return [(Z, A) for _, Z, A in cache]
+
+    def gradients(self, X, y, loss: str | None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(dW, db) per layer of the net's own mean loss on (X, y)."""
+        if loss is not None and loss != self.net.loss:
+            raise ValueError(f"loss must be None or the net's own loss {self.net.loss!r} for "
+                             f"a scratch Net, got {loss!r}")
+        return [(dW, db[0]) for dW, db in scratch.backward(self.net, X[0], y)]
+
+    def loss_name(self, loss) -> str:
+        return self.net.loss
+
+
+class _KerasView(_View):
+    """The Dense layers of a Keras model, in order (looking inside nested models)."""
+
+    dtype = np.float32
 
     def __init__(self, model):
-        if isinstance(model, scratch.Net):
-            if model.n_models is not None:
-                raise ValueError(f"model must be one network; this scratch Net holds "
-                                 f"{model.n_models}: diagnose them one at a time")
-            self.kind = "scratch"
-            self.net = model
-            self.names = tuple(f"layer{k + 1}" for k in range(len(model.weights)))
-            self.activations = model.activations
-            self.input_dims = (model.layer_sizes[0],)
-            return
-        if not isinstance(model, keras.Model):
-            raise TypeError(f"model must be a Keras model or a xorhelpers.scratch.Net, got "
-                            f"{type(model).__name__}")
-        self.kind = "keras"
         self.model = model
         self.dense = _dense_layers(model)
         if not self.dense:
@@ -71,9 +122,6 @@ class _Inspector:
 
     def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """(W, b) per layer, float64, W (fan_in, fan_out) and b (fan_out,)."""
-        if self.kind == "scratch":
-            return [(W.copy(), b[0].copy()) for W, b in zip(self.net.weights, self.net.biases,
-                                                            strict=True)]
         out = []
         for layer in self.dense:
             W = np.asarray(layer.kernel, dtype=float)
@@ -83,10 +131,8 @@ class _Inspector:
         return out
 
     def values(self, X) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(Z, A) per layer on the inputs X: pre-activations and activations, each (n, width)."""
-        if self.kind == "scratch":
-            _, cache = scratch.forward(self.net, X[0])
-            return [(Z, A) for _, Z, A in cache]
+        """(Z, A) per layer on the inputs X: each layer's input from the model, Z and A from
+        its weights in float64 (the registry's activation, or the layer's own for others)."""
         inputs = self.probe(X[0] if len(X) == 1 else X, training=False)
         if not isinstance(inputs, (list, tuple)):
             inputs = [inputs]
@@ -94,20 +140,15 @@ class _Inspector:
         for layer, inp, (W, b), name in zip(self.dense, inputs, self.weights(),
                                             self.activations, strict=True):
             Z = np.asarray(inp, dtype=float) @ W + b
-            if name in scratch.ACTIVATIONS:
-                A = scratch.activate(name, Z)
+            if name in maths.ACTIVATIONS:
+                A = maths.activate(name, Z)
             else:
                 A = np.asarray(layer.activation(np.asarray(Z, np.float32)), dtype=float)
             out.append((Z, A))
         return out
 
     def gradients(self, X, y, loss: str | None) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(dW, db) per layer of the mean loss on (X, y)."""
-        if self.kind == "scratch":
-            if loss is not None and loss != self.net.loss:
-                raise ValueError(f"loss must be None or the net's own loss "
-                                 f"{self.net.loss!r} for a scratch Net, got {loss!r}")
-            return [(dW, db[0]) for dW, db in scratch.backward(self.net, X[0], y)]
+        """(dW, db) per layer of the mean loss on (X, y), by tf.GradientTape."""
         loss_fn = _keras_loss(self.model, loss)
         variables = []
         for layer in self.dense:
@@ -129,26 +170,18 @@ class _Inspector:
             out.append((dW, db))
         return out
 
-    def inputs(self, X) -> list[np.ndarray]:
-        """X checked against the model's input sizes, as a list of float arrays (one per input)."""
-        parts = list(X) if isinstance(X, (list, tuple)) else [X]
-        if len(parts) != len(self.input_dims):
-            raise ValueError(f"X must hold {len(self.input_dims)} input arrays for this model, "
-                             f"got {len(parts)}")
-        out = []
-        for part, dim in zip(parts, self.input_dims, strict=True):
-            arr = np.asarray(part, dtype=float)
-            if arr.ndim != 2 or arr.shape[1] != dim:
-                raise ValueError(f"X must have shape (n, {dim}), got shape {arr.shape}")
-            if len(arr) == 0:
-                raise ValueError("X must hold at least one row, got an empty array")
-            if not np.isfinite(arr).all():
-                raise ValueError("X must hold finite numbers only")
-            out.append(arr if self.kind == "scratch" else arr.astype(np.float32))
-        if len({len(a) for a in out}) != 1:
-            raise ValueError(f"the input arrays of X must have the same number of rows, got "
-                             f"{[len(a) for a in out]}")
-        return out
+    def loss_name(self, loss):
+        return loss or getattr(self.model, "loss", None)
+
+
+def _view(model) -> _View:
+    """The adapter of ``model``: a scratch Net or a Keras model."""
+    if isinstance(model, scratch.Net):
+        return _ScratchView(model)
+    if isinstance(model, keras.Model):
+        return _KerasView(model)
+    raise TypeError(f"model must be a Keras model or a xorhelpers.scratch.Net, got "
+                    f"{type(model).__name__}")
 
 
 def _dense_layers(model) -> list:
@@ -195,10 +228,17 @@ def dead_units(model, X) -> list[np.ndarray]:
     """Per layer, a boolean array over its units: True for a ReLU unit whose input is <= 0 on
     every row of ``X`` (never active, so it passes no gradient). Units of other activations are
     never called dead. Notebook 04."""
-    ins = _Inspector(model)
+    ins = _view(model)
     X = ins.inputs(X)
-    return [(Z <= 0).all(axis=0) if name == "relu" else np.zeros(Z.shape[1], dtype=bool)
-            for (Z, _), name in zip(ins.values(X), ins.activations, strict=True)]
+    return [_dead(name, Z) for (Z, _), name in zip(ins.values(X), ins.activations,
+                                                    strict=True)]
+
+
+def _dead(name: str, Z: np.ndarray) -> np.ndarray:
+    """``maths.dead`` for a layer of any Keras activation (those not in the registry: none)."""
+    if name in maths.ACTIVATIONS:
+        return maths.dead(name, Z)
+    return np.zeros(Z.shape[1], dtype=bool)
 
 
 def saturation(model, X, threshold: float = 0.1) -> list[float]:
@@ -206,7 +246,7 @@ def saturation(model, X, threshold: float = 0.1) -> list[float]:
     is below ``threshold`` times the activation's largest slope (0.25 for sigmoid, 1 for tanh);
     NaN for layers of other activations. Notebook 04."""
     threshold = check_float("threshold", threshold, low=0.0, high=1.0, low_open=True)
-    ins = _Inspector(model)
+    ins = _view(model)
     X = ins.inputs(X)
     return _saturation(ins.values(X), ins.activations, threshold)
 
@@ -214,9 +254,9 @@ def saturation(model, X, threshold: float = 0.1) -> list[float]:
 def _saturation(values, activations, threshold) -> list[float]:
     out = []
     for (Z, A), name in zip(values, activations, strict=True):
-        if name in _MAX_SLOPE:
-            s = scratch.slope(name, Z, A)
-            out.append(float((s < threshold * _MAX_SLOPE[name]).mean()))
+        record = maths.REGISTRY.get(name)
+        if record is not None and record.saturates:
+            out.append(float((record.slope(Z, A) < threshold * record.max_slope).mean()))
         else:
             out.append(math.nan)
     return out
@@ -228,7 +268,7 @@ def gradient_norms(model, X, y, loss: str | None = None) -> list[float]:
     For a Keras model the loss is ``loss`` or else the model's compiled loss; for a scratch
     Net it is the net's own loss.
     """
-    ins = _Inspector(model)
+    ins = _view(model)
     X = ins.inputs(X)
     y = _targets(y, len(X[0]))
     return [float(np.sqrt((dW ** 2).sum() + (db ** 2).sum()))
@@ -238,7 +278,7 @@ def gradient_norms(model, X, y, loss: str | None = None) -> list[float]:
 def weight_stats(model) -> list[dict[str, float]]:
     """Per layer, statistics of the kernel W and bias b: ``w_mean``, ``w_std``,
     ``w_max_abs``, ``b_mean`` (notebook 04)."""
-    ins = _Inspector(model)
+    ins = _view(model)
     return [_weight_stats(W, b) for W, b in ins.weights()]
 
 
@@ -250,7 +290,7 @@ def _weight_stats(W, b) -> dict[str, float]:
 def activation_stats(model, X) -> list[dict[str, float]]:
     """Per layer, statistics of the activations on ``X``: ``a_mean``, ``a_std``,
     ``a_zero_fraction`` (the fraction of exact zeros) (notebook 04)."""
-    ins = _Inspector(model)
+    ins = _view(model)
     X = ins.inputs(X)
     return [_activation_stats(A) for _, A in ins.values(X)]
 
@@ -317,17 +357,17 @@ def diagnose(model, X, y, loss: str | None = None, threshold: float = 0.1) -> Di
     """Measure dead units, saturation, gradient norms, weight and activation statistics and
     the loss of ``model`` on (X, y); returns a ``Diagnosis`` (notebook 04)."""
     threshold = check_float("threshold", threshold, low=0.0, high=1.0, low_open=True)
-    return _diagnose(_Inspector(model), X, y, loss, threshold)
+    return _diagnose(_view(model), X, y, loss, threshold)
 
 
-def _diagnose(ins: _Inspector, X, y, loss, threshold) -> Diagnosis:
+def _diagnose(ins: _View, X, y, loss, threshold) -> Diagnosis:
     X = ins.inputs(X)
     y = _targets(y, len(X[0]))
     values = ins.values(X)
     weights = ins.weights()
     grads = ins.gradients(X, y, loss)
-    dead = [int((Z <= 0).all(axis=0).sum()) if name == "relu" else 0
-            for (Z, _), name in zip(values, ins.activations, strict=True)]
+    dead = [int(_dead(name, Z).sum()) for (Z, _), name in zip(values, ins.activations,
+                                                             strict=True)]
     ws = [_weight_stats(W, b) for W, b in weights]
     acts = [_activation_stats(A) for _, A in values]
     output = values[-1][1][:, 0] if values[-1][1].shape[1] == 1 else None
@@ -344,13 +384,12 @@ def _diagnose(ins: _Inspector, X, y, loss, threshold) -> Diagnosis:
 
 
 def _loss(ins, values, output, y, loss) -> float:
-    name = ins.net.loss if ins.kind == "scratch" else (loss or getattr(ins.model, "loss", None))
+    name = ins.loss_name(loss)
     if output is None or name not in LOSSES + ("mean_squared_error",):
         return math.nan
     if name == "binary_crossentropy":
-        p = np.clip(output, 1e-7, 1 - 1e-7)
-        return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
-    return float(((output - y) ** 2).mean())
+        return float(maths.bce_from_probabilities(output, y).mean())
+    return float(maths.squared_error(output, y).mean())
 
 
 # ------------------------------------------------------------------------ over training
@@ -369,15 +408,15 @@ class Recorder:
         self.threshold = check_float("threshold", threshold, low=0.0, high=1.0, low_open=True)
         self.steps: list[int] = []
         self.history: list[Diagnosis] = []
-        self._inspector = None
+        self._view = None
         self._model = None
 
     def record(self, model, step: int) -> Diagnosis:
         """Diagnose ``model`` now and remember it under ``step``; returns the Diagnosis."""
         step = check_int("step", step, low=0)
         if self._model is not model:
-            self._inspector, self._model = _Inspector(model), model
-        diagnosis = _diagnose(self._inspector, self.X, self.y, self.loss, self.threshold)
+            self._view, self._model = _view(model), model
+        diagnosis = _diagnose(self._view, self.X, self.y, self.loss, self.threshold)
         self.steps.append(step)
         self.history.append(diagnosis)
         return diagnosis

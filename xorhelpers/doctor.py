@@ -40,14 +40,14 @@ from __future__ import annotations
 
 import contextlib
 import html
-import math
 import textwrap
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 
+from . import maths
 from ._check import check_float, check_int, check_seed
+from ._tf import keras
 from .doctor_checks import (
     Finding,
     Patient,
@@ -346,8 +346,8 @@ def constant_loss(y, loss_kind: str = "bce") -> float:
         return float(y.var())
     if loss_kind not in ("bce", "bce_logits"):
         raise ValueError(f"loss_kind must be 'bce', 'bce_logits' or 'mse', got {loss_kind!r}")
-    q = float(np.clip(y.mean(), 1e-12, 1 - 1e-12))
-    return float(-(q * math.log(q) + (1 - q) * math.log(1 - q)))
+    q = float(y.mean())
+    return float(maths.bce_from_probabilities(q, q, eps=1e-12))
 
 
 def _trial(model, X, y, loss_fn, loss_kind, epochs, lr, batch_size, seed) -> list[Finding]:
@@ -371,10 +371,9 @@ def _trial(model, X, y, loss_fn, loss_kind, epochs, lr, batch_size, seed) -> lis
     if loss_kind == "mse":
         final = float(((pred - target) ** 2).mean())
     else:
-        prob = 1 / (1 + np.exp(-pred)) if loss_kind == "bce_logits" else pred
-        prob = np.clip(prob, 1e-7, 1 - 1e-7)
-        final = float(-(target * np.log(prob) + (1 - target) * np.log(1 - prob)).mean())
-        pred = prob
+        prob = maths.sigmoid(pred) if loss_kind == "bce_logits" else pred
+        final = float(maths.bce_from_probabilities(prob, target).mean())
+        pred = np.clip(prob, maths.CLIP_EPS, 1 - maths.CLIP_EPS)
     cut = 0.0 if loss_kind == "bce_logits" else 0.5
     accuracy = float(((pred > 0.5 if loss_kind != "bce_logits" else pred > cut)
                       == (target > 0.5)).mean())

@@ -11,14 +11,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import keras
 import numpy as np
 
-SATURATING = ("sigmoid", "tanh", "hard_sigmoid", "softsign")
-RANGES = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0),
-          "tanh": (-1.0, 1.0), "softsign": (-1.0, 1.0), "relu": (0.0, math.inf),
-          "softplus": (0.0, math.inf), "elu": (-1.0, math.inf)}
-CLIP_EPS = 1e-7  # Keras clips probabilities into [eps, 1 - eps] in binary cross-entropy
+from . import maths
+from ._tf import keras
+from .maths import CLIP_EPS  # Keras clips probabilities into [eps, 1 - eps] in the loss
+
+#: Keras activations whose slope vanishes at both ends: the registry's, and two more.
+SATURATING = tuple(a.name for a in maths.REGISTRY.values() if a.saturates) + (
+    "hard_sigmoid", "softsign")
 MIN_CHAIN = 4  # saturating layers on one path before the chain is measured
 CHAIN_RATIO = 0.01  # a gradient shrunk below this across the chain is reported
 SATURATED_SLOPE = 0.1  # slope below this share of the unit's largest slope: saturated
@@ -40,6 +41,7 @@ class Finding:
 
 
 def activation_name(layer) -> str:
+    """The Keras name of a layer's activation ("unknown" when it has none)."""
     return getattr(layer.activation, "__name__", "unknown")
 
 
@@ -47,11 +49,13 @@ def _flat(tensors) -> list:
     return [t for t in keras.tree.flatten(tensors) if hasattr(t, "_keras_history")]
 
 
-def _producer(tensor):
+def producer(tensor):
+    """The operation (layer) that computed a Keras tensor."""
     return tensor._keras_history.operation
 
 
-def _op_inputs(op) -> list:
+def op_inputs(op) -> list:
+    """The Keras tensors an operation takes (none for an input layer)."""
     if isinstance(op, keras.layers.InputLayer):
         return []
     return _flat(op.input)
@@ -77,58 +81,58 @@ class Graph:
         self.output_activation = self._output_activation()
 
     def _collect(self, tensor, seen) -> None:
-        op = _producer(tensor)
+        op = producer(tensor)
         if id(op) in seen:
             return
         seen.add(id(op))
         if isinstance(op, keras.layers.Dense):
             self.dense.append(op)
-        for t in _op_inputs(op):
+        for t in op_inputs(op):
             self._collect(t, seen)
 
     def _output_activation(self) -> str:
         """The activation applied last: an Activation layer after the output Dense, or its own."""
-        op = _producer(self.output)
+        op = producer(self.output)
         while not isinstance(op, keras.layers.Dense):
             if isinstance(op, keras.layers.Activation):
                 return activation_name(op)
-            inputs = _op_inputs(op)
+            inputs = op_inputs(op)
             if len(inputs) != 1:
                 break
-            op = _producer(inputs[0])
+            op = producer(inputs[0])
         return activation_name(self.output_layer) if self.output_layer is not None else "unknown"
 
     def _dense_before(self, tensor) -> list:
         """The nearest Dense layers that feed ``tensor`` (through any non-Dense operations)."""
         found, stack, seen = [], [tensor], set()
         while stack:
-            op = _producer(stack.pop())
+            op = producer(stack.pop())
             if id(op) in seen:
                 continue
             seen.add(id(op))
             if isinstance(op, keras.layers.Dense):
                 found.append(op)
             else:
-                stack += _op_inputs(op)
+                stack += op_inputs(op)
         return found
 
     def parents(self, layer) -> list:
         return self._dense_before(layer.input)
 
     def fed_by_dense(self, layer) -> bool:
-        return isinstance(_producer(layer.input), keras.layers.Dense)
+        return isinstance(producer(layer.input), keras.layers.Dense)
 
     def is_cut(self, layer) -> bool:
         """True when every path from the inputs to the output passes through ``layer``."""
         stack, seen = [self.output], set()
         while stack:
-            op = _producer(stack.pop())
+            op = producer(stack.pop())
             if op is layer or id(op) in seen:
                 continue
             seen.add(id(op))
             if isinstance(op, keras.layers.InputLayer):
                 return False
-            stack += _op_inputs(op)
+            stack += op_inputs(op)
         return True
 
 
@@ -225,7 +229,7 @@ def check_output(p: Patient) -> list[Finding]:
             "use Dense(1, activation='sigmoid') as the output (or a linear output with "
             "from_logits=True)", dict(outside=outside, zero=zero, min=float(out.min()),
                                       max=float(out.max()))))
-    elif p.loss_kind == "bce_logits" and act in RANGES:
+    elif p.loss_kind == "bce_logits" and _bounded(act):
         found.append(Finding(
             "OUTPUT_LOSS_MISMATCH", name, "error",
             f"{act} output with from_logits=True: the loss applies a sigmoid again, so its "
@@ -233,7 +237,7 @@ def check_output(p: Patient) -> list[Finding]:
             "use a linear output with from_logits=True, or a sigmoid output without it",
             dict(min=float(out.min()), max=float(out.max()))))
     bce = p.loss_kind in ("bce", "bce_logits")
-    lo, hi = (0.0, 1.0) if bce else RANGES.get(act, (-math.inf, math.inf))
+    lo, hi = (0.0, 1.0) if bce else (maths.output_range(act) or (-math.inf, math.inf))
     bad = float(((p.y < lo) | (p.y > hi)).mean())
     if bad > 0:
         what = "binary cross-entropy" if bce else f"a {act} output"
@@ -246,8 +250,14 @@ def check_output(p: Patient) -> list[Finding]:
     return found
 
 
+def _bounded(act: str) -> bool:
+    """The activation's outputs have a floor or a ceiling (so they are no logits)."""
+    span = maths.output_range(act)
+    return span is not None and span != (-math.inf, math.inf)
+
+
 def _sigmoid(v: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(min(v, 50.0), -50.0)))
+    return float(maths.sigmoid(v))
 
 
 # ------------------------------------------------------------------- units at initialisation
@@ -262,8 +272,8 @@ def check_units(p: Patient) -> list[Finding]:
         act, name = activation_name(layer), layer.name
         Z = _per_unit(p.Z[name])
         width = Z.shape[1]
-        if act == "relu":
-            dead = int((Z <= 0).all(axis=0).sum())
+        if act in maths.ACTIVATIONS and maths.activation(act).can_die:
+            dead = int(maths.dead(act, Z).sum())
             if dead:
                 severity = "error" if dead == width else "warning" if 2 * dead > width else "info"
                 found.append(Finding(
@@ -274,8 +284,9 @@ def check_units(p: Patient) -> list[Finding]:
                                                       else ""),
                     "use leaky ReLU, a wider layer or a small positive bias, or check the "
                     "input scale", dict(dead=dead, width=width)))
-        elif act in ("sigmoid", "tanh"):
-            slope = (_sig_slope(Z) / 0.25) if act == "sigmoid" else (1 - np.tanh(Z) ** 2)
+        elif act in maths.ACTIVATIONS and maths.activation(act).saturates:
+            record = maths.activation(act)
+            slope = record.slope(Z) / record.max_slope
             saturated = int(((slope < SATURATED_SLOPE).mean(axis=0) >= SATURATED_ROWS).sum())
             if saturated:
                 found.append(Finding(
@@ -287,11 +298,6 @@ def check_units(p: Patient) -> list[Finding]:
                     dict(saturated=saturated, width=width,
                          median_abs_input=float(np.median(np.abs(Z))))))
     return found
-
-
-def _sig_slope(Z: np.ndarray) -> np.ndarray:
-    s = 1 / (1 + np.exp(-np.clip(Z, -60, 60)))
-    return s * (1 - s)
 
 
 # ------------------------------------------------------------------------ shapes and width
@@ -339,7 +345,7 @@ def check_bottleneck(p: Patient) -> list[Finding]:
         if not p.graph.is_cut(layer):
             continue
         R = p.A[layer.name].reshape(p.n, -1)[first]
-        if activation_name(layer) == "relu" and (p.Z[layer.name] <= 0).all():
+        if layer_dead(activation_name(layer), p.Z[layer.name]):
             continue  # a layer that is off everywhere is DEAD_UNITS' finding
         clashes, pair = _clashes(R, labels)
         if clashes:
@@ -368,6 +374,12 @@ def check_bottleneck(p: Patient) -> list[Finding]:
                     dict(changes=changes, best_threshold=best,
                          distinct=len(np.unique(R.round(6)))))]
     return []
+
+
+def layer_dead(act: str, Z: np.ndarray) -> bool:
+    """Every unit of the layer dead on every row (``maths.dead``)."""
+    return (act in maths.ACTIVATIONS and maths.activation(act).can_die
+            and bool(maths.dead(act, _per_unit(Z)).all()))
 
 
 def _distinct_inputs(X: list) -> tuple[np.ndarray, np.ndarray]:
@@ -464,7 +476,7 @@ def _longest_saturating_path(p: Patient) -> list:
 
 
 def _gradient_ratio(p: Patient, first, last) -> float:
-    import tensorflow as tf
+    from ._tf import tf
 
     probe = keras.Model(p.model.inputs, last.output)
     wanted = [first, last]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 
-import keras
 import numpy as np
 
-from .doctor_checks import Finding, Patient, _op_inputs, _producer, activation_name
+from . import maths
+from ._tf import keras
+from .doctor_checks import Finding, Patient, activation_name, layer_dead, op_inputs, producer
 
 # output activations that never decrease: a threshold on them is a threshold on their input
 MONOTONE = ("linear", "sigmoid", "tanh", "relu", "softplus", "softsign", "hard_sigmoid", "elu",
@@ -33,7 +34,7 @@ def _is_linear_graph(p: Patient) -> bool:
         return False
     stack, seen = [p.graph.output], set()
     while stack:
-        op = _producer(stack.pop())
+        op = producer(stack.pop())
         if id(op) in seen:
             continue
         seen.add(id(op))
@@ -47,20 +48,20 @@ def _is_linear_graph(p: Patient) -> bool:
                 return False
         elif not isinstance(op, LINEAR_OPS):
             return False  # an operation the doctor cannot vouch for
-        stack += _op_inputs(op)
+        stack += op_inputs(op)
     return activation_name(out_layer) in MONOTONE
 
 
 def _after_output(p: Patient, op) -> bool:
     """True when ``op`` lies between the output Dense layer and the model's output."""
-    node = _producer(p.graph.output)
+    node = producer(p.graph.output)
     while node is not p.graph.output_layer:
         if node is op:
             return True
-        inputs = _op_inputs(node)
+        inputs = op_inputs(node)
         if len(inputs) != 1:
             return False
-        node = _producer(inputs[0])
+        node = producer(inputs[0])
     return False
 
 
@@ -77,12 +78,12 @@ def best_linear_fit(F: np.ndarray, y: np.ndarray, iterations: int = 100,
     Z = np.concatenate([F, np.ones((len(F), 1))], axis=1)
     w = np.zeros(Z.shape[1])
     for _ in range(iterations):
-        q = 1 / (1 + np.exp(-np.clip(Z @ w, -60, 60)))
+        q = maths.sigmoid(Z @ w)
         grad = Z.T @ (q - y) / len(y) + ridge * w
         hess = (Z.T * (q * (1 - q))) @ Z / len(y) + ridge * np.eye(len(w))
         w = w - np.linalg.solve(hess, grad)
     z = Z @ w
-    loss = float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    loss = float(np.mean(maths.bce_with_logits(z, y)))
     return loss, float(((z > 0) == (y > 0.5)).mean())
 
 
@@ -128,11 +129,11 @@ def check_constant_output(p: Patient) -> list[Finding]:
         return []
     if p.graph.output_activation == "softmax" and p.output.shape[-1] == 1:
         return []  # SOFTMAX_ONE_UNIT's finding
-    if any(activation_name(d) == "relu" and (p.Z[d.name] <= 0).all() for d in p.graph.dense):
+    if any(layer_dead(activation_name(d), p.Z[d.name]) for d in p.graph.dense):
         return []  # a ReLU layer off on every row: DEAD_UNITS' or OUTPUT_LOSS_MISMATCH's finding
     out = p.output.reshape(p.n, -1)
     if p.loss_kind == "bce_logits":
-        out = 1 / (1 + np.exp(-np.clip(out, -60, 60)))
+        out = maths.sigmoid(out)
     spread = float((out.max(axis=0) - out.min(axis=0)).max())
     if spread >= IGNORES * label_range:
         return []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import maths
 from ._check import check_float, check_int, check_seed
 
 
@@ -51,17 +52,6 @@ def threshold_predict(X, w, b: float) -> np.ndarray:
     """0/1 outputs of the threshold unit ``w . x + b > 0`` on each row of ``X``."""
     X = _points(X)
     return (X @ _weights(w, X.shape[1]) + check_float("b", b) > 0).astype(float)
-
-
-def xor_inequalities(w, b: float) -> dict[str, bool]:
-    """Which of the four conditions for a threshold unit to compute XOR hold for (w1, w2, b).
-
-    Returns {"b <= 0": ..., "w2 + b > 0": ..., "w1 + b > 0": ..., "w1 + w2 + b <= 0": ...}.
-    """
-    w1, w2 = (float(v) for v in _weights(w, 2))
-    b = check_float("b", b)
-    return {"b <= 0": b <= 0, "w2 + b > 0": w2 + b > 0, "w1 + b > 0": w1 + b > 0,
-            "w1 + w2 + b <= 0": w1 + w2 + b <= 0}
 
 
 def random_threshold_units(num: int, seed: int = 0, scale: float = 3.0
@@ -180,9 +170,9 @@ def logistic_regression(X, y, num_steps: int = 5000, lr: float = 1.0, w0=None, b
     w = np.zeros(X.shape[1]) if w0 is None else _weights(w0, X.shape[1], "w0").copy()
     b = check_float("b0", b0)
     for _ in range(num_steps):
-        p = 1.0 / (1.0 + np.exp(-(X @ w + b)))
+        p = maths.sigmoid(X @ w + b)
         w -= lr * X.T @ (p - y) / len(X)
         b -= lr * float(np.mean(p - y))
     z = X @ w + b
-    loss = float(np.mean(np.logaddexp(0.0, z) - y * z))  # -y ln p - (1-y) ln(1-p), stably
+    loss = float(np.mean(maths.bce_with_logits(z, y)))  # -y ln p - (1-y) ln(1-p), stably
     return w, float(b), loss

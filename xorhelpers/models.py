@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import keras
 import numpy as np
 
 from ._check import check_choice, check_float, check_int, check_seed
-from .keras_constants import ACTIVATIONS, OPTIMIZERS, SGD_MOMENTUM
+from ._tf import keras
+from .maths import ACTIVATIONS, OPTIMIZERS, SGD_MOMENTUM
 
 INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "zeros")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -97,6 +96,8 @@ def decision_boundary(model, X=None, y=None, ax=None, lim: tuple[float, float] =
 
 def hidden_activations(model, X, layer: int = 0) -> np.ndarray:
     """Outputs of Dense layer number ``layer`` (0 = first hidden) of a Keras model on ``X``."""
+    from ._tf import keras
+
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
     X = np.asarray(X, np.float32)
@@ -118,6 +119,8 @@ def hidden_view(model, X, y, ax=None, layer: int = 0, title: str | None = None):
     the straight line that now separates the classes. Points that share one hidden code are
     labelled together. Returns the Axes.
     """
+    from ._tf import keras
+
     X, y = _as_points(X, y)
     H = hidden_activations(model, X, layer)
     if H.shape[1] < 2:

@@ -7,7 +7,8 @@ data itself, so once dead (and with no optimizer momentum left) it stays dead. A
 sees the layer below, which keeps moving while other units pass gradient: it can come back.
 
 - ``dead_masks``: per hidden layer, which units of each stacked network are dead on ``X``
-  (input <= 0 on every row), the layers below run with the network's own activation.
+  (``maths.dead``: a ReLU whose input is <= 0 on every row), the layers below run with the
+  network's own activation.
 - ``dead_history``: trains a sweep config for several step budgets and stacks the masks.
 - ``DeadHistory.revived``: per hidden layer, the units dead at one checkpoint and alive at a
   later one.
@@ -21,39 +22,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import sweep
-from ._check import check_int
-from .activations import NAMES, value_and_slope
+from . import maths, sweep
+from ._check import check_choice, check_int
 from .data import truth_table
 
 
 def dead_masks(weights, X=None, activation: str = "relu") -> list[np.ndarray]:
-    """Per hidden layer, a boolean array (M, width): True where a unit's input is <= 0 on every
-    row of ``X`` (default the four XOR points). ``weights`` are stacked (W (M, in, out),
-    b (M, out)) per layer, as from ``SweepResult.stacked_weights``, output layer last; the
-    hidden layers apply ``activation`` (one of ``activations.NAMES`` or "linear"), so a
+    """Per hidden layer, a boolean array (M, width): True where a unit is dead on ``X``
+    (default the four XOR points), ``maths.dead``: its activation can die (relu) and its input
+    is <= 0 on every row. Units of other activations are never dead. ``weights`` are stacked
+    (W (M, in, out), b (M, out)) per layer, as from ``SweepResult.stacked_weights``, output
+    layer last; the hidden layers apply ``activation`` (one of ``maths.ACTIVATIONS``), so a
     layer's input is what the network really computes. Notebook 04."""
-    if not isinstance(activation, str) or activation not in (*NAMES, "linear"):
-        raise ValueError(f"activation must be one of {', '.join(NAMES)}, linear; "
-                         f"got {activation!r}")
+    check_choice("activation", activation, maths.ACTIVATIONS)
     if not isinstance(weights, (list, tuple)) or len(weights) < 2:
         raise TypeError("weights must be a list of stacked (W, b) pairs, at least one hidden "
                         f"layer and the output layer; got {type(weights).__name__}")
     if X is None:
         X, _ = truth_table()
-    A = np.asarray(X, dtype=np.float64)
-    if A.ndim != 2 or A.shape[0] == 0:
-        raise ValueError(f"X must have shape (n, fan_in) with n >= 1, got {A.shape}")
-    masks = []
-    for k, (W, b) in enumerate(weights[:-1]):
-        W, b = np.asarray(W, np.float64), np.asarray(b, np.float64)
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (n, fan_in) with n >= 1, got {X.shape}")
+    for k, (W, b) in enumerate(weights):
+        W, b = np.asarray(W), np.asarray(b)
         if W.ndim != 3 or b.shape != (W.shape[0], W.shape[2]):
             raise ValueError(f"weights[{k}] must be W (M, in, out) and b (M, out), got "
                              f"{W.shape} and {b.shape}")
-        Z = (A @ W if k else np.einsum("ni,mio->mno", A, W)) + b[:, None, :]
-        masks.append((Z <= 0).all(axis=1))
-        A = Z if activation == "linear" else value_and_slope(activation, Z)[0]
-    return masks
+    _, layers = maths.forward(weights, X, activation, output="sigmoid")
+    return [maths.dead(activation, Z) for _, Z, _ in layers[:-1]]
 
 
 @dataclass(frozen=True)

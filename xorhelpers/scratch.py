@@ -17,7 +17,7 @@ Several networks of one architecture can live in one ``Net``: give every weight 
 then trains all M at once through NumPy's broadcasting matrix product; nothing flows between
 them, and losses come out per network, shape (M,).
 
-Every matrix product goes through ``matmul`` (or its unchecked twin in the training loop),
+Every matrix product goes through ``matmul`` (``maths.matmul`` unchecked, in the training loop),
 which is ``A @ B`` computed by ``np.einsum`` rather than by the BLAS library: BLAS picks a
 different kernel (and so a different rounding) on each processor, and a chaotic training run
 that ends one ulp apart can end on the other side of "solved". ``matmul`` gives the same
@@ -32,21 +32,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import maths
 from ._check import check_choice, check_float, check_int, check_seed
 from ._scratch_checks import (
     ACTIVATIONS,
     INITS,
     LOSSES,
-    _as_activations,
-    _as_inputs,
-    _as_sizes,
-    _as_targets,
-    _check_names,
-    _validate_net,
+    as_activations,
+    as_inputs,
+    as_sizes,
+    as_targets,
+    check_names,
+    validate_net,
 )
 from ._weights import as_pairs
-from .criteria import _solved
-from .keras_constants import LEAKY_SLOPE  # as Keras' activation="leaky_relu"
 
 # ------------------------------------------------------------------ activations and slopes
 
@@ -57,36 +56,18 @@ def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     if A.ndim < 2 or B.ndim < 2 or A.shape[-1] != B.shape[-2]:
         raise ValueError(f"matmul needs A (..., n, k) and B (..., k, m) with matching k; "
                          f"got A {A.shape} and B {B.shape}")
-    return _matmul(A, B)
-
-
-def _matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``matmul`` without the shape check, for the training loop: a Net's shapes were
-    checked when it was built, and the check would cost about a tenth of every product."""
-    return np.einsum("...ij,...jk->...ik", A, B)
+    return maths.matmul(A, B)
 
 
 def activate(name: str, Z: np.ndarray) -> np.ndarray:
-    """The activation ``name`` applied to the pre-activations ``Z`` (notebook 04)."""
-    return _activate(check_choice("name", name, ACTIVATIONS), Z)
-
-
-def _activate(name: str, Z: np.ndarray) -> np.ndarray:
-    """``activate`` without the name check, for the layers of a Net checked at the door."""
-    if name == "relu":
-        return np.maximum(Z, 0.0)
-    if name == "leaky_relu":
-        return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
-    if name == "sigmoid":
-        return _sigmoid(Z)
-    if name == "tanh":
-        return np.tanh(Z)
-    return Z
+    """The activation ``name`` applied to the pre-activations ``Z`` (notebook 04);
+    ``maths.activate``."""
+    return maths.activate(check_choice("name", name, ACTIVATIONS), Z)
 
 
 def relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
     """The derivative of ReLU: 1 where the unit's input Z is positive, else 0 (notebook 04)."""
-    return (Z > 0).astype(float)
+    return maths.REGISTRY["relu"].slope(Z, A)
 
 
 def slope(name: str, Z: np.ndarray, A: np.ndarray,
@@ -102,19 +83,7 @@ def _slope(name: str, Z: np.ndarray, A: np.ndarray,
     """``slope`` without the name check, for the layers of a Net checked at the door."""
     if name == "relu":
         return relu_grad(Z, A)
-    if name == "leaky_relu":
-        return np.where(Z > 0, 1.0, LEAKY_SLOPE)
-    if name == "sigmoid":
-        return A * (1 - A)
-    if name == "tanh":
-        return 1 - A * A
-    return np.ones_like(Z)
-
-
-def _sigmoid(Z):
-    # two branches so that neither exp can overflow
-    E = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1 / (1 + E), E / (1 + E))
+    return maths.REGISTRY[name].slope(Z, A)
 
 
 # ------------------------------------------------------------------------------- the net
@@ -140,7 +109,7 @@ class Net:
     relu_grad: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(default=relu_derivative)
 
     def __post_init__(self):
-        _validate_net(self)
+        validate_net(self)
 
     @property
     def n_models(self) -> int | None:
@@ -172,8 +141,8 @@ def init_net(layer_sizes: Sequence[int], activations: Sequence[str] | str = "rel
     fan_out)). Biases are 0, or N(0, 1) * ``bias_scale``. With ``n_models`` = M, draws M nets at
     once (weights with a leading models axis). Returns the Net.
     """
-    sizes = _as_sizes(layer_sizes)
-    acts = _as_activations(activations, len(sizes) - 1, output_activation)
+    sizes = as_sizes(layer_sizes)
+    acts = as_activations(activations, len(sizes) - 1, output_activation)
     check_choice("init", init, INITS)
     if init == "normal":
         if scale is None:
@@ -219,7 +188,7 @@ def from_weights(weights, activations: Sequence[str] | str = "relu",
                              f"b {b.shape}")
         Ws.append(W)
         bs.append(b[..., None, :])
-    acts = _as_activations(activations, len(Ws), output_activation)
+    acts = as_activations(activations, len(Ws), output_activation)
     return Net(Ws, bs, acts, check_choice("loss", loss, LOSSES), relu_grad)
 
 
@@ -231,19 +200,15 @@ def forward(net: Net, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray,
     ``output`` is (n, 1), or (M, n, 1) for M nets. ``cache`` holds, per layer, the triple
     (A_prev, Z, A) that the backward pass needs.
     """
-    _check_names(net)
-    return _forward(net, _as_inputs(net, X))
+    check_names(net)
+    return _forward(net, as_inputs(net, X))
 
 
 def _forward(net: Net, A: np.ndarray):
-    """``forward`` on inputs already checked (float64, shape (n, fan_in))."""
-    cache = []
-    for W, b, name in zip(net.weights, net.biases, net.activations, strict=True):
-        A_prev = A
-        Z = _matmul(A_prev, W) + b
-        A = _activate(name, Z)
-        cache.append((A_prev, Z, A))
-    return A, cache
+    """``forward`` on inputs already checked (float64, shape (n, fan_in)): ``maths.forward``
+    on the net's weights (its biases are rows, (..., 1, fan_out))."""
+    weights = [(W, b[..., 0, :]) for W, b in zip(net.weights, net.biases, strict=True)]
+    return maths.forward(weights, A, net.activations[:-1], net.activations[-1])
 
 
 def predict(net: Net, X) -> np.ndarray:
@@ -254,9 +219,9 @@ def predict(net: Net, X) -> np.ndarray:
 
 def loss_value(net: Net, X, y) -> float | np.ndarray:
     """The mean loss over the examples: a float, or shape (M,) for M nets (notebook 04)."""
-    Y = _as_targets(X, y, net.loss)
-    _check_names(net)
-    return _loss(net, _as_inputs(net, X), Y)
+    Y = as_targets(X, y, net.loss)
+    check_names(net)
+    return _loss(net, as_inputs(net, X), Y)
 
 
 def _loss(net: Net, X: np.ndarray, Y: np.ndarray):
@@ -267,10 +232,9 @@ def _loss(net: Net, X: np.ndarray, Y: np.ndarray):
 
 def _loss_from(net, Z_out, output, Y):
     if net.loss == "binary_crossentropy":
-        # -[y log p + (1-y) log(1-p)] with p = sigmoid(z), written so that no log sees a 0
-        per_example = np.logaddexp(0, Z_out) - Y * Z_out
+        per_example = maths.bce_with_logits(Z_out, Y)  # from the logit: no log sees a 0
     else:
-        per_example = (output - Y) ** 2
+        per_example = maths.squared_error(output, Y)
     value = per_example.mean(axis=(-2, -1))
     return float(value) if np.ndim(value) == 0 else value
 
@@ -278,9 +242,9 @@ def _loss_from(net, Z_out, output, Y):
 def backward(net: Net, X, y) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gradients of the loss with respect to every weight: a list of (dW, db) per layer,
     shaped like the weights (notebook 04). For M nets, each net's own gradient."""
-    Y = _as_targets(X, y, net.loss)
-    _check_names(net)
-    return _backward(net, _as_inputs(net, X), Y)
+    Y = as_targets(X, y, net.loss)
+    check_names(net)
+    return _backward(net, as_inputs(net, X), Y)
 
 
 def _backward(net: Net, X: np.ndarray, Y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -298,10 +262,10 @@ def _backward(net: Net, X: np.ndarray, Y: np.ndarray) -> list[tuple[np.ndarray, 
         A_prev, Z, A = cache[layer]
         if layer < len(net.weights) - 1:
             dZ = dA * _slope(net.activations[layer], Z, A, net.relu_grad)
-        dW = _matmul(np.swapaxes(A_prev, -1, -2), dZ)
+        dW = maths.matmul(np.swapaxes(A_prev, -1, -2), dZ)
         db = dZ.sum(axis=-2, keepdims=True)
         grads.append((dW, db))
-        dA = _matmul(dZ, np.swapaxes(net.weights[layer], -1, -2))
+        dA = maths.matmul(dZ, np.swapaxes(net.weights[layer], -1, -2))
     return grads[::-1]
 
 
@@ -327,9 +291,9 @@ def train(net: Net, X, y, lr: float, num_steps: int, record_every: int = 1) -> n
     lr = check_float("lr", lr, low=0.0, low_open=True)
     num_steps = check_int("num_steps", num_steps, low=1, high=10**7)
     record_every = check_int("record_every", record_every, low=1, high=num_steps)
-    Y = _as_targets(X, y, net.loss)
-    _check_names(net)
-    X = _as_inputs(net, X)
+    Y = as_targets(X, y, net.loss)
+    check_names(net)
+    X = as_inputs(net, X)
     losses = [_loss(net, X, Y)]
     with np.errstate(all="ignore"):
         for step in range(1, num_steps + 1):
@@ -349,16 +313,16 @@ def diverged(net: Net) -> bool | np.ndarray:
 
 def solved(net: Net, X, y, margin: float = 0.0) -> bool | np.ndarray:
     """True where the net puts every example on the right side of 0.5, by more than
-    ``margin`` (``criteria.solved``), and has not diverged: a bool, or shape (M,) for M nets
+    ``margin`` (``maths.solved``), and has not diverged: a bool, or shape (M,) for M nets
     (notebook 04).
 
     An output of exactly 0.5 is on neither side. With ``margin=0.1`` the 1s need outputs above
     0.6 and the 0s below 0.4, so that outputs stuck at 0.5 +- 1e-9 cannot pass by luck.
     """
     margin = check_float("margin", margin, low=0.0, high=0.5)
-    Y = _as_targets(X, y)[:, 0]
+    Y = as_targets(X, y)[:, 0]
     with np.errstate(all="ignore"):
-        right = _solved(predict(net, X), Y, margin)
+        right = maths.solved_fast(predict(net, X), Y, margin)
     out = right & ~diverged(net)
     return bool(out) if np.ndim(out) == 0 else out
 
@@ -369,9 +333,9 @@ def numerical_gradients(net: Net, X, y, eps: float = 1e-6) -> list[tuple[np.ndar
     """Central finite differences (L(w + eps) - L(w - eps)) / (2 eps) for every weight, shaped
     like ``backward``'s result (notebook 04). Slow (two forward passes per weight): for checks."""
     eps = check_float("eps", eps, low=0.0, low_open=True)
-    Y = _as_targets(X, y, net.loss)
-    _check_names(net)
-    X = _as_inputs(net, X)
+    Y = as_targets(X, y, net.loss)
+    check_names(net)
+    X = as_inputs(net, X)
     probe = net.copy()
     grads = []
     for W, b in zip(probe.weights, probe.biases, strict=True):
@@ -457,7 +421,7 @@ def gradient_check(net: Net, X, y, eps: float = 1e-6, tolerance: float = 1e-6) -
     _, cache = forward(net, X)
     relu_inputs = [np.abs(Z).min() for (_, Z, _), name in zip(cache, net.activations,
                                                                 strict=True)
-                   if name in ("relu", "leaky_relu")]
+                   if name in ("relu", "leaky_relu")]  # the activations with a kink
     smallest = float(min(relu_inputs)) if relu_inputs else math.inf
     return GradientCheck(tuple(errors), net.layer_sizes, net.activations, tolerance, eps,
                          smallest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import maths
 from ..data import truth_table
 from ..models import HAND_C, HAND_W
 from . import Exercise
@@ -13,7 +14,7 @@ _X, _Y = truth_table()
 
 def _hidden_code(answer):
     got = np.asarray(answer, dtype=float).reshape(-1)
-    want = np.maximum(_X[3] @ HAND_W + HAND_C, 0)
+    want = maths.activate("relu", _X[3] @ HAND_W + HAND_C)
     if got.shape == want.shape and np.allclose(got, want):
         return True, "h = relu([1+1, 1+1-1]) = [2, 1]; the output is 2 - 2*1 = 0."
     return False, "apply h = relu(x @ W + c) with x = [1, 1], W = [[1,1],[1,1]], c = [0, -1]."
@@ -21,7 +22,7 @@ def _hidden_code(answer):
 
 def _xnor_readout(answer):
     w1, w2, b = (float(v) for v in np.asarray(answer, dtype=float).reshape(3))
-    H = np.maximum(_X @ HAND_W + HAND_C, 0)
+    H = maths.activate("relu", _X @ HAND_W + HAND_C)
     out = H @ np.array([w1, w2]) + b
     want = 1 - _Y
     if np.allclose(out, want):

@@ -11,7 +11,7 @@ from . import Exercise
 def tanh_output_model():
     """Exercise 1's model: 2 inputs -> Dense(8, relu) -> Dense(1, tanh), to be trained with
     binary cross-entropy."""
-    import keras
+    from .._tf import keras
 
     keras.utils.set_random_seed(1)
     return keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"),
@@ -35,7 +35,7 @@ def _predict_doctor(answer):
 def _solves_xor(model, attempts: int = 3) -> bool:
     """True when a fresh copy of ``model`` (new initial weights, seeds 0, 1, ...), trained
     with Adam 0.05 on the four patterns, gets all four right on one of ``attempts`` tries."""
-    import keras
+    from .._tf import keras
 
     P = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
     a, b = np.tile(P[:, :1, None], (16, 1, 1)), np.tile(P[:, 1:, None], (16, 1, 1))
@@ -52,8 +52,7 @@ def _solves_xor(model, attempts: int = 3) -> bool:
 
 
 def _repair(answer):
-    import keras
-
+    from .._tf import keras
     from ..doctor import examine
 
     if not isinstance(answer, keras.Model):

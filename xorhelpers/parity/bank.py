@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import keras
 import numpy as np
-import tensorflow as tf
-from keras import ops
 
 from .._check import check_bool, check_float, check_int, check_seed
+from .._tf import keras, ops, tf
 from ..data import parity_sequences
 from .evaluate import readout, steps
 from .recipes import CASE_C, RECIPE

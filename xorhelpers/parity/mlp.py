@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import keras
 import numpy as np
-import tensorflow as tf
 
+from .. import maths
 from .._check import check_float, check_int, check_seed
+from .._tf import keras, tf
 
 
 def hand_built_parity(num_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -131,7 +131,7 @@ def parity_gradient_snr(num_bits: int, width: int = 64, batch_size: int = 128,
         W = gen.standard_normal((n, width)) * np.sqrt(2 / n)
         w = gen.standard_normal(width) * np.sqrt(1 / width)
         pre = X @ W  # biases start at 0
-        hidden, slope = np.maximum(pre, 0), (pre > 0) * w
+        hidden, slope = maths.activate("relu", pre), maths.slope("relu", pre) * w
         # grad z per string: (W: x_i * slope_k, c: slope_k, w: hidden_k, b: 1)
         signal = np.concatenate([(X * sign[:, None]).T @ slope / len(X),
                                  [sign @ slope / len(X), sign @ hidden / len(X)],

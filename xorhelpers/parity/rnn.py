@@ -9,10 +9,10 @@ learning rate on short sequences first, then briefly on length 50, with a target
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 
 from .._check import check_bool, check_choice, check_int, check_memory, check_seed
+from .._tf import keras
 from ..data import DRAW_BYTES_PER_BIT, parity_chunks, parity_sequences
 from ..repro import seed_everything
 from .evaluate import input_width, model_weights
