@@ -108,9 +108,8 @@ def _patterns():
 
 
 def _break_and_measure(answer):
-    import keras
-
     from .. import sweep
+    from .._tf import keras
     from ..doctor import examine
     from ..stats import rate
 
