@@ -55,7 +55,7 @@ def run_once(path: Path, env: dict[str, str]) -> tuple[float, float]:
 
 
 def environments() -> tuple[dict[str, str], dict[str, str]]:
-    base = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0",
+    base = dict(os.environ, PYTHONHASHSEED="0",
                 PYTHONPATH=str(ROOT))
     for name in (*portable.RULE, *WITHOUT):
         base.pop(name, None)
