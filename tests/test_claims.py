@@ -1,4 +1,5 @@
-"""Checked claims: one stable printed line, ClaimError when false, clear errors on misuse."""
+"""Checked claims: one stable line (printed, or gathered per cell inside IPython), ClaimError
+when false, clear errors on misuse."""
 
 import math
 import re
@@ -6,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from xorhelpers.claims import ClaimError, check
+from xorhelpers.claims import ClaimError, check, display_lines, is_claims_output
 
 
 def _printed(capsys):
@@ -158,3 +159,98 @@ def test_equals_compares_numpy_arrays_elementwise(capsys):
     assert capsys.readouterr().out.startswith("OK: arrays equal")
     with pytest.raises(ClaimError, match="arrays differ"):
         check("arrays differ", np.array([0.0, 1.0]), equals=np.array([1.0, 1.0]))
+
+
+# --- inside IPython: one display per cell, every line kept in its text -------------------
+
+
+@pytest.fixture
+def shell(monkeypatch):
+    """A real IPython shell whose displays are captured instead of shown."""
+    from IPython.core.displaypub import CapturingDisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from xorhelpers import claims
+    monkeypatch.setattr(claims, "_pending", [])
+    monkeypatch.setattr(claims, "_hooked", [])
+    ip = InteractiveShell.instance()
+    ip.display_pub = CapturingDisplayPublisher()
+    yield ip
+    InteractiveShell.clear_instance()
+
+
+def _displays(ip):
+    shown = list(ip.display_pub.outputs)
+    ip.display_pub.outputs.clear()
+    return shown
+
+
+def test_in_ipython_a_cell_shows_its_claims_as_one_collapsed_display(shell, capsys):
+    result = shell.run_cell("from xorhelpers.claims import check\n"
+                            "check('the rate is about one half', 0.5, at_least=0)\n"
+                            "print('a table')\n"
+                            "check('it converged', True)\n"
+                            "check('x < y', '<b>', equals='<b>')\n")
+    assert result.success
+    assert capsys.readouterr().out == "a table\n"  # the claims are not printed
+    (shown,) = _displays(shell)
+    lines = ["OK: the rate is about one half (measured 0.5)", "OK: it converged",
+             "OK: x < y (measured '<b>')"]
+    assert shown["data"]["text/plain"] == "\n".join(lines)
+    page = shown["data"]["text/html"]
+    assert page.startswith('<details class="xor-claims"><summary>&#x2713; 3 claims checked'
+                           '</summary>')
+    assert page.count("<li>") == 3 and "x &lt; y (measured &#x27;&lt;b&gt;&#x27;)" in page
+    assert shown["metadata"] == {"xorhelpers.claims": 3}
+    shell.run_cell("x = 1")  # a later cell without checks shows nothing
+    assert _displays(shell) == []
+    shell.run_cell("check('one claim', 1, equals=1)")
+    (shown,) = _displays(shell)
+    assert "&#x2713; 1 claim checked<" in shown["data"]["text/html"]
+    assert shown["data"]["text/plain"] == "OK: one claim (measured 1)"
+
+
+def test_in_ipython_a_failing_claim_stops_the_cell_with_the_full_message(shell, capsys):
+    result = shell.run_cell("from xorhelpers.claims import check\n"
+                            "check('first', 1, equals=1)\n"
+                            "check('ReLU fails in 20-60% of seeds', 0.7, between=(0.2, 0.6))\n"
+                            "check('never reached', True)\n")
+    assert isinstance(result.error_in_exec, ClaimError)
+    message = str(result.error_in_exec)
+    assert message == ("CLAIM FAILED: ReLU fails in 20-60% of seeds (measured 0.7); "
+                       "expected between (0.2, 0.6)")
+    out = capsys.readouterr().out
+    assert "CLAIM FAILED: ReLU fails in 20-60% of seeds (measured 0.7)\n" in out
+    (shown,) = _displays(shell)  # the claims that held before it are still shown
+    assert shown["data"]["text/plain"] == "OK: first (measured 1)"
+    shell.run_cell("y = 2")
+    assert _displays(shell) == []
+
+
+def test_the_hook_is_registered_once_per_shell(shell):
+    shell.run_cell("from xorhelpers.claims import check\ncheck('a', True)")
+    shell.run_cell("check('b', True)\ncheck('c', True)")
+    from xorhelpers import claims
+    assert claims._hooked == [shell]
+    assert [d["data"]["text/plain"] for d in _displays(shell)] == ["OK: a", "OK: b\nOK: c"]
+
+
+def test_display_lines_checks_its_argument():
+    assert display_lines(["OK: a"])["text/plain"] == "OK: a"
+    for bad in ([], "OK: a", [1], None):
+        with pytest.raises(TypeError, match="lines must be a non-empty list of strings"):
+            display_lines(bad)
+
+
+def test_is_claims_output_knows_both_forms():
+    shown = {"output_type": "display_data", "data": display_lines(["OK: a", "OK: b"]),
+             "metadata": {}}
+    assert is_claims_output(shown)
+    assert is_claims_output({"output_type": "stream", "name": "stdout", "text": "OK: a\nOK: b\n"})
+    assert not is_claims_output({"output_type": "stream", "name": "stdout", "text": "OK: a\nx\n"})
+    assert not is_claims_output({"output_type": "display_data",
+                                 "data": {"text/plain": "OK: a"}})  # no collapsed line
+    assert not is_claims_output({"output_type": "display_data", "data": {
+        "text/plain": "table", "text/html": '<details class="xor-claims">'}})
+    assert not is_claims_output({"output_type": "error"})
+    assert not is_claims_output("OK: a")

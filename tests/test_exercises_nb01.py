@@ -6,7 +6,7 @@ import pytest
 from xorhelpers.exercises import nb01
 
 
-@pytest.mark.parametrize("exercise", [nb01.q1, nb01.q2, nb01.q3])
+@pytest.mark.parametrize("exercise", [nb01.q1, nb01.q2, nb01.q3, nb01.q4])
 def test_unanswered(exercise, check):
     ok, out = check(exercise, ...)
     assert ok is False
@@ -106,3 +106,41 @@ def test_q3_rejects_the_perceptrons_own_unit(check):
 def test_q3_wrong_shape_or_type_is_not_yet(answer, check):
     ok, out = check(nb01.q3, answer)
     assert ok is False and out.startswith("Exercise 3: not yet: ")
+
+
+# ---- q4: measure the share of random units computing AND --------------------------------
+
+def test_and_share_counts_units_independently():
+    from xorhelpers.linear import random_threshold_units
+    W, b = random_threshold_units(1_000_000, seed=0)
+    want = ((b <= 0) & (W[:, 1] + b <= 0) & (W[:, 0] + b <= 0) & (W.sum(axis=1) + b > 0)).mean()
+    assert nb01.and_share() == pytest.approx(want, abs=0)
+    assert 0.015 < nb01.and_share() < 1 / 14  # rarer than an even split of 14 labelings
+    assert nb01.and_share(1000, seed=1) != nb01.and_share(1000, seed=2)
+
+
+def test_q4_accepts_the_measured_share(check):
+    share = nb01.and_share()
+    for answer in (share, round(share, 4), np.float64(share + 0.0004)):
+        ok, out = check(nb01.q4, answer)
+        assert ok is True and "correct!" in out
+
+
+@pytest.mark.parametrize("answer,expect", [
+    (1 / 14, "equally likely"), (0, "XOR"), (0.27, "count the units"),
+    (True, "could not check"), ("a lot", "could not check")])
+def test_q4_rejects_guesses_with_a_hint(answer, expect, check):
+    ok, out = check(nb01.q4, answer)
+    assert ok is False and expect in out
+
+
+def test_q4_recognises_a_count(check):
+    ok, out = check(nb01.q4, nb01.and_share() * 1_000_000)
+    assert ok is False and "count of units" in out
+
+
+def test_q4_message_holds_constant_labelings_take_over_half():
+    from xorhelpers.linear import random_threshold_units
+    W, b = random_threshold_units(1_000_000, seed=0)
+    out = W @ nb01._X.T + b[:, None] > 0
+    assert (out.all(axis=1) | ~out.any(axis=1)).mean() > 0.5

@@ -7,7 +7,7 @@ from xorhelpers.exercises import nb02
 from xorhelpers.models import count_params, hand_built_xor, mlp
 
 
-@pytest.mark.parametrize("exercise", [nb02.q1, nb02.q2, nb02.q3])
+@pytest.mark.parametrize("exercise", [nb02.q1, nb02.q2, nb02.q3, nb02.q4])
 def test_unanswered(exercise, check):
     ok, out = check(exercise, ...)
     assert ok is False
@@ -107,3 +107,27 @@ def test_q3_rejects_with_hint(answer, expect, check):
 def test_q3_wrong_type_is_not_yet(answer, check):
     ok, out = check(nb02.q3, answer)
     assert ok is False and out.startswith("Exercise 3: not yet: ")
+
+
+# ---- q4: measure the 2-3-1 rate -----------------------------------------------------------
+
+def test_solved_rate_is_the_sweep_rate_and_width_helps():
+    from xorhelpers.sweep import Config, train
+    recipe = Config(widths=3, activation="sigmoid", optimizer="adam", lr=0.05, num_steps=1000)
+    assert nb02.solved_rate(3, 200) == train(recipe, 200).rate()[0]
+    assert nb02.solved_rate(3) > nb02.solved_rate(2) + 0.1
+
+
+def test_q4_accepts_the_measured_rate(check):
+    rate = nb02.solved_rate(3)
+    for answer in (rate, round(rate, 2) if abs(round(rate, 2) - rate) <= 0.005 else rate):
+        ok, out = check(nb02.q4, answer)
+        assert ok is True and "correct!" in out
+
+
+@pytest.mark.parametrize("answer,expect", [
+    (lambda: nb02.solved_rate(2), "2-2-1 rate"), (lambda: 85.0, "fraction"),
+    (lambda: 0.2, "run train"), (lambda: True, "could not check")])
+def test_q4_rejects_other_answers_with_a_hint(answer, expect, check):
+    ok, out = check(nb02.q4, answer())
+    assert ok is False and expect in out

@@ -10,7 +10,7 @@ from xorhelpers.stats import wilson_interval
 from xorhelpers.sweep import plateau_loss
 
 
-@pytest.mark.parametrize("exercise", [nb03.q1, nb03.q2, nb03.q3, nb03.q4])
+@pytest.mark.parametrize("exercise", [nb03.q1, nb03.q2, nb03.q3, nb03.q4, nb03.q5])
 def test_unanswered(exercise, check):
     ok, out = check(exercise, ...)
     assert ok is False
@@ -57,15 +57,42 @@ def test_q2_solution(check):
     assert check(nb03.q2, 0.5)[0] is False
 
 
-def test_q4_accepts_the_smallest_count_within_ten(check):
+def test_q5_accepts_the_smallest_count_within_ten(check):
     half = [(n, (wilson_interval(n // 2, n)[1] - wilson_interval(n // 2, n)[0]) / 2)
             for n in range(300, 420)]
     smallest = min(n for n, h in half if h <= 0.05)
     assert 375 <= smallest <= 390  # about 1.96^2 / (4 * 0.05^2) = 384
-    assert check(nb03.q4, smallest)[0] is True
-    assert check(nb03.q4, 385)[0] is True
-    ok, out = check(nb03.q4, smallest - 1)
+    assert check(nb03.q5, smallest)[0] is True
+    assert check(nb03.q5, 385)[0] is True
+    ok, out = check(nb03.q5, smallest - 1)
     assert ok is False and "over 5" in out
-    ok, out = check(nb03.q4, 1000)
+    ok, out = check(nb03.q5, 1000)
     assert ok is False and "more than needed" in out
-    assert check(nb03.q4, 384.5)[0] is False
+    assert check(nb03.q5, 384.5)[0] is False
+
+
+# ---- q4: unpin (0,0) by drawing the biases, then measure ----------------------------------
+
+def test_unpinned_rates_are_the_sweep_rates_and_drawn_biases_help_a_little():
+    from xorhelpers.sweep import Config, train
+    zero, drawn = nb03.unpinned_failure_rates()
+    assert zero == train(Config(**nb03.UNPIN), 500).rate("failed")[0]
+    assert drawn < zero < drawn + 0.1  # the solution's "a few points"
+    assert 0.7 < drawn < 0.85 and 0.75 < zero < 0.9  # the solution's 77% and 82%
+    lo_zero = wilson_interval(round(zero * 500), 500)[0]
+    hi_drawn = wilson_interval(round(drawn * 500), 500)[1]
+    assert lo_zero < hi_drawn  # overlapping intervals, as the solution says
+
+
+def test_q4_accepts_the_measured_rate(check):
+    ok, out = check(nb03.q4, nb03.unpinned_failure_rates()[1])
+    assert ok is True and "correct!" in out
+
+
+@pytest.mark.parametrize("answer,expect", [
+    (lambda: nb03.unpinned_failure_rates()[0], "zero biases"),
+    (lambda: 1 - nb03.unpinned_failure_rates()[1], "solves XOR"),
+    (lambda: 77.0, "fraction"), (lambda: 0.5, "train Config"), (lambda: True, "could not check")])
+def test_q4_rejects_other_answers_with_a_hint(answer, expect, check):
+    ok, out = check(nb03.q4, answer())
+    assert ok is False and expect in out

@@ -6,6 +6,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from xorhelpers.claims import is_claims_output
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -42,10 +44,14 @@ def test_notebook_anatomy(path):
     assert code.count(".check(") >= 3, f"{path.name} needs at least three exercise checkers"
     assert text.count("<details>") >= 3, f"{path.name} needs hidden solutions"
     assert "## Summary" in text
-    printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                        for o in c.outputs if o.output_type == "stream" and o.name == "stdout")
+    # checked claims are printed, or (inside Jupyter) gathered per cell into one display
+    printed = "\n".join(o.get("text", "") if o.output_type == "stream"
+                        else o.get("data", {}).get("text/plain", "")
+                        for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                        if (o.output_type == "stream" and o.name == "stdout")
+                        or is_claims_output(o))
     assert "CLAIM FAILED" not in printed
-    assert printed.count("OK: ") >= 3, f"{path.name} prints fewer than three checked claims"
+    assert printed.count("OK: ") >= 3, f"{path.name} shows fewer than three checked claims"
 
 
 def _relative_links(markdown: str) -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from xorhelpers import slides
+from xorhelpers.claims import CLAIMS_KEY, display_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -19,6 +20,12 @@ def _types(nb) -> list[str]:
 
 def _printed(*lines: str):
     return [new_output("stream", name="stdout", text="".join(f"{ln}\n" for ln in lines))]
+
+
+def _claims(*lines: str):
+    """The output a cell's checks make inside Jupyter: one display of all its OK lines."""
+    return [new_output("display_data", data=display_lines(list(lines)),
+                       metadata={CLAIMS_KEY: len(lines)})]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -65,7 +72,7 @@ def _lecture() -> nbformat.NotebookNode:
         new_markdown_cell("## A section"),                                  # 2 slide
         new_code_cell("print(1)", outputs=_printed("1")),                   # 3 -
         new_markdown_cell("So it prints one."),                             # 4 fragment
-        new_code_cell("check(...)", outputs=_printed("OK: a claim")),       # 5 skip
+        new_code_cell("check(...)", outputs=_claims("OK: a claim", "OK: b")),  # 5 skip
         new_markdown_cell("### Exercise 1"),                                # 6 subslide
         new_markdown_cell("<details><summary>Solution</summary>\n</details>"),  # 7 skip
         new_markdown_cell("## Extra (optional in a lecture)"),              # 8 skip
@@ -97,6 +104,18 @@ def test_a_check_with_other_output_stays_on_screen():
     assert not slides.is_check_only(shown)
     assert slides.is_check_only(new_code_cell("x", outputs=_printed("OK: a", "OK: b")))
     assert not slides.is_check_only(new_markdown_cell("OK: text"))
+
+
+def test_gathered_claims_are_check_only_and_take_one_line():
+    assert slides.is_check_only(new_code_cell("check(...)", outputs=_claims("OK: a", "OK: b")))
+    figure = new_output("display_data", data={"text/plain": "<Figure>"})
+    mixed = new_code_cell("x", outputs=[figure, *_claims("OK: a", "OK: b", "OK: c")])
+    assert not slides.is_check_only(mixed)
+    alone = new_code_cell("x", outputs=[figure])
+    assert slides.estimate_lines(mixed) == slides.estimate_lines(alone) + 1
+    printed = new_code_cell("x", outputs=[*_claims("OK: a"), *_printed("a table")])
+    assert not slides.is_check_only(printed)
+    assert not slides.is_check_only(new_code_cell("x", outputs=[]))
 
 
 def test_slides_group_what_the_metadata_shows():

@@ -1,12 +1,25 @@
 """Check a claim the prose makes against a computed value (every notebook).
 
-Each check prints one stable line, ``OK: <claim> (measured <value>)``, and raises
+Each check makes one stable line, ``OK: <claim> (measured <value>)``, and raises
 ``ClaimError`` when the claim does not hold, so a notebook whose text stops being true
-fails CI. Round the measured value through ``fmt`` so the printed line is stable.
+fails CI. Round the measured value through ``fmt`` so the line is stable.
+
+Where the lines go:
+
+- outside IPython (plain Python, pytest): each line is printed at once;
+- inside IPython (Jupyter): the lines of a cell are gathered, and when the cell ends one
+  output shows them all (``display_lines``): its ``text/html`` is a single collapsed line,
+  "✓ 7 claims checked", that opens on every line, and its ``text/plain`` holds every line in
+  full. JupyterLab and the static site show the one line; strict nbval compares both, so a
+  changed measured value still fails it.
+
+A failing claim prints ``CLAIM FAILED: ...`` at once and raises ``ClaimError`` with the
+full message in either case: the cell stops there, with the error under it.
 """
 
 from __future__ import annotations
 
+import html
 import math
 import numbers
 
@@ -57,9 +70,82 @@ def check(claim: str, measured, *, between: tuple[float, float] | None = None,
     line = ("OK: " if ok else "CLAIM FAILED: ") + claim
     if shown is not None:
         line += f" (measured {shown})"
-    print(line)
     if not ok:
+        print(line)
         raise ClaimError(line + _expected(given, tol))
+    _report(line)
+
+
+# ------------------------------------------------- where the lines go (IPython or print)
+
+_pending: list[str] = []  # this cell's OK lines, inside IPython
+_hooked: list = []  # the IPython shells whose cells end by showing the pending lines
+
+
+def _shell():
+    """The running IPython shell, or None (plain Python, pytest)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _report(line: str) -> None:
+    shell = _shell()
+    if shell is None:
+        print(line)
+        return
+    if shell not in _hooked:  # once per shell: show the lines when each cell ends
+        shell.events.register("post_run_cell", _flush)
+        _hooked.append(shell)
+    _pending.append(line)
+
+
+def _flush(result=None) -> None:
+    """IPython's post_run_cell event: show the cell's OK lines as one output, and forget them."""
+    if not _pending:
+        return
+    lines = list(_pending)
+    _pending.clear()
+    from IPython.display import publish_display_data
+    publish_display_data(display_lines(lines), metadata={CLAIMS_KEY: len(lines)})
+
+
+CLAIMS_KEY = "xorhelpers.claims"  # an output's metadata key: how many claims it shows
+
+
+def display_lines(lines: list[str]) -> dict[str, str]:
+    """The output that shows a cell's checked claims: ``text/plain`` every line in full,
+    ``text/html`` one collapsed line ("✓ 3 claims checked") that opens on every line."""
+    if not isinstance(lines, (list, tuple)) or not lines or \
+            not all(isinstance(line, str) for line in lines):
+        raise TypeError(f"lines must be a non-empty list of strings, got {lines!r}")
+    n = len(lines)
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
+    summary = f"&#x2713; {n} claim{'s' if n != 1 else ''} checked"
+    return {"text/plain": "\n".join(lines),
+            "text/html": f'<details class="xor-claims"><summary>{summary}</summary>'
+                         f'<ul>{items}</ul></details>'}
+
+
+def is_claims_output(output) -> bool:
+    """Is this notebook output (a dict as nbformat stores it) the claims of a cell: printed
+    ``OK:`` lines only, or the display ``display_lines`` makes?"""
+    if not isinstance(output, dict):
+        return False
+    if output.get("output_type") == "stream":
+        text = output.get("text", "")
+    elif output.get("output_type") == "display_data":
+        data = output.get("data", {})
+        if not str(data.get("text/html", "")).startswith('<details class="xor-claims">'):
+            return False
+        text = data.get("text/plain", "")
+    else:
+        return False
+    text = "".join(text) if isinstance(text, list) else text
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(line.startswith("OK: ") for line in lines)
 
 
 def _holds(kind, measured, target, tol) -> bool:

@@ -6,7 +6,8 @@ notebook already says, so the path can be re-applied after any edit (``python3 d
 
 - ``skip``: every cell of a section whose heading ends with *(optional in a lecture)* (down to
   the next heading of the same or a higher level); exercise solutions (a cell that starts with
-  ``<details>``); check-only cells (every line they print starts with ``OK:``); the set-up cell
+  ``<details>``); check-only cells (all they show is their checked claims, ``OK:`` lines
+  printed or gathered into one collapsed line by ``xorhelpers.claims``); the set-up cell
   before the first section, when it shows nothing;
 - ``slide``: the title and every ``##`` heading; ``subslide``: every ``###`` heading, and the
   cell at which the slide so far would grow taller than a 1280x720 screen (``estimate_lines``);
@@ -30,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from .claims import is_claims_output
 
 OPTIONAL_MARK = "(optional in a lecture)"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "-")
@@ -78,7 +81,9 @@ def estimate_lines(cell) -> float:
     lines = _wrapped(cell.source) + 1  # the input box's padding
     for out in cell.get("outputs", []):
         data = out.get("data", {})
-        if out.get("output_type") == "stream":
+        if is_claims_output(out) and out.get("output_type") != "stream":
+            lines += 1  # the collapsed line "✓ n claims checked"
+        elif out.get("output_type") == "stream":
             lines += _wrapped(out.get("text", ""))
         elif "image/png" in data:
             lines += _png_lines(data["image/png"])
@@ -89,18 +94,14 @@ def estimate_lines(cell) -> float:
     return lines
 
 
-def _printed(cell) -> list[str]:
-    return [line for out in cell.get("outputs", []) if out.get("output_type") == "stream"
-            for line in out.get("text", "").splitlines() if line.strip()]
-
-
 def is_check_only(cell) -> bool:
-    """A code cell that prints only checked claims ('OK: ...') and shows nothing else."""
+    """A code cell that shows only checked claims ('OK: ...' lines, printed or gathered into
+    one display by ``xorhelpers.claims``) and nothing else."""
     if cell.cell_type != "code":
         return False
-    printed = _printed(cell)
-    others = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
-    return bool(printed) and not others and all(line.startswith("OK: ") for line in printed)
+    outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"
+               or "".join(o.get("text", "")).strip()]
+    return bool(outputs) and all(is_claims_output(o) for o in outputs)
 
 
 def _optional_flags(cells) -> list[bool]:

@@ -60,3 +60,37 @@ q2 = Exercise("Exercise 2", _best_count,
               "how many of the four XOR points can one straight line put on the right side?")
 q3 = Exercise("Exercise 3", _product_unit,
               "give (w1, w2, w3, b) for the inputs (x1, x2, x1*x2); start from x1 + x2 - 2*x1*x2.")
+
+
+def and_share(num: int = 1_000_000, seed: int = 0) -> float:
+    """The share of ``linear.random_threshold_units(num, seed)`` that compute AND on the four
+    points: what exercise 4 of notebook 01 asks the learner to measure."""
+    from ..linear import random_threshold_units
+    W, b = random_threshold_units(num, seed=seed)
+    out = W @ _X.T + b[:, None] > 0
+    return float((out == _AND.astype(bool)).all(axis=1).mean())
+
+
+def _measured_and_share(answer):
+    value = float(answer) if not isinstance(answer, bool) else None
+    if value is None:
+        raise TypeError("give a number (a share between 0 and 1), not True/False")
+    share = and_share()
+    if abs(value - share) <= 0.0005:
+        return True, (f"{share:.2%} of the random units compute AND, far fewer than 1 in 14: "
+                      "the labelings a line can make are not equally likely (the two constant "
+                      "ones take over half the units).")
+    if abs(value - share * 1_000_000) <= 500:
+        return False, "that is a count of units; give the share (divide by a million)."
+    if abs(value - 1 / 14) <= 0.002:
+        return False, ("1/14 is the guess that all 14 labelings are equally likely; measure it: "
+                       "count the units whose four AND conditions all hold.")
+    if value == 0:
+        return False, "none is XOR's count; AND is linearly separable, so some units compute it."
+    return False, ("AND needs b <= 0, w2 + b <= 0, w1 + b <= 0 and w1 + w2 + b > 0 together; "
+                   "count the units meeting all four and divide by a million.")
+
+
+q4 = Exercise("Exercise 4", _measured_and_share,
+              "change the four conditions of the counting cell to AND's and give the share of "
+              "the million units (seed 0) that meet all four.")

@@ -57,6 +57,36 @@ def _both_observed(answer):
     return False, "the two runs are independent: multiply P(width 4 fails) by P(width 5 works)."
 
 
+UNPIN = dict(widths=2, activation="relu", optimizer="adam", lr=0.03, num_steps=1000,
+             init="uniform", init_scale=1.0)  # exercise 4: section 2's recipe, U[-1, 1] weights
+
+
+def unpinned_failure_rates(num_seeds: int = 500) -> tuple[float, float]:
+    """Failure rates of exercise 4's 2-2-1 ReLU networks with zero biases and with biases drawn
+    like the weights (U[-1, 1]), over ``num_seeds`` seeds: (zero biases, drawn biases)."""
+    from ..sweep import Config, train
+    base = Config(**UNPIN)
+    return tuple(float(train(base.replace(init_biases=drawn), num_seeds).failed.mean())
+                 for drawn in (False, True))
+
+
+def _unpinned(answer):
+    value = _number(answer)
+    if value > 1:
+        return False, "give the failure rate as a fraction between 0 and 1, not a percentage."
+    zero, drawn = unpinned_failure_rates()
+    if abs(value - drawn) <= 0.005:
+        return True, (f"{drawn:.0%} fail with drawn biases against {zero:.0%} with zero biases: "
+                      "unpinning (0,0) helps a little; most merges form during training.")
+    if abs(value - zero) <= 0.005:
+        return False, "that is the rate with zero biases; set init_biases=True."
+    if abs(value - (1 - drawn)) <= 0.005:
+        return False, "that is the share that solves XOR; give the share that fails."
+    return False, ("train Config(widths=2, activation='relu', optimizer='adam', lr=0.03, "
+                   "num_steps=1000, init='uniform', init_scale=1.0, init_biases=True) on 500 "
+                   "seeds and give .rate('failed')[0].")
+
+
 def _seeds_needed(answer):
     value = _number(answer)
     if value != int(value) or value < 1:
@@ -87,6 +117,9 @@ q2 = Exercise("Exercise 2", _both_observed,
 q3 = Exercise("Exercise 3", _harmless_sharing,
               "give code labels for (0,0), (0,1), (1,0), (1,1), e.g. [0, 1, 2, 2], where two "
               "points share a code and yet the plateau is 0.")
-q4 = Exercise("Exercise 4", _seeds_needed,
+q4 = Exercise("Exercise 4", _unpinned,
+              "predict, then train 2-2-1 ReLU (section 2's recipe, weights U[-1, 1]) with biases "
+              "drawn too (init_biases=True) on 500 seeds and give its failure rate.")
+q5 = Exercise("Exercise 5", _seeds_needed,
               "how many seeds make the 95% Wilson interval of a 50% rate at most +/-5 points "
               "wide? (within 10 of the smallest such number)")
