@@ -276,9 +276,11 @@ def _chunks(M: int, n_params: int) -> tuple[list[slice], int]:
     return [slice(i, min(i + size, M)) for i in range(0, M, size)], lanes
 
 
-def in_flight() -> int:
-    """The most networks whose work arrays exist at once (one block per thread)."""
-    return LANES * _cores()
+def in_flight(M: int) -> int:
+    """The networks (padding included) whose work arrays exist at once when M networks of
+    one group train: one block per chunk (per thread)."""
+    chunks, lanes = _chunks(M, 1)
+    return len(chunks) * lanes
 
 
 def _cores() -> int:
