@@ -15,11 +15,15 @@ import io
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 from .compute import GRID, NetRun, SeedRun, known_plateaus
 
 BLUE, RED = "#1f77b4", "#d62728"  # class 0, class 1 (as xorhelpers.plots)
+SIZE = (12.5, 3.9)  # inches of the one-network figure (900 x 281 pixels in the view)
+SMALL = 8  # points: tick labels, legends
+PLATEAU_STYLES = (":", "--", "-.")  # one per plateau, in the order of known_plateaus
 GAP = 6  # pixels between unit maps
 LOSS_FLOOR = 1e-4
 LOSS_TICKS = (1e-4, 1e-3, 1e-2, 0.1, 1.0)
@@ -87,13 +91,13 @@ class NetFigure(_Blitted):
     """The one-network figure; ``update(net_run)`` redraws it for a ``NetRun``."""
 
     def __init__(self, fig: Figure | None = None, dpi: float = 72):
-        f = self._start(fig, (12.5, 3.3), dpi)
-        self.ax_map = f.add_axes((0.035, 0.15, 0.19, 0.72))
-        self.cax_map = f.add_axes((0.229, 0.15, 0.006, 0.72))
-        self.ax_loss = f.add_axes((0.305, 0.15, 0.19, 0.72))
-        self.ax_units = f.add_axes((0.535, 0.15, 0.2, 0.72))
-        self.cax_units = f.add_axes((0.739, 0.15, 0.006, 0.72))
-        self.ax_hidden = f.add_axes((0.81, 0.15, 0.175, 0.72))
+        f = self._start(fig, SIZE, dpi)
+        self.ax_map = f.add_axes((0.058, 0.25, 0.167, 0.64))
+        self.cax_map = f.add_axes((0.229, 0.25, 0.006, 0.64))
+        self.ax_loss = f.add_axes((0.305, 0.25, 0.19, 0.64))
+        self.ax_units = f.add_axes((0.55, 0.25, 0.185, 0.64))
+        self.cax_units = f.add_axes((0.739, 0.25, 0.006, 0.64))
+        self.ax_hidden = f.add_axes((0.81, 0.25, 0.175, 0.64))
 
         a = self.ax_map
         self.im_map = a.imshow(np.full((GRID, GRID), 0.5), origin="lower", cmap="RdBu_r",
@@ -103,10 +107,17 @@ class NetFigure(_Blitted):
         self.map_note = a.text(0.5, 0.5, "", transform=a.transAxes, ha="center",
                                va="center", fontsize=14, color="k", weight="bold")
         a.set_xlabel("x1")
-        a.set_ylabel("x2")
+        a.set_ylabel("x2", labelpad=0)
         self.title_map = _title(a, "output over the input plane")
         bar = f.colorbar(self.im_map, cax=self.cax_map, ticks=[0, 0.5, 1])
-        bar.ax.tick_params(labelsize=7, length=2, pad=1)
+        bar.ax.tick_params(labelsize=SMALL, length=2, pad=1)
+        # one caption for the markers of both point panels
+        marks = [Line2D([], [], ls="", marker="o", ms=9, mfc=BLUE, mec="k", mew=0.6,
+                        label="target 0 (drawn larger, so that a 1 on top of a 0 shows)"),
+                 Line2D([], [], ls="", marker="o", ms=5.5, mfc=RED, mec="k", mew=0.6,
+                        label="target 1")]
+        f.legend(handles=marks, loc="lower left", bbox_to_anchor=(0.005, 0.0), ncol=2,
+                 fontsize=SMALL + 1, frameon=False, handletextpad=0.2, columnspacing=1.2)
 
         a = self.ax_loss
         a.set_yscale("log")
@@ -118,8 +129,8 @@ class NetFigure(_Blitted):
         (self.curve,) = a.plot([], [], c="k", lw=1.5, label="loss on the 4 points")
         (self.train_curve,) = a.plot([], [], "o-", c="C2", ms=3, lw=1.2, label="train (cloud)")
         (self.test_curve,) = a.plot([], [], "s--", c="C1", ms=3, lw=1.2, label="test (cloud)")
-        self.plateau_lines = [a.axhline(1, ls=":", c="gray", lw=1,
-                                        label="plateaus" if not k else None) for k in range(3)]
+        self.plateau_lines = [a.axhline(1, ls=style, c="gray", lw=1.2)
+                              for style in PLATEAU_STYLES]
         self.loss_note = a.text(0.5, 0.5, "", transform=a.transAxes, ha="center", va="center",
                                 fontsize=13, color=RED, weight="bold")
         a.set_xlabel("step")
@@ -131,11 +142,13 @@ class NetFigure(_Blitted):
         self.im_units = a.imshow(np.zeros((GRID, GRID)), cmap=cmap, vmin=0, vmax=1,
                                  interpolation="nearest", aspect="auto")
         self.dead_marks = a.scatter([], [], marker="x", s=60, c=RED, linewidths=2, zorder=3)
-        a.set_xticks([])
+        a.tick_params(labelsize=SMALL, length=0, pad=2)
+        a.set_xlabel("each tile: a unit over the plane\n(x1 to the right, x2 up)",
+                     fontsize=SMALL + 1, labelpad=2)
         self.title_units = _title(a, "hidden units (x: dead)")
         bar = f.colorbar(self.im_units, cax=self.cax_units, ticks=[0, 1])
         bar.ax.set_yticklabels(["min", "max"])  # each unit from its own min to its max
-        bar.ax.tick_params(labelsize=7, length=2, pad=1)
+        bar.ax.tick_params(labelsize=SMALL, length=2, pad=1)
 
         a = self.ax_hidden
         self.codes = a.scatter([], [], s=36, edgecolors="k", linewidths=0.6, zorder=3)
@@ -175,7 +188,7 @@ class NetFigure(_Blitted):
         self.points.set_facecolor(np.where(shown[:, 2:] > 0.5, _rgba(RED), _rgba(BLUE)))
         self.points.set_sizes(_sizes(shown[:, 2], len(shown) <= 8))
         self.map_note.set_text("DIVERGED" if diverged else "")
-        self.title_map.set_text(f"output, step {r.step} (large dots: target 0)")
+        self.title_map.set_text(f"output, step {r.step}")
 
         # loss curves
         a = self.ax_loss
@@ -225,7 +238,10 @@ class NetFigure(_Blitted):
         self.ax_units.set_ylim(mosaic.shape[0], 0)
         self.dead_marks.set_offsets(np.array(centres) if centres else np.empty((0, 2)))
         self.ax_units.set_yticks([k * cell + GRID / 2 for k in range(depth)],
-                                 [f"layer {k + 1}" for k in range(depth)], fontsize=7)
+                                 [f"L{k + 1}" for k in range(depth)])
+        every = 1 if width <= 8 else 4  # unit numbers under the columns
+        self.ax_units.set_xticks([u * cell + GRID / 2 for u in range(0, width, every)],
+                                 [f"u{u + 1}" for u in range(0, width, every)])
         n_dead = int(sum(d.sum() for d in r.dead))
         self.title_units.set_text(f"hidden units, {n_dead} dead (x)")
 
@@ -274,11 +290,14 @@ class NetFigure(_Blitted):
             return
         if self.legend is not None:
             self.legend.remove()
-        self.plateau_lines[0].set_label("plateaus: " + ", ".join(known_plateaus(loss)))
+        for line, (name, value) in zip(self.plateau_lines, known_plateaus(loss).items(),
+                                       strict=True):
+            line.set_label(f"plateau {name} = {value:.3g}")
         handles = [self.curve, *((self.train_curve, self.test_curve) if cloud else ()),
-                   self.plateau_lines[0]]
-        self.legend = self.ax_loss.legend(handles=handles, loc="lower left", fontsize=7,
-                                          frameon=False)
+                   *self.plateau_lines]
+        self.legend = self.ax_loss.legend(handles=handles, loc="lower left", fontsize=SMALL,
+                                          frameon=True, framealpha=0.85, edgecolor="none",
+                                          borderaxespad=0.2, labelspacing=0.25)
         self._legend_key = (cloud, loss)
 
 
