@@ -166,31 +166,36 @@ class NetFigure(_Blitted):
                       self.split_line, self.hidden_note, self.title_hidden)
 
     def update(self, r: NetRun) -> NetFigure:
-        """Show ``r``; returns self."""
+        """Show ``r``; returns self. Everything drawn comes from ``r`` as computed."""
         if not isinstance(r, NetRun):
             raise TypeError(f"r must be a NetRun, got {type(r).__name__}")
-        state = r.state
-        diverged = r.diverged
-        lo, hi = r.extent
         depth, width = len(r.hidden_maps), max(H.shape[2] for H in r.hidden_maps)
         cloud = r.checkpoint_steps is not None
-        self._key = (r.extent, state.num_steps, depth, width, state.loss, cloud)
-        self._set_legend(cloud, state.loss)
-        X, y, _, _ = state.data_arrays()
-        shown = np.unique(np.column_stack([X, y]), axis=0) if state.data == "case_b" else \
-            np.column_stack([X, y])
-        # decision boundary
+        self._key = (r.extent, r.state.num_steps, depth, width, r.state.loss, cloud)
+        self._set_legend(cloud, r.state.loss)
+        self._show_map(r)
+        self._show_loss(r, cloud)
+        self._show_units(r, depth, width)
+        self._show_hidden(r)
+        return self
+
+    def _show_map(self, r: NetRun) -> None:
+        """The output over the input plane, with the data points."""
+        diverged = r.diverged
+        lo, hi = r.extent
         self.im_map.set_data(np.where(diverged, np.nan, r.grid_output))
         self.im_map.set_extent((lo, hi, lo, hi))
         self.ax_map.set_xlim(lo, hi)
         self.ax_map.set_ylim(lo, hi)
-        self.points.set_offsets(shown[:, :2])
-        self.points.set_facecolor(np.where(shown[:, 2:] > 0.5, _rgba(RED), _rgba(BLUE)))
-        self.points.set_sizes(_sizes(shown[:, 2], len(shown) <= 8))
+        self.points.set_offsets(r.shown_x)
+        self.points.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
+        self.points.set_sizes(_sizes(r.shown_y, len(r.shown_y) <= 8))
         self.map_note.set_text("DIVERGED" if diverged else "")
         self.title_map.set_text(f"output, step {r.step}")
 
-        # loss curves
+    def _show_loss(self, r: NetRun, cloud: bool) -> None:
+        """The loss curves, the plateaus and the loss in the title."""
+        state, diverged = r.state, r.diverged
         a = self.ax_loss
         a.set_xlim(0, max(state.num_steps, 1))
         if diverged:
@@ -219,7 +224,8 @@ class NetFigure(_Blitted):
         else:
             self.title_loss.set_text(f"{name} loss on the 4 points, {r.loss:.3g}")
 
-        # unit maps: one tile per unit, a row per layer
+    def _show_units(self, r: NetRun, depth: int, width: int) -> None:
+        """Every hidden unit's output over the plane, one tile per unit, a row per layer."""
         cell = GRID + GAP
         mosaic = np.full((depth * cell - GAP, width * cell - GAP), np.nan)
         centres = []
@@ -245,7 +251,10 @@ class NetFigure(_Blitted):
         n_dead = int(sum(d.sum() for d in r.dead))
         self.title_units.set_text(f"hidden units, {n_dead} dead (x)")
 
-        # the hidden space of the last 2-unit layer
+    def _show_hidden(self, r: NetRun) -> None:
+        """The hidden space of the last 2-unit layer (else units 1 and 2 of the last wider
+        one), with the output's dividing line when that layer feeds the output."""
+        diverged = r.diverged
         two = [k for k, H in enumerate(r.hidden_data) if H.shape[1] == 2]
         wide = [k for k, H in enumerate(r.hidden_data) if H.shape[1] > 2]
         if (two or wide) and not diverged:
@@ -281,7 +290,6 @@ class NetFigure(_Blitted):
             self.hidden_note.set_text("diverged" if diverged else
                                       "no hidden layer has\n2 units or more")
             self.title_hidden.set_text("hidden space")
-        return self
 
     def _set_legend(self, cloud: bool, loss: str) -> None:
         """The loss panel's legend: the cloud's curves only on the cloud, and the plateaus
