@@ -302,3 +302,12 @@ def test_the_hidden_space_panel_is_never_empty_when_a_layer_has_two_units_or_mor
         "layer 1, units 1 and 2 of 8")
     f = NetFigure().update(run(State(widths=(1,), num_steps=50)))
     assert len(f.codes.get_offsets()) == 0 and "2 units or more" in f.hidden_note.get_text()
+
+
+def test_a_figure_going_back_to_a_layout_draws_what_a_fresh_one_draws():
+    from xorhelpers.explorer.draw import NetFigure
+
+    runs = [run(FAST), run(FAST.replace(widths=(3, 2), num_steps=100)), run(FAST, step=10)]
+    shared = NetFigure()
+    for r in runs + runs[::-1]:  # new layouts, then layouts whose background is kept
+        assert shared.update(r).png() == NetFigure().update(r).png()

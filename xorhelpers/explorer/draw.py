@@ -36,10 +36,14 @@ def png(fig: Figure, dpi: float | None = None) -> bytes:
     return buf.getvalue()
 
 
+BACKGROUNDS = 12  # static backgrounds kept per figure (about 1 MB each)
+
+
 class _Blitted:
     """A figure whose static parts (axes, ticks, labels) are rendered once and kept as a
-    background; ``png()`` pastes the background and draws only the changing artists, unless
-    something static changed (``_key``), which re-renders everything once."""
+    background; ``png()`` pastes the background and draws only the changing artists. The
+    static parts follow ``_key`` (axis ranges, layout): a key seen before reuses its
+    background (the BACKGROUNDS most recent are kept), a new one re-renders everything once."""
 
     fig: Figure
     _animated: list
@@ -50,7 +54,7 @@ class _Blitted:
         if not isinstance(self.fig.canvas, FigureCanvasAgg):
             FigureCanvasAgg(self.fig)
         self._animated = []
-        self._background, self._background_key = None, None
+        self._backgrounds: dict[tuple, object] = {}  # by _key, the most recent last
         return self.fig
 
     def _animate(self, *artists):
@@ -64,12 +68,15 @@ class _Blitted:
         from PIL import Image
 
         canvas = self.fig.canvas
-        if self._background is None or self._background_key != self._key:
+        background = self._backgrounds.pop(self._key, None)
+        if background is None:
             canvas.draw()  # animated artists are left out of a full draw
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._background_key = self._key
+            background = canvas.copy_from_bbox(self.fig.bbox)
+            while len(self._backgrounds) >= BACKGROUNDS:
+                self._backgrounds.pop(next(iter(self._backgrounds)))
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(background)
+        self._backgrounds[self._key] = background
         for artist in self._animated:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
