@@ -2,8 +2,10 @@
 
 The NumPy engine spends its time in per-call overhead (about 45 array calls per step, each
 over only M numbers); this engine hands a whole group to compiled loops (``fast_kernel``)
-that run every step of every network without returning to Python, split into chunks over
-threads (one per core; the compiled code releases the GIL). It performs the NumPy engine's
+that run every step of every network without returning to Python: the networks in blocks
+(networks in the contiguous last axis, so that each vector instruction advances many), the
+blocks split into chunks over threads (one per core; the compiled code releases the GIL).
+It performs the NumPy engine's
 float32 operations in the same order, with the same correctly rounded exp and tanh, and no
 fast-math, so the two engines agree bit for bit (tested), on any processor. Compiled code is
 cached on disk (numba's ``cache=True``): in ``__pycache__`` beside the sources, or, where
