@@ -39,7 +39,7 @@ Measured (``benchmarks/sweep.py``, 2-core AMD EPYC with AVX-512, shared machine)
 compiled engine runs about 3e7 network-steps per CPU-second on the 2-2-1 recipe, as the
 previous chunk-of-512 layout did (that loop was already vectorised and the step is bound by
 its arithmetic: four double-precision exps, a float32 division and square root per
-parameter); what the blocks changed is the minibatch recipes (case B's, 2.5-4 times
+parameter); what the blocks changed is the minibatch recipes (case B's, 2 to 4 times
 faster, mostly from ``epoch_order``'s bucket sort) and no penalty for small sweeps.
 """
 
