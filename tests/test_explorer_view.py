@@ -195,11 +195,25 @@ def test_the_look_for_line_goes_once_the_settings_are_not_the_preset_s():
 def test_the_loss_legend_lists_only_what_is_drawn_and_names_the_plateaus(view):
     view.set_state(FAST)
     labels = [t.get_text() for t in view._net_figure.legend.get_texts()]
-    assert labels == ["loss on the 4 points", "plateaus: ln(2)/2, 3/4 H(1/3), ln 2"]
+    assert labels == ["loss on the 4 points", "plateau ln(2)/2 = 0.347",
+                      "plateau 3/4 H(1/3) = 0.477", "plateau ln 2 = 0.693"]
     view.set_state(FAST.replace(data="cloud", loss="mse"))
     labels = [t.get_text() for t in view._net_figure.legend.get_texts()]
     assert labels == ["loss on the 4 points", "train (cloud)", "test (cloud)",
-                      "plateaus: 1/8, 1/6, 1/4"]
+                      "plateau 1/8 = 0.125", "plateau 1/6 = 0.167", "plateau 1/4 = 0.25"]
+    styles = {line.get_linestyle() for line in view._net_figure.plateau_lines}
+    assert len(styles) == 3  # each plateau its own line style, as its legend entry
+
+
+def test_the_figure_explains_its_markers_and_labels_the_unit_maps(view):
+    view.set_state(FAST.replace(widths=(3, 2)))
+    f = view._net_figure
+    captions = [t.get_text() for legend in f.fig.legends for t in legend.get_texts()]
+    assert any(c.startswith("target 0 (drawn larger") for c in captions)
+    assert "target 1" in captions
+    assert [t.get_text() for t in f.ax_units.get_yticklabels()] == ["L1", "L2"]
+    assert [t.get_text() for t in f.ax_units.get_xticklabels()] == ["u1", "u2", "u3"]
+    assert "x1" in f.ax_units.get_xlabel() and "x2" in f.ax_units.get_xlabel()
 
 
 @pytest.mark.parametrize("mode", ["one", "many"])
@@ -288,3 +302,12 @@ def test_the_hidden_space_panel_is_never_empty_when_a_layer_has_two_units_or_mor
         "layer 1, units 1 and 2 of 8")
     f = NetFigure().update(run(State(widths=(1,), num_steps=50)))
     assert len(f.codes.get_offsets()) == 0 and "2 units or more" in f.hidden_note.get_text()
+
+
+def test_a_figure_going_back_to_a_layout_draws_what_a_fresh_one_draws():
+    from xorhelpers.explorer.draw import NetFigure
+
+    runs = [run(FAST), run(FAST.replace(widths=(3, 2), num_steps=100)), run(FAST, step=10)]
+    shared = NetFigure()
+    for r in runs + runs[::-1]:  # new layouts, then layouts whose background is kept
+        assert shared.update(r).png() == NetFigure().update(r).png()

@@ -476,7 +476,7 @@ def test_train_refuses_what_cannot_fit_before_any_work(kwargs, match, monkeypatc
     with pytest.raises(ValueError, match=match) as error:
         train(**args)
     assert "limit" in str(error.value)
-    need = budget.estimate_bytes([Config()], 2, 4, 4, 101, "numba", 1024)
+    need = budget.estimate_bytes([Config()], 2, 4, 4, 101, "numba", fast_engine.in_flight(2))
     assert need < 100_000  # two small networks: a few kilobytes
     monkeypatch.setattr(budget, "MEMORY_LIMIT", need - 1)
     with pytest.raises(ValueError, match="limit"):
@@ -486,7 +486,7 @@ def test_train_refuses_what_cannot_fit_before_any_work(kwargs, match, monkeypatc
 def test_memory_estimate_covers_what_training_allocates():
     import tracemalloc
 
-    from xorhelpers.sweep import budget
+    from xorhelpers.sweep import budget, fast_engine
 
     X, y = noisy_xor(200, seed=0)
     for config, data in [(Config(num_steps=300), (None, None)),
@@ -501,7 +501,8 @@ def test_memory_estimate_covers_what_training_allocates():
             Xd, yd = data if data[0] is not None else truth_table()
             need = budget.estimate_bytes([config], 300, len(Xd), 4 if data[0] is None
                                          else len(Xd), len(result.curve_steps), engine,
-                                         len(result))
+                                         fast_engine.in_flight(300) if engine == "numba"
+                                         else 300)
             assert peak <= need <= 3 * peak, (config, engine, peak, need)
 
 

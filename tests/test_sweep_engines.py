@@ -96,18 +96,75 @@ def test_compiled_exp_and_tanh_are_correctly_rounded():
                         10.0 ** rng.uniform(-12, 2, 20_000) * rng.choice([-1, 1], 20_000),
                         [0.0, -0.0, 1e-30, 88.7, 89.0, -103.0, -104.0, -200.0, 100.0,
                          np.inf, -np.inf, np.nan]]).astype(np.float32)
-    out, scratch = np.empty_like(x), np.zeros((3, len(x)))
+    x = np.concatenate([x, np.zeros(-len(x) % 64, np.float32)]).reshape(-1, 64)
+    out = np.empty_like(x)
     with np.errstate(all="ignore"):
-        for fn, ref in ((fast_kernel.exp_into, np.exp), (fast_kernel.tanh_into, np.tanh)):
-            fn(x, out, scratch)
+        for fn, ref in ((fast_kernel.exp_rows, np.exp), (fast_kernel.tanh_rows, np.tanh)):
+            fn(x, out)
             expected = ref(x.astype(np.float64)).astype(np.float32)
             np.testing.assert_array_equal(out, expected)
 
 
 def test_compiled_batch_order_matches_the_streams():
-    for seed, epoch, n in [(0, 0, 10), (7, 3, 1000), (2**32 - 1, 12, 33)]:
+    cases = [(0, 0, 10), (7, 3, 1000), (2**32 - 1, 12, 33), (5, 0, 1), (9, 2, 2),
+             (11, 7, 4096), (3, 1, 4097)]
+    for seed, epoch, n in cases:
         np.testing.assert_array_equal(fast_kernel.epoch_order(np.uint64(seed), epoch, n),
                                       batch_order(seed, epoch, n))
+
+
+def test_solved_from_logits_is_the_criterion_on_the_outputs():
+    from xorhelpers.criteria import _solved
+    from xorhelpers.sweep.result import sigmoid, solved_from_logits
+
+    rng = np.random.default_rng(3)
+    edge = np.array([0.0, -0.0, 1e-3, -1e-3, 1.0001e-3, 6e-8, -6e-8, 1e-9, np.inf, -np.inf,
+                     np.nan], np.float32)
+    z = np.concatenate([rng.normal(0, 3, 40_000), rng.normal(0, 1e-3, 40_000),
+                        rng.choice(edge, 40_000)]).astype(np.float32).reshape(-1, 4)
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(solved_from_logits(z, y), _solved(sigmoid(z), y, 0.0))
+
+
+def test_a_network_ends_the_same_in_any_block():
+    """Blocks of 1, 70 or 300 networks (padded, split over threads): each network's numbers
+    are those it gets alone."""
+    config = sweep.Config(widths=(3,), activation="sigmoid", num_steps=300)
+    X, y = random_xor_pairs(60, seed=4)
+    for c in (config, config.replace(batch_size=4), config.replace(batch_size=7)):
+        crowd = sweep.train(c, 300, X, y)
+        for n in (70, 1):
+            alone = sweep.train(c, n, X, y)
+            np.testing.assert_array_equal(alone.loss_curve, crowd.loss_curve[:n])
+            np.testing.assert_array_equal(alone.state.moments[0][0], crowd.state.moments[0][0][:n])
+
+
+GENERIC = """
+import sys
+from xorhelpers import sweep
+from xorhelpers.data import random_xor_pairs
+X, y = random_xor_pairs(50, seed=1)
+configs = sweep.grid(widths=[(2,), (4, 3)], activation=["sigmoid", "tanh", "relu"],
+                     batch_size=[None, 4], lr=0.05, num_steps=200)
+result = sweep.train(configs, 70, X, y)
+print(result.loss_curve.tobytes().hex()[::7])
+"""
+
+
+def test_plain_sse2_code_computes_the_same_bits(tmp_path):
+    """NUMBA_CPU_NAME=generic (baseline x86-64 code, no AVX, no FMA) against this
+    processor's own vector code: the same numbers."""
+    outs = []
+    for name, cpu in (("native", None), ("generic", "generic")):
+        env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / name), TF_CPP_MIN_LOG_LEVEL="3")
+        if cpu:
+            env["NUMBA_CPU_NAME"] = cpu
+        done = subprocess.run([sys.executable, "-c", GENERIC], env=env, capture_output=True,
+                              text=True, timeout=900)
+        assert done.returncode == 0, done.stderr
+        outs.append(done.stdout.split()[-1])
+    assert outs[0] == outs[1]
 
 
 def test_engine_argument():

@@ -123,3 +123,26 @@ def test_the_news_check_sees_the_prompt(page, lab):
     finally:
         lab.api("PUT", setting, {"raw": "{}"})
     assert [p for p in problems if "news prompt" in p], problems
+
+
+def test_a_run_and_saved_explorer_reloads_without_console_errors(page, console, lab):
+    """Run notebook 07 and save it, close it, open and run it again, reload the page: the
+    console stays free of errors (any console error fails). Without jupyterlab-manager's
+    saveState (set in jupyter/settings/overrides.json) the save kept no widget state, the
+    reloaded page met outputs whose widget models existed nowhere any more, and
+    jupyterlab-manager logged "Error: widget model not found"."""
+    from labdriver import NOTEBOOK, close_notebook, settled
+
+    rel_path = "notebooks/07_what_if_explorer.ipynb"
+    open_notebook(page, lab, rel_path)
+    restart_and_run_all(page)
+    save(page, lab.root_dir / rel_path)
+    assert close_notebook(page)
+    lab.shut_down_kernels()
+    open_notebook(page, lab, rel_path)
+    restart_and_run_all(page)
+    page.reload()
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_timeout(5000)
+    settled(page, timeout=60)
+    assert not console.errors, console.errors

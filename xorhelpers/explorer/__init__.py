@@ -6,6 +6,7 @@ through ``xorhelpers.sweep``), and the view ``Explorer`` (ipywidgets and matplot
 ``show(preset="case_b_relu")`` opens the view on a preset; ``PRESETS`` lists them.
 """
 
+from . import draw
 from .code import config_code, keras_code, python_code, state_from_code
 from .compute import NetRun, SeedRun, frame_steps, known_plateaus, plateau_name, run, run_seeds
 from .draw import NetFigure, SeedFigure
@@ -26,7 +27,7 @@ def figure(r, dpi: float = 100):
     from matplotlib.figure import Figure
 
     if isinstance(r, NetRun):
-        return NetFigure(Figure(figsize=(12.5, 3.3), dpi=dpi)).update(r).figure()
+        return NetFigure(Figure(figsize=draw.SIZE, dpi=dpi)).update(r).figure()
     if isinstance(r, SeedRun):
         return SeedFigure(Figure(figsize=(7.5, 3.0), dpi=dpi)).update(r).figure()
     raise TypeError(f"r must be a NetRun or a SeedRun, got {type(r).__name__}")

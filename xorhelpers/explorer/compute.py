@@ -61,7 +61,9 @@ class NetRun:
     accuracies. ``grid_output`` (GRID, GRID) is the network's output over the square
     ``extent`` of the input plane (rows: x2, columns: x1), ``hidden_maps`` per hidden layer
     (GRID, GRID, width) every unit's output, ``dead`` per layer which ReLUs output zero on
-    every training point, ``hidden_data`` per layer the codes of (up to 200) training points.
+    every training point, ``hidden_data`` per layer the codes of (up to 200) training
+    points, ``shown_x`` and ``shown_y`` those points and their targets (case B's 1,000 pairs
+    as their 4 distinct rows).
     ``outcome`` is "solved", "failed" or "diverged"; a failed net has a failure ``mode``
     (``sweep.MODES``) and the ``plateau`` its shared codes imply. ``status`` is one line.
     """
@@ -85,6 +87,7 @@ class NetRun:
     hidden_maps: list
     dead: list
     hidden_data: list
+    shown_x: np.ndarray
     shown_y: np.ndarray
     weights: list
     status: str
@@ -193,22 +196,35 @@ def run(state, step: int | None = None, *, full: NetRun | None = None,
     if resume is not None and (not isinstance(resume, NetRun) or resume.state != state
                                or resume.train_state is None or resume.step >= step):
         raise ValueError("resume must be the NetRun of an earlier step (> 0) of the same state")
-    X, y, Xt, yt = state.data_arrays()
-    config = state.config
     initial = step == 0
-    if resume is None:
-        result = _train(state, max(step, 1))
-    else:
-        result = train(config.replace(num_steps=step - resume.step), [state.seed], X, y,
-                       resume=resume.train_state)
+    result = _train_to(state, step, resume)
     weights = result.initial_weights[0] if initial else result.final_weights[0]
-    if full is not None:
-        steps_all, loss_all = full.curve_steps, full.curve_loss
-    else:
-        steps_all, loss_all = result.curve_steps, result.loss_curve[0]
+    steps_all, loss_all = ((full.curve_steps, full.curve_loss) if full is not None else
+                           (result.curve_steps, result.loss_curve[0]))
     keep = steps_all <= step
-    curve_steps, curve_loss = steps_all[keep], loss_all[keep]
+    run_ = dict(state=state, step=step, curve_steps=steps_all[keep],
+                curve_loss=loss_all[keep], weights=weights)
+    run_.update(_verdict(state, step, result, weights, run_["curve_loss"], full, resume))
+    run_.update(_on_the_data(state, step, result, weights))
+    run_.update(_maps(state, weights))
+    return NetRun(**run_, status=net_status(run_),
+                  train_state=None if initial else result.state)
 
+
+def _train_to(state: State, step: int, resume: NetRun | None) -> SweepResult:
+    """The network trained to ``step`` (at least 1: step 0 reads the initial weights), from
+    its seed or on from ``resume``'s exact state."""
+    if resume is None:
+        return _train(state, max(step, 1))
+    X, y, _, _ = state.data_arrays()
+    return train(state.config.replace(num_steps=step - resume.step), [state.seed], X, y,
+                 resume=resume.train_state)
+
+
+def _verdict(state: State, step: int, result: SweepResult, weights, curve_loss,
+             full: NetRun | None, resume: NetRun | None) -> dict:
+    """outcome, loss, failure mode, plateau and solved step of the network at ``step``."""
+    config, initial = state.config, step == 0
     diverged = bool(result.diverged[0]) and not initial
     loss = float(curve_loss[-1]) if initial else float(result.final_loss[0])
     if diverged:
@@ -231,8 +247,15 @@ def run(state, step: int | None = None, *, full: NetRun | None = None,
         solved_step = resume.solved_step
     if solved_step > step:
         solved_step = -1
+    return dict(outcome=outcome, loss=loss, solved_step=solved_step, mode=mode,
+                plateau=plateau)
 
-    # the cloud: loss on its own points at checkpoints (exact prefix runs)
+
+def _on_the_data(state: State, step: int, result: SweepResult, weights) -> dict:
+    """Accuracy on the training (and test) data and, on the cloud, the loss on its own
+    points at checkpoints (exact prefix runs)."""
+    X, y, Xt, yt = state.data_arrays()
+    config = state.config
     ck_steps = train_loss = test_loss = None
     if state.data == "cloud":
         ck_steps = np.array([s for s in _checkpoints(state.num_steps) if s < step] + [step])
@@ -253,28 +276,28 @@ def run(state, step: int | None = None, *, full: NetRun | None = None,
     if Xt is not None:
         test_acc = float(((_outputs(weights, Xt, config.activation)[0] > 0.5) == (yt > 0.5))
                          .mean())
+    return dict(checkpoint_steps=ck_steps, train_loss=train_loss, test_loss=test_loss,
+                train_accuracy=train_acc, test_accuracy=test_acc)
 
+
+def _maps(state: State, weights) -> dict:
+    """What the figure draws of the network: its output and every hidden unit over the
+    input plane, the dead units, and the hidden codes of the points shown."""
+    X, y, _, _ = state.data_arrays()
+    activation = state.config.activation
     extent = _extent(state)
     g = np.linspace(*extent, GRID)
     G = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
-    out, hidden = _outputs(weights, G, config.activation)
-    grid_output = out.reshape(GRID, GRID)
-    hidden_maps = [H.reshape(GRID, GRID, -1) for H in hidden]
-    _, hidden_train = _outputs(weights, X, config.activation)
-    dead = [((H == 0).all(axis=0) if config.activation == "relu"
-             else np.zeros(H.shape[1], bool)) for H in hidden_train]
+    out, hidden = _outputs(weights, G, activation)
+    _, hidden_train = _outputs(weights, X, activation)
+    dead = [((H == 0).all(axis=0) if activation == "relu" else np.zeros(H.shape[1], bool))
+            for H in hidden_train]
     shown = np.unique(np.column_stack([X, y]), axis=0) if state.data == "case_b" else \
         np.column_stack([X, y])[:MAX_SHOWN]
-    _, hidden_shown = _outputs(weights, shown[:, :2], config.activation)
-
-    run_ = dict(state=state, step=step, outcome=outcome, loss=loss, solved_step=solved_step,
-                mode=mode, plateau=plateau, curve_steps=curve_steps, curve_loss=curve_loss,
-                checkpoint_steps=ck_steps, train_loss=train_loss, test_loss=test_loss,
-                train_accuracy=train_acc, test_accuracy=test_acc, extent=extent,
-                grid_output=grid_output, hidden_maps=hidden_maps, dead=dead,
-                hidden_data=hidden_shown, shown_y=shown[:, 2], weights=weights)
-    return NetRun(**run_, status=net_status(run_),
-                  train_state=None if initial else result.state)
+    _, hidden_shown = _outputs(weights, shown[:, :2], activation)
+    return dict(extent=extent, grid_output=out.reshape(GRID, GRID),
+                hidden_maps=[H.reshape(GRID, GRID, -1) for H in hidden], dead=dead,
+                hidden_data=hidden_shown, shown_x=shown[:, :2], shown_y=shown[:, 2])
 
 
 def run_seeds(state) -> SeedRun:

@@ -15,11 +15,15 @@ import io
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 from .compute import GRID, NetRun, SeedRun, known_plateaus
 
 BLUE, RED = "#1f77b4", "#d62728"  # class 0, class 1 (as xorhelpers.plots)
+SIZE = (12.5, 3.9)  # inches of the one-network figure (900 x 281 pixels in the view)
+SMALL = 8  # points: tick labels, legends
+PLATEAU_STYLES = (":", "--", "-.")  # one per plateau, in the order of known_plateaus
 GAP = 6  # pixels between unit maps
 LOSS_FLOOR = 1e-4
 LOSS_TICKS = (1e-4, 1e-3, 1e-2, 0.1, 1.0)
@@ -32,10 +36,14 @@ def png(fig: Figure, dpi: float | None = None) -> bytes:
     return buf.getvalue()
 
 
+BACKGROUNDS = 12  # static backgrounds kept per figure (about 1 MB each)
+
+
 class _Blitted:
     """A figure whose static parts (axes, ticks, labels) are rendered once and kept as a
-    background; ``png()`` pastes the background and draws only the changing artists, unless
-    something static changed (``_key``), which re-renders everything once."""
+    background; ``png()`` pastes the background and draws only the changing artists. The
+    static parts follow ``_key`` (axis ranges, layout): a key seen before reuses its
+    background (the BACKGROUNDS most recent are kept), a new one re-renders everything once."""
 
     fig: Figure
     _animated: list
@@ -46,7 +54,7 @@ class _Blitted:
         if not isinstance(self.fig.canvas, FigureCanvasAgg):
             FigureCanvasAgg(self.fig)
         self._animated = []
-        self._background, self._background_key = None, None
+        self._backgrounds: dict[tuple, object] = {}  # by _key, the most recent last
         return self.fig
 
     def _animate(self, *artists):
@@ -60,12 +68,15 @@ class _Blitted:
         from PIL import Image
 
         canvas = self.fig.canvas
-        if self._background is None or self._background_key != self._key:
+        background = self._backgrounds.pop(self._key, None)
+        if background is None:
             canvas.draw()  # animated artists are left out of a full draw
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._background_key = self._key
+            background = canvas.copy_from_bbox(self.fig.bbox)
+            while len(self._backgrounds) >= BACKGROUNDS:
+                self._backgrounds.pop(next(iter(self._backgrounds)))
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(background)
+        self._backgrounds[self._key] = background
         for artist in self._animated:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
@@ -87,13 +98,13 @@ class NetFigure(_Blitted):
     """The one-network figure; ``update(net_run)`` redraws it for a ``NetRun``."""
 
     def __init__(self, fig: Figure | None = None, dpi: float = 72):
-        f = self._start(fig, (12.5, 3.3), dpi)
-        self.ax_map = f.add_axes((0.035, 0.15, 0.19, 0.72))
-        self.cax_map = f.add_axes((0.229, 0.15, 0.006, 0.72))
-        self.ax_loss = f.add_axes((0.305, 0.15, 0.19, 0.72))
-        self.ax_units = f.add_axes((0.535, 0.15, 0.2, 0.72))
-        self.cax_units = f.add_axes((0.739, 0.15, 0.006, 0.72))
-        self.ax_hidden = f.add_axes((0.81, 0.15, 0.175, 0.72))
+        f = self._start(fig, SIZE, dpi)
+        self.ax_map = f.add_axes((0.058, 0.25, 0.167, 0.64))
+        self.cax_map = f.add_axes((0.229, 0.25, 0.006, 0.64))
+        self.ax_loss = f.add_axes((0.305, 0.25, 0.19, 0.64))
+        self.ax_units = f.add_axes((0.55, 0.25, 0.185, 0.64))
+        self.cax_units = f.add_axes((0.739, 0.25, 0.006, 0.64))
+        self.ax_hidden = f.add_axes((0.81, 0.25, 0.175, 0.64))
 
         a = self.ax_map
         self.im_map = a.imshow(np.full((GRID, GRID), 0.5), origin="lower", cmap="RdBu_r",
@@ -103,10 +114,17 @@ class NetFigure(_Blitted):
         self.map_note = a.text(0.5, 0.5, "", transform=a.transAxes, ha="center",
                                va="center", fontsize=14, color="k", weight="bold")
         a.set_xlabel("x1")
-        a.set_ylabel("x2")
+        a.set_ylabel("x2", labelpad=0)
         self.title_map = _title(a, "output over the input plane")
         bar = f.colorbar(self.im_map, cax=self.cax_map, ticks=[0, 0.5, 1])
-        bar.ax.tick_params(labelsize=7, length=2, pad=1)
+        bar.ax.tick_params(labelsize=SMALL, length=2, pad=1)
+        # one caption for the markers of both point panels
+        marks = [Line2D([], [], ls="", marker="o", ms=9, mfc=BLUE, mec="k", mew=0.6,
+                        label="target 0 (drawn larger, so that a 1 on top of a 0 shows)"),
+                 Line2D([], [], ls="", marker="o", ms=5.5, mfc=RED, mec="k", mew=0.6,
+                        label="target 1")]
+        f.legend(handles=marks, loc="lower left", bbox_to_anchor=(0.005, 0.0), ncol=2,
+                 fontsize=SMALL + 1, frameon=False, handletextpad=0.2, columnspacing=1.2)
 
         a = self.ax_loss
         a.set_yscale("log")
@@ -118,8 +136,8 @@ class NetFigure(_Blitted):
         (self.curve,) = a.plot([], [], c="k", lw=1.5, label="loss on the 4 points")
         (self.train_curve,) = a.plot([], [], "o-", c="C2", ms=3, lw=1.2, label="train (cloud)")
         (self.test_curve,) = a.plot([], [], "s--", c="C1", ms=3, lw=1.2, label="test (cloud)")
-        self.plateau_lines = [a.axhline(1, ls=":", c="gray", lw=1,
-                                        label="plateaus" if not k else None) for k in range(3)]
+        self.plateau_lines = [a.axhline(1, ls=style, c="gray", lw=1.2)
+                              for style in PLATEAU_STYLES]
         self.loss_note = a.text(0.5, 0.5, "", transform=a.transAxes, ha="center", va="center",
                                 fontsize=13, color=RED, weight="bold")
         a.set_xlabel("step")
@@ -131,11 +149,13 @@ class NetFigure(_Blitted):
         self.im_units = a.imshow(np.zeros((GRID, GRID)), cmap=cmap, vmin=0, vmax=1,
                                  interpolation="nearest", aspect="auto")
         self.dead_marks = a.scatter([], [], marker="x", s=60, c=RED, linewidths=2, zorder=3)
-        a.set_xticks([])
+        a.tick_params(labelsize=SMALL, length=0, pad=2)
+        a.set_xlabel("each tile: a unit over the plane\n(x1 to the right, x2 up)",
+                     fontsize=SMALL + 1, labelpad=2)
         self.title_units = _title(a, "hidden units (x: dead)")
         bar = f.colorbar(self.im_units, cax=self.cax_units, ticks=[0, 1])
         bar.ax.set_yticklabels(["min", "max"])  # each unit from its own min to its max
-        bar.ax.tick_params(labelsize=7, length=2, pad=1)
+        bar.ax.tick_params(labelsize=SMALL, length=2, pad=1)
 
         a = self.ax_hidden
         self.codes = a.scatter([], [], s=36, edgecolors="k", linewidths=0.6, zorder=3)
@@ -153,31 +173,36 @@ class NetFigure(_Blitted):
                       self.split_line, self.hidden_note, self.title_hidden)
 
     def update(self, r: NetRun) -> NetFigure:
-        """Show ``r``; returns self."""
+        """Show ``r``; returns self. Everything drawn comes from ``r`` as computed."""
         if not isinstance(r, NetRun):
             raise TypeError(f"r must be a NetRun, got {type(r).__name__}")
-        state = r.state
-        diverged = r.diverged
-        lo, hi = r.extent
         depth, width = len(r.hidden_maps), max(H.shape[2] for H in r.hidden_maps)
         cloud = r.checkpoint_steps is not None
-        self._key = (r.extent, state.num_steps, depth, width, state.loss, cloud)
-        self._set_legend(cloud, state.loss)
-        X, y, _, _ = state.data_arrays()
-        shown = np.unique(np.column_stack([X, y]), axis=0) if state.data == "case_b" else \
-            np.column_stack([X, y])
-        # decision boundary
+        self._key = (r.extent, r.state.num_steps, depth, width, r.state.loss, cloud)
+        self._set_legend(cloud, r.state.loss)
+        self._show_map(r)
+        self._show_loss(r, cloud)
+        self._show_units(r, depth, width)
+        self._show_hidden(r)
+        return self
+
+    def _show_map(self, r: NetRun) -> None:
+        """The output over the input plane, with the data points."""
+        diverged = r.diverged
+        lo, hi = r.extent
         self.im_map.set_data(np.where(diverged, np.nan, r.grid_output))
         self.im_map.set_extent((lo, hi, lo, hi))
         self.ax_map.set_xlim(lo, hi)
         self.ax_map.set_ylim(lo, hi)
-        self.points.set_offsets(shown[:, :2])
-        self.points.set_facecolor(np.where(shown[:, 2:] > 0.5, _rgba(RED), _rgba(BLUE)))
-        self.points.set_sizes(_sizes(shown[:, 2], len(shown) <= 8))
+        self.points.set_offsets(r.shown_x)
+        self.points.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
+        self.points.set_sizes(_sizes(r.shown_y, len(r.shown_y) <= 8))
         self.map_note.set_text("DIVERGED" if diverged else "")
-        self.title_map.set_text(f"output, step {r.step} (large dots: target 0)")
+        self.title_map.set_text(f"output, step {r.step}")
 
-        # loss curves
+    def _show_loss(self, r: NetRun, cloud: bool) -> None:
+        """The loss curves, the plateaus and the loss in the title."""
+        state, diverged = r.state, r.diverged
         a = self.ax_loss
         a.set_xlim(0, max(state.num_steps, 1))
         if diverged:
@@ -206,7 +231,8 @@ class NetFigure(_Blitted):
         else:
             self.title_loss.set_text(f"{name} loss on the 4 points, {r.loss:.3g}")
 
-        # unit maps: one tile per unit, a row per layer
+    def _show_units(self, r: NetRun, depth: int, width: int) -> None:
+        """Every hidden unit's output over the plane, one tile per unit, a row per layer."""
         cell = GRID + GAP
         mosaic = np.full((depth * cell - GAP, width * cell - GAP), np.nan)
         centres = []
@@ -225,11 +251,17 @@ class NetFigure(_Blitted):
         self.ax_units.set_ylim(mosaic.shape[0], 0)
         self.dead_marks.set_offsets(np.array(centres) if centres else np.empty((0, 2)))
         self.ax_units.set_yticks([k * cell + GRID / 2 for k in range(depth)],
-                                 [f"layer {k + 1}" for k in range(depth)], fontsize=7)
+                                 [f"L{k + 1}" for k in range(depth)])
+        every = 1 if width <= 8 else 4  # unit numbers under the columns
+        self.ax_units.set_xticks([u * cell + GRID / 2 for u in range(0, width, every)],
+                                 [f"u{u + 1}" for u in range(0, width, every)])
         n_dead = int(sum(d.sum() for d in r.dead))
         self.title_units.set_text(f"hidden units, {n_dead} dead (x)")
 
-        # the hidden space of the last 2-unit layer
+    def _show_hidden(self, r: NetRun) -> None:
+        """The hidden space of the last 2-unit layer (else units 1 and 2 of the last wider
+        one), with the output's dividing line when that layer feeds the output."""
+        diverged = r.diverged
         two = [k for k, H in enumerate(r.hidden_data) if H.shape[1] == 2]
         wide = [k for k, H in enumerate(r.hidden_data) if H.shape[1] > 2]
         if (two or wide) and not diverged:
@@ -265,7 +297,6 @@ class NetFigure(_Blitted):
             self.hidden_note.set_text("diverged" if diverged else
                                       "no hidden layer has\n2 units or more")
             self.title_hidden.set_text("hidden space")
-        return self
 
     def _set_legend(self, cloud: bool, loss: str) -> None:
         """The loss panel's legend: the cloud's curves only on the cloud, and the plateaus
@@ -274,11 +305,14 @@ class NetFigure(_Blitted):
             return
         if self.legend is not None:
             self.legend.remove()
-        self.plateau_lines[0].set_label("plateaus: " + ", ".join(known_plateaus(loss)))
+        for line, (name, value) in zip(self.plateau_lines, known_plateaus(loss).items(),
+                                       strict=True):
+            line.set_label(f"plateau {name} = {value:.3g}")
         handles = [self.curve, *((self.train_curve, self.test_curve) if cloud else ()),
-                   self.plateau_lines[0]]
-        self.legend = self.ax_loss.legend(handles=handles, loc="lower left", fontsize=7,
-                                          frameon=False)
+                   *self.plateau_lines]
+        self.legend = self.ax_loss.legend(handles=handles, loc="lower left", fontsize=SMALL,
+                                          frameon=True, framealpha=0.85, edgecolor="none",
+                                          borderaxespad=0.2, labelspacing=0.25)
         self._legend_key = (cloud, loss)
 
 

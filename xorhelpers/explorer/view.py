@@ -369,8 +369,11 @@ class Explorer(widgets.VBox):
         self._show_net(r)
         self.timings = {"compute_ms": 1000 * (t1 - t0),
                         "draw_ms": 1000 * (time.perf_counter() - t1)}
-        # ticks come from the browser: never faster than a frame takes here (20 a second at most)
-        self.timer.interval = max(50, int(1300 * (time.perf_counter() - t0)))
+        # ticks come from the browser: as fast as a frame takes here (20 a second at most),
+        # so that frames neither wait for a slow timer nor pile up behind a fast one
+        interval = max(50, int(1000 * (time.perf_counter() - t0)))
+        if abs(interval - self.timer.interval) > 10:
+            self.timer.interval = interval
 
     def _on_pick(self, change) -> None:
         if change["new"] is not None:

@@ -10,7 +10,7 @@ engines allocate (measured with ``tracemalloc``, with some margin):
 - per network and parameter: weights, gradients, optimizer moments, the initial and final
   copies and the state to resume from, about 56 bytes;
 - the work arrays of one step: rows in a batch x widest layer x (2 depth + 4) float32 per
-  network (per network of one chunk in flight for the compiled engine);
+  network (per network of the blocks in flight for the compiled engine, padding included);
 - with minibatches, each network's order of the training rows (16 bytes a row), and in the
   NumPy engine its batches of one epoch as weights over the distinct rows.
 """
@@ -42,7 +42,7 @@ def estimate_bytes(configs, n_seeds: int, n_data: int, n_distinct: int, records:
         rows = n_distinct if few else (n_data if full else c.batch_size)
         rows = max(rows, 4)
         work = rows * max(max(c.widths), 2) * (2 * c.depth + 4) * FLOAT
-        in_flight = n_seeds if engine == "numpy" else min(n_seeds, chunk_nets)
+        in_flight = n_seeds if engine == "numpy" else chunk_nets
         total += n_seeds * (PER_RECORD * records + PER_PARAM * params + PER_NETWORK)
         total += in_flight * work
         if not full:

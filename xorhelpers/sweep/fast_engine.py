@@ -2,8 +2,10 @@
 
 The NumPy engine spends its time in per-call overhead (about 45 array calls per step, each
 over only M numbers); this engine hands a whole group to compiled loops (``fast_kernel``)
-that run every step of every network without returning to Python, split into chunks over
-threads (one per core; the compiled code releases the GIL). It performs the NumPy engine's
+that run every step of every network without returning to Python: the networks in blocks
+(networks in the contiguous last axis, so that each vector instruction advances many), the
+blocks split into chunks over threads (one per core; the compiled code releases the GIL).
+It performs the NumPy engine's
 float32 operations in the same order, with the same correctly rounded exp and tanh, and no
 fast-math, so the two engines agree bit for bit (tested), on any processor. Compiled code is
 cached on disk (numba's ``cache=True``): in ``__pycache__`` beside the sources, or, where
@@ -56,7 +58,9 @@ def _alphas(optimizer: str, first: int, num_steps: int) -> np.ndarray:
 
 CONSTANTS = np.array([1 - ADAM_BETA_1, 1 - ADAM_BETA_2, RMSPROP_RHO, 1 - RMSPROP_RHO,
                       EPSILON, LEAKY_SLOPE], dtype=DTYPE)
-CHUNK = 512  # most networks per compiled call (their working set stays in the caches)
+LANES = fast_kernel.LANES  # most networks per block (the kernel's vector loops)
+VECTOR = 64  # a block's networks are a multiple of this (the compiled vector loops' stride)
+BLOCK_BYTES = 2**18  # a block's parameters, gradients and moments fit in this (level 2 cache)
 MIN_CHUNK = 64  # fewest networks per call worth a thread of their own
 X4 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=DTYPE)
 
@@ -67,6 +71,8 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
     one per (config, seed, start weights); return their ``GroupRun``. ``first``: the steps
     already taken (from ``start`` and the optimizer ``moments`` (M, n_params) x 2).
 
+    The networks go to the kernel in blocks of LANES (the last block padded with copies of
+    the last network, whose results are dropped), the blocks split into one chunk per core.
     The work is cut into calls of at most about SLICE_S seconds each, between which an
     interrupt (Jupyter's Interrupt button, Ctrl-C) stops it: no thread is left running."""
     head = configs[0]
@@ -93,18 +99,20 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
     alphas = _alphas(head.optimizer, first, num_steps)
     inverse = feed.inverse.astype(np.int64)
     records = num_steps // record_every + 1
-    chunks = _chunks(M)
+    if moments is None:
+        moments = (np.zeros_like(P), np.zeros_like(P))
     jobs = []
+    chunks, lanes = _chunks(M, P.shape[1])
     for s in chunks:
-        mc = s.stop - s.start
-        part = np.ascontiguousarray(P[s].T)  # (n_params, mc), model axis last
-        m1, m2 = ((np.zeros_like(part), np.zeros_like(part)) if moments is None else
-                  (np.ascontiguousarray(moments[0][s].T), np.ascontiguousarray(moments[1][s].T)))
-        jobs.append(dict(P=part, Mo=m1, V=m2, lr=lr[s], mom=mom[s], seeds=seeds[s],
-                         logits=np.empty((records, 4, mc), DTYPE),
-                         dead=np.zeros((2, mc), np.int64),
-                         order=np.zeros((mc, len(inverse)), np.int64),
-                         order_epoch=np.full(1, -1, np.int64)))
+        m = s.stop - s.start
+        blocks = -(-m // lanes)
+        jobs.append(dict(P=_to_blocks(P[s], lanes), Mo=_to_blocks(moments[0][s], lanes),
+                         V=_to_blocks(moments[1][s], lanes), lr=_to_blocks(lr[s], lanes),
+                         mom=_to_blocks(mom[s], lanes), seeds=_to_blocks(seeds[s], lanes),
+                         logits=np.empty((blocks, records, 4, lanes), DTYPE),
+                         dead=np.zeros((2, blocks, lanes), np.int64),
+                         order=np.zeros((blocks, len(inverse), lanes), np.int64),
+                         order_epoch=np.full(blocks, -1, np.int64), m=m))
 
     def begin(job) -> None:
         evaluate(job["P"], sizes, offs, act, CONSTANTS[5], X4, job["logits"], -1,
@@ -120,14 +128,32 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
                  num_steps // record_every, job["dead"][1])
 
     run_sliced(jobs, num_steps, begin, steps, end)
-    P = np.concatenate([job["P"] for job in jobs], axis=1).T
-    logits = np.concatenate([job["logits"] for job in jobs], axis=-1).transpose(2, 0, 1)
-    dead = np.concatenate([job["dead"] for job in jobs], axis=-1).T
-    m1 = np.concatenate([job["Mo"] for job in jobs], axis=1).T.copy()
-    m2 = np.concatenate([job["V"] for job in jobs], axis=1).T.copy()
-    return GroupRun(logits=logits, initial=initial, final=_unflatten(P, sizes, offs),
+
+    def gather(name: str) -> np.ndarray:
+        return np.concatenate([_from_blocks(job[name], job["m"]) for job in jobs])
+
+    P = gather("P")
+    dead = np.concatenate([_from_blocks(job["dead"].transpose(1, 0, 2), job["m"])
+                           for job in jobs])  # (M, 2)
+    return GroupRun(logits=gather("logits"), initial=initial, final=_unflatten(P, sizes, offs),
                     dead_units_init=dead[:, 0], dead_units=dead[:, 1],
-                    finite=np.isfinite(P).all(axis=1), moments=(m1, m2))
+                    finite=np.isfinite(P).all(axis=1), moments=(gather("Mo"), gather("V")))
+
+
+def _to_blocks(a: np.ndarray, lanes: int) -> np.ndarray:
+    """Networks (m, ...) as blocks (ceil(m / lanes), ..., lanes), networks in the last,
+    contiguous axis; the last block filled up with copies of the last network."""
+    pad = -len(a) % lanes
+    if pad:
+        a = np.concatenate([a, np.repeat(a[-1:], pad, axis=0)])
+    blocks = a.reshape(len(a) // lanes, lanes, *a.shape[1:])
+    return np.ascontiguousarray(np.moveaxis(blocks, 1, -1))
+
+
+def _from_blocks(blocks: np.ndarray, m: int) -> np.ndarray:
+    """The first m networks of blocks (nb, ..., LANES) as (m, ...), a new array."""
+    a = np.moveaxis(blocks, -1, 1)
+    return a.reshape(-1, *a.shape[2:])[:m].copy()
 
 
 SLICE_S = 0.05  # target seconds of one compiled call: an interrupt waits at most about this
@@ -235,17 +261,28 @@ def _say(line: str) -> None:
     print(f"xorhelpers.sweep: {line}", file=sys.stderr, flush=True)
 
 
-def _chunks(M: int) -> list[slice]:
-    """Split M networks into near-equal chunks: at most CHUNK each, and one per core when
-    each would still hold MIN_CHUNK. Results do not depend on the split."""
-    n = max(-(-M // CHUNK), min(_cores(), M // MIN_CHUNK))
-    size = -(-M // max(n, 1))
-    return [slice(i, min(i + size, M)) for i in range(0, M, size)]
+def _chunks(M: int, n_params: int) -> tuple[list[slice], int]:
+    """Split M networks of n_params parameters into near-equal chunks of whole blocks (one
+    chunk per core when each would still hold MIN_CHUNK networks) and choose the block size:
+    at most LANES, and at most what keeps a block's parameters, gradients and moments
+    within BLOCK_BYTES; a multiple of VECTOR, as little padding as that allows; fewer than
+    VECTOR networks make one block of exactly that many. Results do not depend on it."""
+    n = max(1, min(_cores(), M // MIN_CHUNK))
+    per = -(-M // n)
+    most = max(VECTOR, min(LANES, BLOCK_BYTES // (16 * n_params) // VECTOR * VECTOR))
+    blocks = -(-per // most)
+    lanes = -(-per // blocks)
+    if M >= VECTOR:
+        lanes = -(-lanes // VECTOR) * VECTOR
+    size = blocks * lanes
+    return [slice(i, min(i + size, M)) for i in range(0, M, size)], lanes
 
 
-def in_flight() -> int:
-    """The most networks whose work arrays exist at once (one chunk per thread)."""
-    return CHUNK * _cores()
+def in_flight(M: int) -> int:
+    """The networks (padding included) whose work arrays exist at once when M networks of
+    one group train: one block per chunk (per thread)."""
+    chunks, lanes = _chunks(M, 1)
+    return len(chunks) * lanes
 
 
 def _cores() -> int:

@@ -1,24 +1,63 @@
 """The compiled loops of the fast engine (``fast_engine``), numba nopython code.
 
-One call trains a chunk of networks of one group from start to end. The model axis is last
-and every inner loop runs over it with independent iterations (elementwise float32
-operations, in the NumPy engine's order: each sum starts from zero and adds its terms in the
-same sequence), so the compiler may run several networks per vector instruction without
-changing a single bit: a network's numbers never depend on its neighbours, on the chunk it
-lands in or on the processor's vector width. No fast-math: no reassociation, no fused
-multiply-add. exp and tanh are computed here from basic double-precision operations
-(Cody-Waite reduction and a polynomial), not taken from a math library, so they too give the
-same bits on every processor.
+Networks are trained in blocks (up to ``LANES``; ``fast_engine`` picks the size, a multiple
+of 64 for a sweep, exactly the networks for fewer than 64). Everything a block works on is a
+two-dimensional float32 array (rows, lanes), one network per column of the contiguous last
+axis: its parameters (per layer the kernel row by row, then the bias), gradients, optimizer
+moments, the layers' values and slopes. Every inner loop is ``for j in range(L)`` over the
+block's independent networks doing the same float32 operation, which the compiler turns into
+vector instructions (16 networks per AVX-512 instruction, 8 with AVX); a call trains each
+block of its chunk through a range of steps, block after block, so a block's working set
+stays in the caches while its steps run. A loop that is not a multiple of the vector width
+long runs its rest as scalar code; one of 16 or 32 networks ran no faster than scalar code
+here, hence blocks of 64 and more.
+
+Bit for bit the NumPy engine's numbers: each network performs the NumPy engine's float32
+operations in the same order (every sum starts from zero and adds its terms in the same
+sequence; ``_dot`` adds four terms per pass over the lanes, one after the other), and an
+operation on one lane never reads another, so a network's numbers do not depend on its
+neighbours, on its block or on the vector width. No fast-math: no reassociation, no fused
+multiply-add (numba emits separate multiplies and adds and LLVM does not contract them
+without fast-math flags), so a processor with FMA computes what one without computes, and
+``NUMBA_CPU_NAME=generic`` (baseline SSE2 code) gives the same bits as the native build
+(tested).
+
+exp and tanh are computed here from basic double-precision operations (Cody-Waite reduction
+and a degree-11 polynomial, the power 2**k built from its bits) rather than called from a
+math library, for two reasons: a library's exp may differ from processor to processor in
+the last bit (NumPy's vectorised ones do, see ``xorhelpers.portable``; numba would call
+Intel's SVML where it is installed), and a library call cannot be vectorised. These are
+plain multiplies and adds and vectorise like the rest: the only choice left between speed
+and bit-identity was the float-to-integer conversion of k, done through int32, which every
+vector unit converts, where a direct int64 conversion is scalar without AVX-512. The
+double-precision value rounds to float32 as the exact value does (tested on a quarter
+million inputs), which is what the NumPy engine computes (float64 exp, rounded). A
+cheaper float32 polynomial would round differently from the NumPy engine for some inputs;
+the exp of the four logits is about a quarter of a 2-2-1 step's time.
+
+Measured (``benchmarks/sweep.py``, 2-core AMD EPYC with AVX-512, shared machine): the
+compiled engine runs about 3e7 network-steps per CPU-second on the 2-2-1 recipe, as the
+previous chunk-of-512 layout did (that loop was already vectorised and the step is bound by
+its arithmetic: four double-precision exps, a float32 division and square root per
+parameter); what the blocks changed is the minibatch recipes (case B's, 2 to 4 times
+faster, mostly from ``epoch_order``'s bucket sort) and no penalty for small sweeps.
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
 
 from .streams import mix64
 
 FULL, FEW, GATHER = 0, 1, 2  # how a step's batch is given: all rows, row weights, rows
+RELU, LEAKY, SIGMOID, TANH, LINEAR = 0, 1, 2, 3, 4  # the hidden activation's code
+BCE, MSE = 0, 1  # the loss' code
+SGD, MOMENTUM, RMSPROP, ADAM = 0, 1, 2, 3  # the optimizer's code
+LANES = 256  # most networks per block (fast_engine picks the block size)
 LN2_HI, LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10  # fdlibm's split
 INV_LN2 = 1.44269504088896338700e00
 
@@ -53,387 +92,461 @@ splitmix64 = _jit()(mix64)
 @_jit()
 def epoch_order(seed, epoch, n):
     """``streams.batch_order`` inside compiled code: the order of the n rows in ``epoch``,
-    the rows sorted by their hashed keys (all distinct), by a bottom-up merge sort."""
+    the rows sorted by their hashed keys (all distinct, so the order is unique).
+
+    A bucket sort: the keys are uniform 64-bit hashes, so their top bits spread the rows
+    over about n buckets with one row each on average; rows are placed bucket by bucket and
+    the few sharing a bucket sorted by their full keys (insertion sort). Linear time on
+    average, where a comparison sort of case B's 1,000 rows cost ten passes."""
     keys = np.empty(n, np.uint64)
     base = np.uint64(epoch) << np.uint64(32)
     top = np.uint64(1) << np.uint64(63)
     for i in range(n):
         keys[i] = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
-    order = np.arange(n)
-    spare = np.empty(n, np.int64)
-    width = 1
-    while width < n:
-        for lo in range(0, n, 2 * width):
-            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
-            i, j = lo, mid
-            for k in range(lo, hi):
-                if j >= hi or (i < mid and keys[order[i]] < keys[order[j]]):
-                    spare[k] = order[i]
-                    i += 1
-                else:
-                    spare[k] = order[j]
-                    j += 1
-        order, spare = spare, order
-        width *= 2
+    bits = 1
+    while (1 << bits) < n:
+        bits += 1
+    shift = np.uint64(64 - bits)
+    start = np.zeros((1 << bits) + 1, np.int64)
+    for i in range(n):
+        start[np.int64(keys[i] >> shift) + 1] += 1
+    for b in range(1 << bits):
+        start[b + 1] += start[b]
+    order = np.empty(n, np.int64)
+    fill = start[:-1].copy()
+    for i in range(n):
+        b = np.int64(keys[i] >> shift)
+        order[fill[b]] = i
+        fill[b] += 1
+    for b in range(1 << bits):
+        for p in range(start[b] + 1, start[b + 1]):
+            row = order[p]
+            q = p
+            while q > start[b] and keys[order[q - 1]] > keys[row]:
+                order[q] = order[q - 1]
+                q -= 1
+            order[q] = row
     return order
 
 
-@_jit()
-def _exp_double(t):
-    """exp(t[2]) in double precision, as t[0] * t[1], for finite t[2] in [-745, 709]:
-    reduction t = k ln2 + r, |r| <= ln2/2, a degree-11 Taylor polynomial in r (relative
-    error < 1e-13) in t[0], and the exact power 2**k built from its bits in t[1]."""
-    kbits = t[1].view(np.int64)
-    for j in range(t.shape[1]):
-        x = t[2, j]
-        k = np.floor(x * INV_LN2 + 0.5)
-        r = (x - k * LN2_HI) - k * LN2_LO
-        p = 1.0 / 39916800.0
-        p = p * r + 1.0 / 3628800.0
-        p = p * r + 1.0 / 362880.0
-        p = p * r + 1.0 / 40320.0
-        p = p * r + 1.0 / 5040.0
-        p = p * r + 1.0 / 720.0
-        p = p * r + 1.0 / 120.0
-        p = p * r + 1.0 / 24.0
-        p = p * r + 1.0 / 6.0
-        p = p * r + 0.5
-        p = p * r + 1.0
-        p = p * r + 1.0
-        t[0, j] = p
-        kbits[j] = (np.int64(k) + 1023) << 52
+@intrinsic
+def _bits_as_float64(typingctx, bits):
+    """The float64 whose bit pattern is the int64 ``bits`` (a register move)."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+    return types.float64(types.int64), codegen
 
 
-@_jit()
-def exp_into(x, out, t):
-    """out[j] = exp(x[j]) rounded to float32, for float32 x; t is (3, len(x)) float64
-    scratch. The double-precision value is within 1e-13 (relative) of the exact one, so it
-    rounds as the exact value would except within 1e-13 of a tie (no such input in the
-    tests' quarter million)."""
-    for j in range(len(x)):
-        xc = np.float64(x[j])
-        if not xc > -104.0:  # exp underflows to 0 in float32 (NaN: any value will do)
-            xc = -104.0
-        if xc > 89.0:  # overflows to inf
-            xc = 89.0
-        t[2, j] = xc
-    _exp_double(t)
-    for j in range(len(x)):
-        v = np.float32(t[0, j] * t[1, j])
-        out[j] = v if x[j] == x[j] else x[j]
+@_jit(inline="always")
+def _exp_double(x):
+    """exp(x) in double precision for x in [-745, 709]: reduction x = k ln2 + r,
+    |r| <= ln2/2, a degree-11 Taylor polynomial in r (relative error < 1e-13), times the
+    exact power 2**k built from its bits (k through int32, which vector code converts)."""
+    k = np.floor(x * INV_LN2 + 0.5)
+    r = (x - k * LN2_HI) - k * LN2_LO
+    p = 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    return p * _bits_as_float64((np.int64(np.int32(k)) + 1023) << 52)
 
 
-@_jit()
-def tanh_into(x, out, t):
-    """out[j] = tanh(x[j]) rounded to float32, from e = exp(-2|x|) in double precision as
+@_jit(inline="always")
+def _exp32(x):
+    """exp of the float32 x, rounded to float32 as the exact value would be (except within
+    1e-13 of a tie: no such input among the tests' quarter million); NaN stays NaN."""
+    xc = np.float64(x)
+    if not xc > -104.0:  # exp underflows to 0 in float32 (NaN: any value will do)
+        xc = -104.0
+    if xc > 89.0:  # overflows to inf
+        xc = 89.0
+    v = np.float32(_exp_double(xc))
+    return v if x == x else x
+
+
+@_jit(inline="always")
+def _tanh32(x):
+    """tanh of the float32 x rounded to float32, from e = exp(-2|x|) in double precision as
     (1 - e) / (1 + e); a series below 1e-4, where 1 - e would lose digits."""
-    for j in range(len(x)):
-        a = abs(np.float64(x[j]))
-        t[2, j] = -2.0 * a if a < 30.0 else -60.0  # NaN too: replaced below
-    _exp_double(t)
-    for j in range(len(x)):
-        xd = np.float64(x[j])
-        a = abs(xd)
-        e = t[0, j] * t[1, j]
-        big = (1.0 - e) / (1.0 + e)
-        a3 = a * a * a
-        small = a - a3 / 3.0 + 2.0 * (a3 * a * a) / 15.0
-        v = small if a < 1e-4 else big
-        v = -v if xd < 0 else v
-        out[j] = np.float32(v) if xd == xd else x[j]
+    xd = np.float64(x)
+    a = abs(xd)
+    e = _exp_double(-2.0 * a if a < 30.0 else -60.0)
+    big = (1.0 - e) / (1.0 + e)
+    a3 = a * a * a
+    small = a - a3 / 3.0 + 2.0 * (a3 * a * a) / 15.0
+    v = small if a < 1e-4 else big
+    v = -v if xd < 0 else v
+    return np.float32(v) if xd == xd else x
 
 
 @_jit()
-def forward(P, sizes, offs, act, leaky, X, rows, H, S, z, e, t):
-    """Logits z[:rows] of the chunk's networks (parameters P (n_params, mc)) on inputs
-    X (rows, 2, mc); hidden activations in H[l + 1] and their slopes in S[l]."""
-    one = np.float32(1.0)
-    zero = np.float32(0.0)
-    mc = P.shape[1]
+def exp_rows(x, out):
+    """out = exp(x) elementwise, float32 (rows, LANES) arrays: the engine's exp."""
+    L = x.shape[1]
+    for i in range(x.shape[0]):
+        for j in range(L):
+            out[i, j] = _exp32(x[i, j])
+
+
+@_jit()
+def tanh_rows(x, out):
+    """out = tanh(x) elementwise, float32 (rows, LANES) arrays: the engine's tanh."""
+    L = x.shape[1]
+    for i in range(x.shape[0]):
+        for j in range(L):
+            out[i, j] = _tanh32(x[i, j])
+
+
+@_jit()
+def _activate(act, leaky, Z, zi, S, si):
+    """The hidden activation of row zi of Z, in place, its slope into row si of S
+    (relu'(0) = 0 as in Keras)."""
+    L = Z.shape[1]
+    one, zero = np.float32(1.0), np.float32(0.0)
+    if act == RELU:
+        for j in range(L):
+            s = one if Z[zi, j] > zero else zero
+            S[si, j] = s
+            Z[zi, j] *= s
+    elif act == LEAKY:
+        for j in range(L):
+            s = one if Z[zi, j] > zero else leaky
+            S[si, j] = s
+            Z[zi, j] *= s
+    elif act == SIGMOID:
+        for j in range(L):
+            a = one / (_exp32(-Z[zi, j]) + one)
+            Z[zi, j] = a
+            S[si, j] = (one - a) * a
+    elif act == TANH:
+        for j in range(L):
+            a = _tanh32(Z[zi, j])
+            Z[zi, j] = a
+            S[si, j] = one - a * a
+    else:
+        for j in range(L):
+            S[si, j] = one
+
+
+@_jit()
+def forward(P, sizes, offs, act, leaky, H, S, rows, R, W):
+    """Logits of a block's networks (parameters P (n_params, LANES)) on ``rows`` rows.
+
+    H holds every layer's values, row (layer * R + r) * W + unit for row r of the batch
+    (R rows at most, W units at most): the inputs as layer 0 (filled by the caller), the
+    hidden activations, and the logits as layer depth + 1; S the hidden slopes, row
+    (layer * R + r) * W + unit for hidden layer ``layer`` (from 0)."""
+    L = H.shape[1]
     depth = len(sizes) - 2
-    for r in range(rows):
-        for k in range(2):
-            h, x = H[0, r, k], X[r, k]
-            for j in range(mc):
-                h[j] = x[j]
     for layer in range(depth + 1):
-        fan_in, off = sizes[layer], offs[layer]
-        fan_out = sizes[layer + 1]
+        fan_in, fan_out, off = sizes[layer], sizes[layer + 1], offs[layer]
         for r in range(rows):
+            a0, z0 = (layer * R + r) * W, ((layer + 1) * R + r) * W
             for o in range(fan_out):
-                Z = z[r] if layer == depth else H[layer + 1, r, o]
-                for j in range(mc):
-                    Z[j] = zero
-                for k in range(fan_in):
-                    h, w = H[layer, r, k], P[off + k * fan_out + o]
-                    for j in range(mc):
-                        Z[j] += h[j] * w[j]
-                b = P[off + fan_in * fan_out + o]
-                for j in range(mc):
-                    Z[j] += b[j]
-                if layer == depth:
-                    continue
-                s = S[layer, r, o]
-                if act == 0:  # relu, relu'(0) = 0 as in Keras
-                    for j in range(mc):
-                        s[j] = one if Z[j] > zero else zero
-                    for j in range(mc):
-                        Z[j] *= s[j]
-                elif act == 1:  # leaky relu
-                    for j in range(mc):
-                        s[j] = one if Z[j] > zero else leaky
-                    for j in range(mc):
-                        Z[j] *= s[j]
-                elif act == 2:  # sigmoid
-                    for j in range(mc):
-                        e[j] = -Z[j]
-                    exp_into(e, e, t)
-                    for j in range(mc):
-                        Z[j] = one / (e[j] + one)
-                    for j in range(mc):
-                        s[j] = (one - Z[j]) * Z[j]
-                elif act == 3:  # tanh
-                    tanh_into(Z, Z, t)
-                    for j in range(mc):
-                        s[j] = one - Z[j] * Z[j]
-                else:  # linear
-                    for j in range(mc):
-                        s[j] = one
+                zi = z0 + o
+                _dot(H, zi, H, a0, 1, P, off + o, fan_out, fan_in)
+                bi = off + fan_in * fan_out + o
+                for j in range(L):
+                    H[zi, j] += P[bi, j]
+                if layer < depth:
+                    _activate(act, leaky, H, zi, S, a0 + o)
 
 
 @_jit()
-def _accumulate(g, H, layer, k, fan_in, d, rows):
-    """g = sum over rows r of (input k of row r) * d[r], in row order from zero; input
-    fan_in is the bias' constant 1."""
+def _accumulate(G, gi, H, a0, k, fan_in, W, D, d0, rows):
+    """G[gi] = sum over rows r of (input k of row r) * D[d0 + r], in row order from zero;
+    row r's input k is H[a0 + r * W + k], input fan_in the bias' constant 1."""
+    L = G.shape[1]
     zero = np.float32(0.0)
-    for j in range(len(g)):
-        g[j] = zero
+    if k < fan_in:
+        _dot(G, gi, H, a0 + k, W, D, d0, 1, rows)
+        return
+    for j in range(L):
+        G[gi, j] = zero
     for r in range(rows):
-        dr = d[r]
-        if k < fan_in:
-            h = H[layer, r, k]
-            for j in range(len(g)):
-                g[j] += h[j] * dr[j]
-        else:
-            for j in range(len(g)):
-                g[j] += dr[j]
+        di = d0 + r
+        for j in range(L):
+            G[gi, j] += D[di, j]
 
 
 @_jit()
-def gradient(P, G, sizes, offs, loss, y, w, rows, H, S, z, dz, dZ, dA, e, t):
-    """The loss gradient into G (n_params, mc), after ``forward`` on ``rows`` rows with
-    targets y (rows, mc) and per-row weights w (rows, mc) summing to 1."""
-    one = np.float32(1.0)
+def _dot(Z, zi, A, a0, da, B, b0, db, count):
+    """Z[zi] = sum over t < count of A[a0 + t da] * B[b0 + t db], row by row (lanewise):
+    from zero, the terms added one after the other in order, four terms per pass over
+    the lanes (the same roundings as one term per pass, less memory traffic)."""
+    L = Z.shape[1]
     zero = np.float32(0.0)
-    two = np.float32(2.0)
-    mc = P.shape[1]
+    for j in range(L):
+        Z[zi, j] = zero
+    t = 0
+    while t + 4 <= count:
+        a, b = a0 + t * da, b0 + t * db
+        for j in range(L):
+            Z[zi, j] = (((Z[zi, j] + A[a, j] * B[b, j]) + A[a + da, j] * B[b + db, j])
+                        + A[a + 2 * da, j] * B[b + 2 * db, j]) + A[a + 3 * da, j] * B[b + 3 * db, j]
+        t += 4
+    while t + 2 <= count:
+        a, b = a0 + t * da, b0 + t * db
+        for j in range(L):
+            Z[zi, j] = (Z[zi, j] + A[a, j] * B[b, j]) + A[a + da, j] * B[b + db, j]
+        t += 2
+    if t < count:
+        a, b = a0 + t * da, b0 + t * db
+        for j in range(L):
+            Z[zi, j] += A[a, j] * B[b, j]
+
+
+@_jit()
+def gradient(P, G, sizes, offs, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
+    """The loss gradient into G (n_params, LANES), after ``forward`` on ``rows`` rows with
+    targets y (rows, LANES) and per-row weights w (rows, LANES) summing to 1. dz: row r;
+    dZ: row o * R + r; dA: row r * W + k."""
+    L = H.shape[1]
+    one, zero, two = np.float32(1.0), np.float32(0.0), np.float32(2.0)
     depth = len(sizes) - 2
-    for r in range(rows):
-        zr, yr, wr, d = z[r], y[r], w[r], dz[r]
-        for j in range(mc):
-            e[j] = -zr[j]
-        exp_into(e, e, t)
-        for j in range(mc):
-            q = one / (e[j] + one)
-            d[j] = q - yr[j]
-            if loss == 1:  # mse through the sigmoid
-                d[j] *= (two * q) * (one - q)
-        for j in range(mc):
-            d[j] *= wr[j]
+    for r in range(rows):  # the loss' slope at the logit, weighted
+        zi = ((depth + 1) * R + r) * W
+        if loss == MSE:  # through the sigmoid
+            for j in range(L):
+                q = one / (_exp32(-H[zi, j]) + one)
+                dz[r, j] = ((q - y[r, j]) * ((two * q) * (one - q))) * w[r, j]
+        else:
+            for j in range(L):
+                q = one / (_exp32(-H[zi, j]) + one)
+                dz[r, j] = (q - y[r, j]) * w[r, j]
     fan_in, off = sizes[depth], offs[depth]
     for k in range(fan_in + 1):
-        _accumulate(G[off + k], H, depth, k, fan_in, dz, rows)
+        _accumulate(G, off + k, H, depth * R * W, k, fan_in, W, dz, 0, rows)
     for r in range(rows):
         for k in range(fan_in):
-            a, d, p = dA[r, k], dz[r], P[off + k]
-            for j in range(mc):
-                a[j] = d[j] * p[j]
+            ai, pi = r * W + k, off + k
+            for j in range(L):
+                dA[ai, j] = dz[r, j] * P[pi, j]
     for layer in range(depth - 1, -1, -1):
         fan_in, fan_out, off = sizes[layer], sizes[layer + 1], offs[layer]
         for r in range(rows):
             for o in range(fan_out):
-                d, a, s = dZ[o, r], dA[r, o], S[layer, r, o]
-                for j in range(mc):
-                    d[j] = a[j] * s[j]
+                di, ai, si = o * R + r, r * W + o, (layer * R + r) * W + o
+                for j in range(L):
+                    dZ[di, j] = dA[ai, j] * S[si, j]
         for k in range(fan_in + 1):
             for o in range(fan_out):
-                _accumulate(G[off + k * fan_out + o], H, layer, k, fan_in, dZ[o], rows)
+                _accumulate(G, off + k * fan_out + o, H, layer * R * W, k, fan_in, W, dZ,
+                            o * R, rows)
         if layer:
             for r in range(rows):
                 for k in range(fan_in):
-                    a = dA[r, k]
-                    for j in range(mc):
-                        a[j] = zero
+                    ai = r * W + k
+                    for j in range(L):
+                        dA[ai, j] = zero
                     for o in range(fan_out):
-                        d, p = dZ[o, r], P[off + k * fan_out + o]
-                        for j in range(mc):
-                            a[j] += d[j] * p[j]
+                        di, pi = o * R + r, off + k * fan_out + o
+                        for j in range(L):
+                            dA[ai, j] += dZ[di, j] * P[pi, j]
 
 
 @_jit()
 def update(P, G, Mo, V, opt, lr, mom, alpha, c):
     """One Keras 3 update of every parameter (row of P) of every network (column); c holds
-    (1 - beta_1, 1 - beta_2, rho, 1 - rho, epsilon) in float32; alpha (mc,) is Adam's
+    (1 - beta_1, 1 - beta_2, rho, 1 - rho, epsilon) in float32; alpha (LANES,) is Adam's
     lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)."""
-    mc = P.shape[1]
+    L = P.shape[1]
     keep_1, keep_2, rho, keep_rho, eps = c[0], c[1], c[2], c[3], c[4]
-    for i in range(P.shape[0]):
-        p, g, m, v = P[i], G[i], Mo[i], V[i]
-        if opt == 0:  # sgd
-            for j in range(mc):
-                p[j] -= g[j] * lr[j]
-        elif opt == 1:  # momentum
-            for j in range(mc):
-                m[j] = m[j] * mom[j] - g[j] * lr[j]
-            for j in range(mc):
-                p[j] += m[j]
-        elif opt == 2:  # rmsprop
-            for j in range(mc):
-                v[j] = v[j] * rho + (g[j] * g[j]) * keep_rho
-            for j in range(mc):
-                p[j] -= (g[j] * lr[j]) / np.sqrt(v[j] + eps)
-        else:  # adam
-            for j in range(mc):
-                m[j] += (g[j] - m[j]) * keep_1
-                v[j] += (g[j] * g[j] - v[j]) * keep_2
-            for j in range(mc):
-                p[j] -= (m[j] * alpha[j]) / (np.sqrt(v[j]) + eps)
+    n = P.shape[0]
+    if opt == SGD:
+        for i in range(n):
+            for j in range(L):
+                P[i, j] -= G[i, j] * lr[j]
+    elif opt == MOMENTUM:
+        for i in range(n):
+            for j in range(L):
+                m = Mo[i, j] * mom[j] - G[i, j] * lr[j]
+                Mo[i, j] = m
+                P[i, j] += m
+    elif opt == RMSPROP:
+        for i in range(n):
+            for j in range(L):
+                g = G[i, j]
+                v = V[i, j] * rho + (g * g) * keep_rho
+                V[i, j] = v
+                P[i, j] -= (g * lr[j]) / np.sqrt(v + eps)
+    else:
+        for i in range(n):
+            for j in range(L):
+                g = G[i, j]
+                m = Mo[i, j] + (g - Mo[i, j]) * keep_1
+                v = V[i, j] + (g * g - V[i, j]) * keep_2
+                Mo[i, j] = m
+                V[i, j] = v
+                P[i, j] -= (m * alpha[j]) / (np.sqrt(v) + eps)
 
 
 @_jit()
-def count_dead(S, sizes, dead):
+def _count_dead(S, sizes, R, W, dead):
     """dead[j] = hidden units of network j whose slope is 0 on all four points."""
-    for j in range(len(dead)):
+    L = S.shape[1]
+    for j in range(L):
         dead[j] = 0
     for layer in range(len(sizes) - 2):
         for o in range(sizes[layer + 1]):
-            for j in range(len(dead)):
+            for j in range(L):
                 off = True
                 for r in range(4):
-                    if S[layer, r, o, j] != 0:
+                    if S[(layer * R + r) * W + o, j] != 0:
                         off = False
                 dead[j] += off
 
 
 @_jit()
-def _record(logits, k, z):
-    """logits[k] = z[:4]: the logits on the four XOR points."""
+def _record(logits, k, H, z0, W):
+    """logits[k] = the logits on the four XOR points, rows z0 + r * W of H."""
+    L = H.shape[1]
     for r in range(4):
-        for j in range(z.shape[1]):
-            logits[k, r, j] = z[r, j]
+        for j in range(L):
+            logits[k, r, j] = H[z0 + r * W, j]
 
 
 @_jit()
-def _scratch(sizes, rows, mc):
-    """Work arrays of ``forward`` and ``gradient`` for ``rows`` rows of mc networks."""
+def _work(sizes, rows, L):
+    """Work arrays of ``forward`` and ``gradient`` for ``rows`` rows of a block: H, S, the
+    widest layer W (at least the 2 inputs) and the row of H where the logits start."""
     depth = len(sizes) - 2
-    width = 2
+    W = 2
     for s in sizes[1:-1]:
-        width = max(width, s)
-    H = np.zeros((depth + 1, rows, width, mc), np.float32)
-    S = np.zeros((depth, rows, width, mc), np.float32)
-    z = np.zeros((rows, mc), np.float32)
-    return H, S, z, np.zeros(mc, np.float32), np.zeros((3, mc), np.float64)
+        W = max(W, s)
+    H = np.zeros(((depth + 2) * rows * W, L), np.float32)
+    S = np.zeros((depth * rows * W, L), np.float32)
+    return H, S, W, (depth + 1) * rows * W
+
+
+@_jit()
+def _points(X4, H, W):
+    """The four XOR points X4 (4, 2) into the input rows of H (rows r * W + k)."""
+    L = H.shape[1]
+    for r in range(4):
+        for k in range(2):
+            for j in range(L):
+                H[r * W + k, j] = X4[r, k]
 
 
 @_jit(nogil=True)
 def evaluate(P, sizes, offs, act, leaky, X4, logits, k, dead):
-    """Run the chunk's networks on the four XOR points X4 (4, 2): logits[k] = their logits
-    (k >= 0), dead[j] = network j's hidden ReLUs off on all four points (act 0 only)."""
-    mc = P.shape[1]
-    H, S, z, e, t = _scratch(sizes, 4, mc)
-    X4b = np.zeros((4, 2, mc), np.float32)
-    for r in range(4):
-        for k2 in range(2):
-            for j in range(mc):
-                X4b[r, k2, j] = X4[r, k2]
-    forward(P, sizes, offs, act, leaky, X4b, 4, H, S, z, e, t)
-    if k >= 0:
-        _record(logits, k, z)
-    if act == 0:
-        count_dead(S, sizes, dead)
+    """Run the networks of the blocks P (blocks, n_params, LANES) on the four XOR points
+    X4 (4, 2): logits[block, k] = their logits (k >= 0), dead[block, j] = network j's
+    hidden ReLUs off on all four points (act 0 only)."""
+    L = P.shape[2]
+    H, S, W, z0 = _work(sizes, 4, L)
+    _points(X4, H, W)
+    for blk in range(P.shape[0]):
+        forward(P[blk], sizes, offs, act, leaky, H, S, 4, 4, W)
+        if k >= 0:
+            _record(logits[blk], k, H, z0, W)
+        if act == RELU:
+            _count_dead(S, sizes, 4, W, dead[blk])
 
 
 @_jit(nogil=True)
 def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull, inverse,
                 seeds, X4, logits, order, order_epoch, a, b):
-    """Steps a, a + 1, ..., b - 1 of a chunk of mc networks of one group, in place.
+    """Steps a, a + 1, ..., b - 1 of the blocks of networks of one group, in place, block
+    after block.
 
-    P (n_params, mc) float32: per layer the kernel row by row, then the bias; Mo, V: the
-    optimizer's moments, same shape; codes: (act, loss, opt, feed, batch_size, per_epoch,
-    num_steps, record_every, truth, first); steps count from the call's start, which is
-    step ``first`` of the networks' training (it fixes the minibatch position; alphas[s] is
-    Adam's factor of step s, its last entry that of all later steps); data (R, 2), y (R,),
-    wfull (R,): the rows and full-batch weights; inverse (n,): each training row's index in
-    data; X4 (4, 2): the XOR points; logits (records, 4, mc) is filled at the recorded
-    steps; order (mc, n) holds the minibatch order of epoch order_epoch[0] (-1: none yet),
-    kept from call to call."""
+    P (blocks, n_params, LANES) float32: per layer the kernel row by row, then the bias;
+    Mo, V: the optimizer's moments, same shape; lr, mom, seeds (blocks, LANES); codes:
+    (act, loss, opt, feed, batch_size, per_epoch, num_steps, record_every, truth, first);
+    steps count from the call's start, which is step ``first`` of the networks' training (it
+    fixes the minibatch position; alphas[s] is Adam's factor of step s, its last entry that
+    of all later steps); data (D, 2), y (D,), wfull (D,): the rows and full-batch weights;
+    inverse (n,): each training row's index in data; X4 (4, 2): the XOR points; logits
+    (blocks, records, 4, LANES) is filled at the recorded steps; order (blocks, n, LANES)
+    holds the minibatch order of epoch order_epoch[block] (-1: none yet), kept from call to
+    call."""
+    L = P.shape[2]
     act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth, first = codes
-    mc = P.shape[1]
     n = len(inverse)
-    rows = max(4, len(data) if feed != GATHER else batch_size)
-    H, S, z, e, t = _scratch(sizes, rows, mc)
-    width = H.shape[2]
-    dZ = np.zeros((width, rows, mc), np.float32)  # per unit, so that dZ[o] is contiguous
-    dA = np.zeros((rows, width, mc), np.float32)
-    dz = np.zeros((rows, mc), np.float32)
-    G = np.zeros_like(P)
-    alpha = np.zeros(mc, np.float32)
-    Xb = np.zeros((rows, 2, mc), np.float32)
-    yb = np.zeros((rows, mc), np.float32)
-    wb = np.zeros((rows, mc), np.float32)
-    X4b = np.zeros((4, 2, mc), np.float32)
-    for j in range(mc):
-        for r in range(4):
-            for k in range(2):
-                X4b[r, k, j] = X4[r, k]
-        if feed != GATHER:
-            for r in range(len(data)):
-                for k in range(2):
-                    Xb[r, k, j] = data[r, k]
+    R = max(4, len(data) if feed != GATHER else batch_size)
+    H, S, W, z0 = _work(sizes, R, L)
+    H4, S4, _, z4 = _work(sizes, 4, L)  # for the logits on the four points
+    _points(X4, H4, W)
+    dZ = np.zeros((W * R, L), np.float32)
+    dA = np.zeros((R * W, L), np.float32)
+    dz = np.zeros((R, L), np.float32)
+    G = np.zeros_like(P[0])
+    alpha = np.zeros(L, np.float32)
+    yb = np.zeros((R, L), np.float32)
+    wb = np.zeros((R, L), np.float32)
+    leaky = c[5]
+    if feed != GATHER:
+        for r in range(len(data)):
+            for j in range(L):
+                H[r * W, j] = data[r, 0]
+                H[r * W + 1, j] = data[r, 1]
                 yb[r, j] = y[r]
                 wb[r, j] = wfull[r]
-    leaky = c[5]
-    size = len(data)
-    for step in range(a, b):
-        if feed != FULL:
-            epoch, pos = divmod(first + step, per_epoch)
-            if epoch != order_epoch[0]:
-                order_epoch[0] = epoch
-                for j in range(mc):
-                    rows_j = epoch_order(seeds[j], epoch, n)
-                    for i in range(n):
-                        order[j, i] = rows_j[i]
-            start = pos * batch_size
-            stop = min(start + batch_size, n)
-            if feed == FEW:
-                for r in range(size):
-                    for j in range(mc):
-                        wb[r, j] = 0
-                for j in range(mc):
-                    for i in range(start, stop):
-                        wb[inverse[order[j, i]], j] += 1
-                share = np.float64(np.float32(stop - start))
-                for r in range(size):
-                    for j in range(mc):
-                        wb[r, j] = np.float32(wb[r, j] / share)
-            else:
-                size = stop - start
-                weight = np.float32(1.0 / size)
-                for i in range(size):
-                    for j in range(mc):
-                        row = order[j, start + i]
-                        Xb[i, 0, j] = data[row, 0]
-                        Xb[i, 1, j] = data[row, 1]
-                        yb[i, j] = y[row]
-                        wb[i, j] = weight
-        forward(P, sizes, offs, act, leaky, Xb, size, H, S, z, e, t)
-        if truth and step % every == 0:
-            _record(logits, step // every, z)
-        gradient(P, G, sizes, offs, loss, yb, wb, size, H, S, z, dz, dZ, dA, e, t)
-        for j in range(mc):
-            alpha[j] = lr[j] * alphas[min(step, len(alphas) - 1)]
-        update(P, G, Mo, V, opt, lr, mom, alpha, c)
-        if not truth and step % every == 0:
-            forward(P, sizes, offs, act, leaky, X4b, len(X4b), H, S, z, e, t)
-            _record(logits, step // every, z)
+    for blk in range(P.shape[0]):
+        Pb, Mb, Vb, lrb, logb, ob = P[blk], Mo[blk], V[blk], lr[blk], logits[blk], order[blk]
+        momb = mom[blk]
+        size = len(data)
+        for step in range(a, b):
+            if feed != FULL:
+                epoch, pos = divmod(first + step, per_epoch)
+                if epoch != order_epoch[blk]:
+                    order_epoch[blk] = epoch
+                    for j in range(L):
+                        if j and seeds[blk, j] == seeds[blk, j - 1]:  # the same order
+                            for i in range(n):
+                                ob[i, j] = ob[i, j - 1]
+                            continue
+                        rows_j = epoch_order(seeds[blk, j], epoch, n)
+                        for i in range(n):
+                            ob[i, j] = rows_j[i]
+                start = pos * batch_size
+                stop = min(start + batch_size, n)
+                if feed == FEW:
+                    _few_weights(wb, size, ob, inverse, start, stop)
+                else:
+                    size = stop - start
+                    weight = np.float32(1.0 / size)
+                    for i in range(size):
+                        for j in range(L):
+                            row = ob[start + i, j]
+                            H[i * W, j] = data[row, 0]
+                            H[i * W + 1, j] = data[row, 1]
+                            yb[i, j] = y[row]
+                            wb[i, j] = weight
+            forward(Pb, sizes, offs, act, leaky, H, S, size, R, W)
+            if truth and step % every == 0:
+                _record(logb, step // every, H, z0, W)
+            gradient(Pb, G, sizes, offs, loss, yb, wb, size, R, W, H, S, dz, dZ, dA)
+            factor = alphas[min(step, len(alphas) - 1)]
+            for j in range(L):
+                alpha[j] = lrb[j] * factor
+            update(Pb, G, Mb, Vb, opt, lrb, momb, alpha, c)
+            if not truth and step % every == 0:
+                forward(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W)
+                _record(logb, step // every, H4, z4, W)
+
+
+@_jit()
+def _few_weights(wb, size, order, inverse, start, stop):
+    """A minibatch as weights over the few distinct rows: wb[r, j] = the share of network
+    j's batch (rows order[start:stop, j]) that is distinct row r."""
+    L = wb.shape[1]
+    for r in range(size):
+        for j in range(L):
+            wb[r, j] = 0
+    for i in range(start, stop):
+        for j in range(L):
+            wb[inverse[order[i, j]], j] += 1
+    share = np.float64(np.float32(stop - start))
+    for r in range(size):
+        for j in range(L):
+            wb[r, j] = np.float32(wb[r, j] / share)

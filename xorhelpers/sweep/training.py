@@ -99,7 +99,7 @@ def train(configs, seeds, X=None, y=None, *, initial_weights=None,
                               initial_weights)
     curve_steps = first + np.arange(0, max(steps) + 1, record_every)
     check_memory(configs, len(seeds), X, y, len(curve_steps), engine,
-                 fast_engine.in_flight() if engine == "numba" else len(seeds))
+                 fast_engine.in_flight(len(seeds)) if engine == "numba" else len(seeds))
     groups: dict[tuple, list[int]] = {}
     for i, c in enumerate(configs):
         key = (c.widths, c.activation, c.optimizer, c.loss, c.batch_size, c.num_steps)
