@@ -1,9 +1,9 @@
 """Case A at the learner's own settings (notebook 05), with the batched NumPy replica.
 
 The learner's recipe: 50,000 random pairs at size 1, minibatches of 32 reshuffled every
-epoch, Adam 1e-3, 15 epochs = 23,445 steps (xorhelpers.case_a_recipe). Trains ``--seeds``
-seeds of the learner's network and ``--variant-seeds`` seeds of each repaired variant, prints
-per epoch how many seeds sit at ln 2, then the rates the notebook quotes (95% Wilson
+epoch, Adam 1e-3, 15 epochs = 23,445 steps (xorhelpers.architectures.case_a_recipe). Trains
+``--seeds`` seeds of the learner's network and ``--variant-seeds`` seeds of each repaired variant,
+prints per epoch how many seeds sit at ln 2, then the rates the notebook quotes (95% Wilson
 intervals), and writes every seed's log to benchmarks/results/case_a_recipe.json, which
 notebook 05 reads. With ``--keras N`` it instead trains seeds 0..N-1 in real Keras with the
 same initial weights and the same batches, and prints, per seed, Keras' and the replica's
@@ -30,8 +30,8 @@ import xorhelpers  # noqa: F401  (first: the processor rule, before NumPy loads)
 # isort: split
 import numpy as np
 
-from xorhelpers import case_a
-from xorhelpers import case_a_recipe as recipe
+from xorhelpers.architectures import case_a
+from xorhelpers.architectures import case_a_recipe as recipe
 from xorhelpers.stats import format_rate
 
 OUT = Path(__file__).resolve().parent / "results" / "case_a_recipe.json"

@@ -98,7 +98,7 @@ def keras_throughput(width: int, tiled: bool = False) -> float:
     epoch holds all the steps (the same full-batch updates, without the per-epoch cost)."""
     import keras
 
-    from xorhelpers.models import make_optimizer, mlp
+    from xorhelpers.nets.models import make_optimizer, mlp
 
     X, y = truth_table()
     steps = KERAS_STEPS * (20 if tiled else 1)

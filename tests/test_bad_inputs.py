@@ -5,7 +5,8 @@ TypeError that names the argument, never a NumPy or Python error from deep insid
 import numpy as np
 import pytest
 
-from xorhelpers import _check, data, scratch
+from xorhelpers import _check, data
+from xorhelpers.nets import scratch
 from xorhelpers.parity import recipes
 
 X4, Y4 = data.truth_table()

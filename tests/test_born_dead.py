@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from xorhelpers import born_dead as bd
-from xorhelpers import scratch as s
+from xorhelpers.clinic import born_dead as bd
+from xorhelpers.nets import scratch as s
 
 
 def test_domain_points():

@@ -4,10 +4,10 @@ own forward pass and tf.GradientTape), training of many seeds, the shared net.""
 import numpy as np
 import pytest
 
-from xorhelpers import case_a
 from xorhelpers._tf import keras, tf
+from xorhelpers.architectures import case_a
 from xorhelpers.data import bit_matrix_pairs
-from xorhelpers.models import count_params
+from xorhelpers.nets.models import count_params
 
 VARIANTS = [case_a.LEARNER, case_a.Variant(4, "tanh", "sigmoid"),
             case_a.Variant(1, "sigmoid", "sigmoid"), case_a.Variant(2, "tanh", "relu")]
@@ -128,7 +128,7 @@ def test_bad_arguments():
 
 # ------------------------------------------------------------------ the learner's recipe
 
-from xorhelpers import case_a_recipe as recipe  # noqa: E402
+from xorhelpers.architectures import case_a_recipe as recipe  # noqa: E402
 
 
 def test_recipe_batches_cover_every_pair_once_per_epoch():
@@ -223,7 +223,7 @@ def test_he_variant_draws_he_limits():
 
 
 def test_stored_results_are_found_from_the_package():
-    from xorhelpers import case_a_recipe
+    from xorhelpers.architectures import case_a_recipe
 
     assert len(case_a_recipe.stored_results("case_a_keras.json")) >= 1
     with pytest.raises(ValueError, match="name must be"):

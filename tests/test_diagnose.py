@@ -4,11 +4,11 @@ Keras and scratch paths against each other, the callback, and bad input."""
 import numpy as np
 import pytest
 
-from xorhelpers import diagnose as d
-from xorhelpers import scratch as s
 from xorhelpers._tf import keras, tf
+from xorhelpers.clinic import diagnose as d
 from xorhelpers.data import truth_table
-from xorhelpers.models import mlp
+from xorhelpers.nets import scratch as s
+from xorhelpers.nets.models import mlp
 
 X4, Y4 = truth_table()
 
@@ -203,7 +203,7 @@ def test_bad_keras_losses_and_fields_are_rejected():
 
 
 def test_callback_through_fit_full_batch():
-    from xorhelpers.models import fit_full_batch
+    from xorhelpers.nets.models import fit_full_batch
 
     model = mlp([4], activation="relu", seed=2)
     callback = d.DiagnosticsCallback(X4, Y4)

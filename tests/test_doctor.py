@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from xorhelpers import case_a, doctor
 from xorhelpers._tf import keras
+from xorhelpers.architectures import case_a, doctor
+from xorhelpers.architectures.doctor_checks import _best_threshold
 from xorhelpers.data import bit_matrix_pairs, noisy_xor, truth_table
-from xorhelpers.doctor_checks import _best_threshold
 
 X2, Y2 = noisy_xor(200, noise=0.1, seed=0)
 
@@ -383,7 +383,7 @@ def test_the_checks_emit_only_listed_codes_and_every_listed_code():
     import ast
     import inspect
 
-    from xorhelpers import doctor_checks, doctor_input
+    from xorhelpers.architectures import doctor_checks, doctor_input
 
     emitted = []
     for module in (doctor, doctor_checks, doctor_input):

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from xorhelpers import case_a, doctor
 from xorhelpers._tf import keras
+from xorhelpers.architectures import case_a, doctor
+from xorhelpers.architectures.doctor_input import best_linear_fit
 from xorhelpers.data import bit_matrix_pairs, truth_table
-from xorhelpers.doctor_input import best_linear_fit
 
 X4, Y4 = truth_table()
 

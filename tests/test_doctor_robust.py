@@ -6,7 +6,7 @@ import tracemalloc
 
 import numpy as np
 
-from xorhelpers.doctor_checks import _clashes
+from xorhelpers.architectures.doctor_checks import _clashes
 
 
 def _all_pairs(R, labels):
@@ -50,8 +50,8 @@ def test_clashes_memory_does_not_grow_with_rows_squared_times_width():
 import pytest  # noqa: E402
 from tensorflow.python.framework import config as tf_config  # noqa: E402
 
-from xorhelpers import doctor  # noqa: E402
 from xorhelpers._tf import keras  # noqa: E402
+from xorhelpers.architectures import doctor  # noqa: E402
 from xorhelpers.data import noisy_xor  # noqa: E402
 
 X2, Y2 = noisy_xor(200, noise=0.1, seed=0)

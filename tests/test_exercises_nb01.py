@@ -111,7 +111,7 @@ def test_q3_wrong_shape_or_type_is_not_yet(answer, check):
 # ---- q4: measure the share of random units computing AND --------------------------------
 
 def test_and_share_counts_units_independently():
-    from xorhelpers.linear import random_threshold_units
+    from xorhelpers.nets.linear import random_threshold_units
     W, b = random_threshold_units(1_000_000, seed=0)
     want = ((b <= 0) & (W[:, 1] + b <= 0) & (W[:, 0] + b <= 0) & (W.sum(axis=1) + b > 0)).mean()
     assert nb01.and_share() == pytest.approx(want, abs=0)
@@ -140,7 +140,7 @@ def test_q4_recognises_a_count(check):
 
 
 def test_q4_message_holds_constant_labelings_take_over_half():
-    from xorhelpers.linear import random_threshold_units
+    from xorhelpers.nets.linear import random_threshold_units
     W, b = random_threshold_units(1_000_000, seed=0)
     out = W @ nb01._X.T + b[:, None] > 0
     assert (out.all(axis=1) | ~out.any(axis=1)).mean() > 0.5

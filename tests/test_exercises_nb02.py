@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from xorhelpers.exercises import nb02
-from xorhelpers.models import count_params, hand_built_xor, mlp
+from xorhelpers.nets.models import count_params, hand_built_xor, mlp
 
 
 @pytest.mark.parametrize("exercise", [nb02.q1, nb02.q2, nb02.q3, nb02.q4])

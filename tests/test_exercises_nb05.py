@@ -2,11 +2,12 @@
 
 import pytest
 
-from xorhelpers import case_a, doctor, sweep
+from xorhelpers import sweep
 from xorhelpers._tf import keras
+from xorhelpers.architectures import case_a, doctor
 from xorhelpers.data import truth_table
 from xorhelpers.exercises import nb05
-from xorhelpers.models import count_params
+from xorhelpers.nets.models import count_params
 
 
 @pytest.mark.parametrize("exercise", [nb05.q1, nb05.q2, nb05.q3, nb05.q4])

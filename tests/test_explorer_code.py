@@ -5,7 +5,6 @@ trains like the engine."""
 import numpy as np
 import pytest
 
-from xorhelpers.criteria import solved
 from xorhelpers.data import truth_table
 from xorhelpers.explorer import (
     PRESETS,
@@ -16,6 +15,7 @@ from xorhelpers.explorer import (
     run_seeds,
     state_from_code,
 )
+from xorhelpers.maths import solved
 from xorhelpers.sweep import Config, forward, train
 
 STATES = [
@@ -84,7 +84,7 @@ KERAS_STATES = [
 
 @pytest.mark.parametrize("state", KERAS_STATES)
 def test_the_keras_snippet_builds_the_same_network_and_optimizer(state):
-    import keras
+    from xorhelpers._tf import keras
 
     namespace = {}
     exec(keras_code(state), namespace)

@@ -173,8 +173,8 @@ def test_an_output_of_exactly_one_half_is_not_solved():
 
 @pytest.mark.parametrize("seed", range(40))
 def test_run_calls_solved_what_criteria_solved_calls_solved(seed):
-    from xorhelpers.criteria import solved
     from xorhelpers.data import truth_table
+    from xorhelpers.maths import solved
     X, y = truth_table()
     r = run(State(seed=seed, widths=(3,), num_steps=40), step=0)
     out, _ = numpy_forward([(W.astype(float), b.astype(float)) for W, b in r.weights], X, "relu")

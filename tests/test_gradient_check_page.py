@@ -12,8 +12,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from xorhelpers import case_e, scratch
+from xorhelpers.clinic import case_e
 from xorhelpers.data import truth_table
+from xorhelpers.nets import scratch
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_dead_relu_clinic.ipynb"
 DEFINES = ("def forward_pass(", "def backward_pass(", "def numerical_derivative(")
@@ -56,7 +57,7 @@ def params_of(net):
 def test_page_backward_pass_is_the_package_backward(page, case):
     net, X, y = list(nets())[case]
     for slope, package_slope in [(relu_slope, scratch.relu_derivative),
-                                 (learner_slope, case_e.relu_derivative)]:
+                                 (learner_slope, case_e.buggy_relu_derivative)]:
         net.relu_grad = package_slope
         got = page["backward_pass"](params_of(net), X, y, slope)
         for (dW, db), (pW, pb) in zip(got, scratch.backward(net, X, y), strict=True):
@@ -68,7 +69,7 @@ def test_page_backward_pass_is_the_package_backward(page, case):
 def test_page_gradient_check_gives_the_package_errors(page, case):
     net, X, y = list(nets())[case]
     for slope, package_slope in [(relu_slope, scratch.relu_derivative),
-                                 (learner_slope, case_e.relu_derivative)]:
+                                 (learner_slope, case_e.buggy_relu_derivative)]:
         net.relu_grad = package_slope
         errors = page["gradient_check"](params_of(net), X, y, slope)
         packaged = scratch.gradient_check(net, X, y)

@@ -25,7 +25,7 @@ def _loaded(module: str) -> dict[str, bool]:
 
 @pytest.mark.parametrize("module", ["xorhelpers", "xorhelpers.stats", "xorhelpers.data",
                                     "xorhelpers.sweep", "xorhelpers.maths",
-                                    "xorhelpers.scratch", "xorhelpers.plots"])
+                                    "xorhelpers.nets.scratch", "xorhelpers.plots"])
 def test_light_modules_load_neither_tensorflow_nor_widgets(module):
     assert _loaded(module) == dict.fromkeys(HEAVY, False)
 

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
+from xorhelpers._tf import tf
 from xorhelpers.data import truth_table
 from xorhelpers.layer_gradients import layer_gradients, layer_norms
-from xorhelpers.models import mlp
+from xorhelpers.nets.models import mlp
 from xorhelpers.sweep import Config, init_stack
 
 X4, Y4 = truth_table()

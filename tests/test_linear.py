@@ -5,8 +5,8 @@ import itertools
 import numpy as np
 import pytest
 
-from xorhelpers import linear
 from xorhelpers.data import truth_table
+from xorhelpers.nets import linear
 
 X, Y = truth_table()
 AND = np.array([0, 0, 0, 1], dtype=float)

@@ -218,7 +218,7 @@ def test_the_constants_are_keras_defaults():
         maths.ADAM_BETA_1, maths.ADAM_BETA_2, maths.EPSILON)
     assert (rmsprop.rho, rmsprop.epsilon) == (maths.RMSPROP_RHO, maths.EPSILON)
     assert keras.config.epsilon() == maths.CLIP_EPS
-    from xorhelpers import models
+    from xorhelpers.nets import models
 
     assert models.make_optimizer("momentum", 0.1).momentum == maths.SGD_MOMENTUM
     # Keras divides by the std of a standard normal truncated at +-2; recompute it:
@@ -232,7 +232,8 @@ def test_the_constants_are_keras_defaults():
 
 
 def test_every_module_reads_the_registry():
-    from xorhelpers import models, scratch, sweep
+    from xorhelpers import sweep
+    from xorhelpers.nets import models, scratch
 
     assert scratch.ACTIVATIONS is models.ACTIVATIONS is sweep.ACTIVATIONS is maths.ACTIVATIONS
     assert models.OPTIMIZERS is sweep.OPTIMIZERS is maths.OPTIMIZERS

@@ -5,8 +5,9 @@
 import numpy as np
 import pytest
 
-from xorhelpers import data, models
+from xorhelpers import data
 from xorhelpers._tf import keras
+from xorhelpers.nets import models
 from xorhelpers.repro import seed_everything
 
 X4, Y4 = data.truth_table()

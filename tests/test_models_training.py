@@ -6,7 +6,7 @@ import pytest
 
 from xorhelpers._tf import keras, tf
 from xorhelpers.data import noisy_xor, truth_table
-from xorhelpers.models import OPTIMIZERS, fit_full_batch, make_optimizer, mlp
+from xorhelpers.nets.models import OPTIMIZERS, fit_full_batch, make_optimizer, mlp
 
 X, Y = truth_table()
 

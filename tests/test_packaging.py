@@ -146,3 +146,29 @@ def test_environment_carries_the_portability_rule():
     assert block, "environment.yml has a variables: block"
     found = dict(re.findall(r'  (\w+): "([^"]*)"', block.group(1)))
     assert found == portable.RULE
+
+
+def test_the_package_docstring_maps_every_module():
+    """The module map in xorhelpers/__init__.py names every module and subpackage, and only
+    those that exist."""
+    import re
+
+    import xorhelpers
+
+    doc = xorhelpers.__doc__
+    pkg = ROOT / "xorhelpers"
+    named = set(re.findall(r"``([A-Za-z_][\w.]*)/?``", doc))
+    missing = []
+    for path in sorted(pkg.rglob("*.py")):
+        rel = path.relative_to(pkg).with_suffix("")
+        parts = rel.parts
+        if parts[-1] in ("__init__", "__main__") or parts[0] in ("book", "exercises", "explorer",
+                                                                   "sweep"):
+            continue  # subpackages named as a whole
+        dotted = ".".join(parts)
+        if dotted not in named and parts[-1] not in named and not (
+                len(parts) > 1 and parts[0] == "parity"):
+            missing.append(dotted)
+    assert missing == [], f"modules missing from the package docstring's map: {missing}"
+    for sub in (p.name for p in pkg.iterdir() if (p / "__init__.py").exists()):
+        assert f"``{sub}/``" in doc, f"subpackage {sub}/ missing from the map"

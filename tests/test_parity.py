@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from xorhelpers.data import parity_sequences
-from xorhelpers.models import count_params
+from xorhelpers.nets.models import count_params
 from xorhelpers.parity import (
     CASE_C,
     RECIPE,

@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 
 from xorhelpers import pictures  # noqa: E402
 from xorhelpers.data import truth_table  # noqa: E402
-from xorhelpers.models import fit_full_batch, mlp  # noqa: E402
+from xorhelpers.nets.models import fit_full_batch, mlp  # noqa: E402
 
 X4, Y4 = truth_table()
 

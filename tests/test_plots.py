@@ -7,8 +7,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 
-from xorhelpers import data, models, plots
+from xorhelpers import data, plots
 from xorhelpers._tf import keras
+from xorhelpers.nets import models
 
 X4, Y4 = data.truth_table()
 

@@ -7,7 +7,7 @@ import pytest
 
 from xorhelpers import repro
 from xorhelpers._tf import keras, tf
-from xorhelpers.models import mlp
+from xorhelpers.nets.models import mlp
 
 
 def _draws(seed):

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from xorhelpers import revival, sweep
+from xorhelpers import sweep
+from xorhelpers.clinic import revival
 from xorhelpers.data import truth_table
 
 

@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Circle, Rectangle  # noqa: E402
 
-from xorhelpers.shared_diagram import shared_net_diagram  # noqa: E402
+from xorhelpers.architectures.shared_diagram import shared_net_diagram  # noqa: E402
 
 A = np.array([[1, 0, 0], [0, 1, 1], [1, 1, 0]])
 B = np.array([[0, 0, 1], [0, 1, 0], [1, 0, 0]])

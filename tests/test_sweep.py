@@ -199,10 +199,8 @@ def test_resume_rejects_another_run(change, match):
 
 def keras_steps(config, weights, batches):
     """Train a Keras model from ``weights`` on the given (X, y) batches; return its weights."""
-    import keras
-    import tensorflow as tf
-
-    from xorhelpers.models import make_optimizer, mlp
+    from xorhelpers._tf import keras, tf
+    from xorhelpers.nets.models import make_optimizer, mlp
 
     model = mlp(list(config.widths), activation=config.activation)
     model.set_weights([a.astype(np.float32) for pair in weights for a in pair])
@@ -258,9 +256,8 @@ def test_minibatches_match_keras_on_the_same_batches(data, batch_size):
 
 
 def test_forward_matches_keras_and_the_recorded_outputs():
-    import keras
-
-    from xorhelpers.models import mlp
+    from xorhelpers._tf import keras
+    from xorhelpers.nets.models import mlp
 
     config = Config(widths=(3, 2), activation="leaky_relu", num_steps=50)
     result = train(config, 4)

@@ -114,7 +114,7 @@ def test_compiled_batch_order_matches_the_streams():
 
 
 def test_solved_from_logits_is_the_criterion_on_the_outputs():
-    from xorhelpers.criteria import _solved
+    from xorhelpers.maths import solved_fast
     from xorhelpers.sweep.result import sigmoid, solved_from_logits
 
     rng = np.random.default_rng(3)
@@ -124,7 +124,7 @@ def test_solved_from_logits_is_the_criterion_on_the_outputs():
                         rng.choice(edge, 40_000)]).astype(np.float32).reshape(-1, 4)
     y = np.array([0.0, 1.0, 1.0, 0.0])
     with np.errstate(all="ignore"):
-        np.testing.assert_array_equal(solved_from_logits(z, y), _solved(sigmoid(z), y, 0.0))
+        np.testing.assert_array_equal(solved_from_logits(z, y), solved_fast(sigmoid(z), y, 0.0))
 
 
 def test_a_network_ends_the_same_in_any_block():
@@ -233,7 +233,7 @@ def test_adam_factors_stop_where_they_stay_one(first):
     """The compiled engine keeps Adam's factors only until they are exactly 1 for good."""
     import math
 
-    from xorhelpers.keras_constants import ADAM_BETA_1, ADAM_BETA_2
+    from xorhelpers.maths import ADAM_BETA_1, ADAM_BETA_2
     from xorhelpers.sweep.fast_engine import _alphas
 
     kept = _alphas("adam", first, 60_000)

@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from xorhelpers import born_dead, scratch, sweep
+from xorhelpers import sweep
 from xorhelpers._weights import as_pairs
+from xorhelpers.clinic import born_dead
 from xorhelpers.data import truth_table
+from xorhelpers.nets import scratch
 
 
 def test_pairs_come_back_as_float64_copies():

@@ -76,7 +76,7 @@ class WeightSnapshots:
     so each step must be a multiple of it. After training, ``weights[step]`` holds them."""
 
     def __new__(cls, steps, record_every: int = 10):
-        import keras  # only when used: the module's pictures need no TensorFlow
+        from ._tf import keras  # only when used: the module's pictures need no TensorFlow
 
         record_every = check_int("record_every", record_every, low=1)
         if not isinstance(steps, (list, tuple)) or not steps:

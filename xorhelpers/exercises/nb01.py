@@ -65,7 +65,7 @@ q3 = Exercise("Exercise 3", _product_unit,
 def and_share(num: int = 1_000_000, seed: int = 0) -> float:
     """The share of ``linear.random_threshold_units(num, seed)`` that compute AND on the four
     points: what exercise 4 of notebook 01 asks the learner to measure."""
-    from ..linear import random_threshold_units
+    from ..nets.linear import random_threshold_units
     W, b = random_threshold_units(num, seed=seed)
     out = W @ _X.T + b[:, None] > 0
     return float((out == _AND.astype(bool)).all(axis=1).mean())

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import maths
 from ..data import truth_table
-from ..models import HAND_C, HAND_W
+from ..nets.models import HAND_C, HAND_W
 from . import Exercise
 
 _X, _Y = truth_table()

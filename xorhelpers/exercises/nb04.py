@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import case_e, sweep
-from ..born_dead import single_point_bound
+from .. import sweep
+from ..clinic import case_e
+from ..clinic.born_dead import single_point_bound
 from ..data import truth_table
-from ..scratch import activate, relu_derivative
+from ..nets.scratch import activate, relu_derivative
 from ..stats import rate
 from . import Exercise
 

@@ -19,7 +19,7 @@ def tanh_output_model():
 
 
 def _predict_doctor(answer):
-    from ..doctor import CODES
+    from ..architectures.doctor import CODES
 
     if not isinstance(answer, str):
         return False, f"give the code as a string, e.g. 'DEAD_UNITS'; got {answer!r}"
@@ -53,7 +53,7 @@ def _solves_xor(model, attempts: int = 3) -> bool:
 
 def _repair(answer):
     from .._tf import keras
-    from ..doctor import examine
+    from ..architectures.doctor import examine
 
     if not isinstance(answer, keras.Model):
         return False, f"give a Keras model, got {type(answer).__name__}"
@@ -110,7 +110,7 @@ def _patterns():
 def _break_and_measure(answer):
     from .. import sweep
     from .._tf import keras
-    from ..doctor import examine
+    from ..architectures.doctor import examine
     from ..stats import rate
 
     if not (isinstance(answer, tuple) and len(answer) == 2):

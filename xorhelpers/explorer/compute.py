@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import criteria
+from .. import maths
 from .._check import check_int
 from ..data import truth_table
 from ..stats import rate as _rate
@@ -235,7 +235,7 @@ def _verdict(state: State, step: int, result: SweepResult, weights, curve_loss,
         X4, y4 = truth_table()
         # the one criterion (an output of exactly 0.5 is on neither side); after training,
         # the engine's own verdict, which applies it to the engine's float32 outputs
-        solved = (bool(criteria.solved(_outputs(weights, X4, config.activation)[0], y4))
+        solved = (bool(maths.solved(_outputs(weights, X4, config.activation)[0], y4))
                   if initial else bool(result.solved[0]))
         outcome = "solved" if solved else "failed"
         mode = None if solved else str(failure_mode(part, lin)[0])

@@ -19,7 +19,7 @@ import numpy as np
 from .._check import check_bool, check_choice, check_float, check_int, check_seed
 from .._weights import as_pairs
 from ..data import truth_table
-from ..keras_constants import ACTIVATIONS, OPTIMIZERS
+from ..maths import ACTIVATIONS, OPTIMIZERS
 
 INITS = ("glorot_uniform", "he_normal", "uniform", "normal", "zeros")
 LOSSES = ("binary_crossentropy", "mse")

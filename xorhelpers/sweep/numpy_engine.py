@@ -19,10 +19,10 @@ import math
 import numpy as np
 
 from ..data import truth_table
-from ..keras_constants import ADAM_BETA_1 as BETA_1
-from ..keras_constants import ADAM_BETA_2 as BETA_2
-from ..keras_constants import EPSILON, LEAKY_SLOPE
-from ..keras_constants import RMSPROP_RHO as RHO
+from ..maths import ADAM_BETA_1 as BETA_1
+from ..maths import ADAM_BETA_2 as BETA_2
+from ..maths import EPSILON, LEAKY_SLOPE
+from ..maths import RMSPROP_RHO as RHO
 from .config import Config
 from .result import DTYPE, GroupRun, exp32, sigmoid
 from .streams import hash_keys

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._check import check_choice, check_int
-from ..criteria import _solved
 from ..data import truth_table
+from ..maths import solved_fast
 from ..stats import rate as _rate
 from .config import Config
 
@@ -149,7 +149,7 @@ class SweepResult:
     Arrays of length M (number of networks), all evaluated on the four XOR points:
     ``final_loss`` (the config's loss), ``outputs`` (M, 4) final sigmoid outputs,
     ``accuracy`` (fraction of the 4 points classified right, an output above 0.5 meaning 1),
-    ``solved`` (all 4 on the right side of 0.5 at the end, ``criteria.solved`` with margin 0),
+    ``solved`` (all 4 on the right side of 0.5 at the end, ``maths.solved`` with margin 0),
     ``solved_step`` (first recorded step at which all 4 were, -1 if never),
     ``dead_units`` / ``dead_units_init`` (hidden ReLUs whose input is <= 0 on all 4 points, so
     they pass no gradient, at the end / at the start; always 0 for other activations),
@@ -210,7 +210,7 @@ class SweepResult:
                            [r.moments for _, r in runs])
         return cls(configs=configs, config_index=config_index, seeds=seeds,
                    final_loss=final_loss, outputs=outputs, accuracy=right.mean(axis=1),
-                   solved=_solved(outputs, y4, 0.0) & ~diverged,
+                   solved=solved_fast(outputs, y4, 0.0) & ~diverged,
                    solved_step=np.where(diverged, -1, solved_step), dead_units=dead,
                    dead_units_init=dead_init, diverged=diverged, loss_curve=loss_curve,
                    curve_steps=curve_steps,
@@ -323,7 +323,7 @@ def loss_from_logits(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def solved_from_logits(z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``criteria.solved`` (margin 0) of the float32 outputs ``sigmoid(z)`` for float32 logits
+    """``maths.solved`` (margin 0) of the float32 outputs ``sigmoid(z)`` for float32 logits
     z (..., 4) and targets y (4,): shape (...). Where |z| > 1e-3 the logit's sign settles the
     side (the float32 output is then at least 2.5e-4 from 0.5), so only the logits near 0
     (and NaN) go through the sigmoid: the same answer, without an exp per logit."""

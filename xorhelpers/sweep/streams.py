@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from .._check import check_int, check_seed
-from ..keras_constants import TRUNCATED_NORMAL_STD
+from ..maths import TRUNCATED_NORMAL_STD
 from .config import Config
 
 #: The top bit of a minibatch-order counter; weight counters stay below 2**48.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import maths
+from .. import maths
 
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import maths
-from ._check import check_float, check_int, check_seed
+from .. import maths
+from .._check import check_float, check_int, check_seed
 
 
 def _array(name: str, value) -> np.ndarray:

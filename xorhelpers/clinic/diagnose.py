@@ -3,12 +3,12 @@ activation statistics, per layer, and a Keras callback that records them while t
 (notebook 04).
 
 Every function takes either a Keras model (its Dense layers are inspected, in order) or a
-``xorhelpers.scratch.Net`` (one network, not a stack of them), plus the data ``X`` to look at:
+``xorhelpers.nets.scratch.Net`` (one network, not a stack of them), plus the data ``X`` to look at:
 
 - ``dead_units``: per layer, which ReLU units are never active (input <= 0) on any row of X.
   Such a unit passes no gradient, and its own weights get none. In the first hidden layer it
   therefore stays dead; higher up it can come back when the layers below it change its inputs
-  (``xorhelpers.revival`` counts how often).
+  (``xorhelpers.clinic.revival`` counts how often).
 - ``saturation``: per layer, the fraction of (example, unit) pairs of a sigmoid or tanh layer
   whose slope is below ``threshold`` times its largest slope: there the gradient is crushed.
 - ``gradient_norms``: per layer, the norm of the loss gradient with respect to W and b.
@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import maths, scratch
-from ._check import check_choice, check_float, check_int
-from ._tf import keras, tf
+from .. import maths
+from .._check import check_choice, check_float, check_int
+from .._tf import keras, tf
+from ..nets import scratch
 
 LOSSES = ("binary_crossentropy", "mse")
 
@@ -180,7 +181,7 @@ def _view(model) -> _View:
         return _ScratchView(model)
     if isinstance(model, keras.Model):
         return _KerasView(model)
-    raise TypeError(f"model must be a Keras model or a xorhelpers.scratch.Net, got "
+    raise TypeError(f"model must be a Keras model or a xorhelpers.nets.scratch.Net, got "
                     f"{type(model).__name__}")
 
 

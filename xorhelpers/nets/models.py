@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._check import check_choice, check_float, check_int, check_seed
-from ._tf import keras
-from .maths import ACTIVATIONS, OPTIMIZERS, SGD_MOMENTUM
+from .._check import check_choice, check_float, check_int, check_seed
+from .._tf import keras
+from ..maths import ACTIVATIONS, OPTIMIZERS, SGD_MOMENTUM
 
 INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "zeros")
 
@@ -115,7 +115,7 @@ def fit_full_batch(model, X, y, num_steps: int = 1000, optimizer: str = "adam", 
     fed unshuffled in batches of len(X): every batch is the whole data set, exactly full-batch
     training, at a fraction of the cost. Returns the loss recorded every ``record_every`` steps
     (mean over those steps), shape (num_steps // record_every,). Keras ``callbacks`` (e.g.
-    ``xorhelpers.diagnose.DiagnosticsCallback``, notebook 04) see one epoch per record.
+    ``xorhelpers.clinic.diagnose.DiagnosticsCallback``, notebook 04) see one epoch per record.
     """
     if not hasattr(model, "fit"):
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")

@@ -10,11 +10,11 @@ Three things are wrong, and ``fix_table`` measures all eight combinations of fix
 - ``budget``: a learning rate and a number of steps that fit (by default 0.2 and 3000).
 
 Everything about case E lives here: its settings (``LAYER_SIZES``, ``SCALE``, ``LR``,
-``NUM_STEPS``), its buggy derivative (``relu_derivative``, to plug into a ``scratch.Net``),
+``NUM_STEPS``), its buggy derivative (``buggy_relu_derivative``, to plug into a ``scratch.Net``),
 its network (``case_e_net``), its sweep config with any of the fixes (``sweep_config``) and
 the measurement of the fixes (``fix_table``). Networks with the correct derivative are trained
 by the batched sweep engine (``xorhelpers.sweep``); the buggy derivative is something only the
-from-scratch net (``xorhelpers.scratch``) can express, so those rows train a stack of scratch
+from-scratch net (``xorhelpers.nets.scratch``) can express, so those rows train a stack of scratch
 nets that start from exactly the same initial weights, seed by seed.
 """
 
@@ -25,11 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import maths, scratch, sweep
-from ._check import check_bool, check_float, check_int
-from .data import truth_table
-from .stats import format_rate, rate
-from .sweep import Config
+from .. import maths, sweep
+from .._check import check_bool, check_float, check_int
+from ..data import truth_table
+from ..nets import scratch
+from ..stats import format_rate, rate
+from ..sweep import Config
 
 LAYER_SIZES = (2, 3, 3, 1)
 SCALE = 0.001
@@ -39,7 +40,7 @@ FIXED_LR = 0.2  # the budget fix: a learning rate and a number of steps that fit
 FIXED_NUM_STEPS = 3000
 
 
-def relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+def buggy_relu_derivative(Z: np.ndarray, A: np.ndarray) -> np.ndarray:
     """Case E's bug: the ReLU derivative taken from the activation as ``A >= 0``.
 
     Since A = relu(Z) is never negative, this is 1 everywhere: the backward pass treats every
@@ -53,7 +54,7 @@ def case_e_net(seed: int = 0, n_models: int | None = None) -> scratch.Net:
     """Case E's network exactly as the learner built it, bug included: a scratch ``Net`` with
     its 0.001-scale weights drawn from ``seed`` (notebook 04)."""
     return scratch.init_net(LAYER_SIZES, "relu", init="normal", scale=SCALE, seed=seed,
-                            n_models=n_models, relu_grad=relu_derivative)
+                            n_models=n_models, relu_grad=buggy_relu_derivative)
 
 
 def sweep_config(he_init: bool = False, budget: bool = False, lr: float = FIXED_LR,
@@ -143,7 +144,7 @@ def fix_table(n_seeds: int = 200, lr: float = FIXED_LR, num_steps: int = FIXED_N
                 flags = solved(group, margin)
             else:
                 net = scratch.from_weights(group.stacked_weights(initial=True), "relu",
-                                           relu_grad=relu_derivative)
+                                           relu_grad=buggy_relu_derivative)
                 steps = configs[k].num_steps
                 scratch.train(net, X, y, configs[k].lr, steps, record_every=steps)
                 flags = scratch.solved(net, X, y, margin=margin)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import maths
-from ._check import check_int, check_seed
+from .. import maths
+from .._check import check_int, check_seed
+from ..data import bit_matrix_pairs
 from .case_a import LEARNER, PATTERNS, Variant, flat_params, init_weights, loss_grads_outputs
-from .data import bit_matrix_pairs
 
 N_PAIRS, BATCH_SIZE, EPOCHS, LR = 50_000, 32, 15, 1e-3
 LN2 = math.log(2)

@@ -9,7 +9,7 @@ Everything a framework hides is spelled out here, one line of maths per line of 
 
 A ``Net`` is just its weights, its activations, its loss and the function it uses as the
 derivative of ReLU. That last one is pluggable so that a wrong derivative, such as case E's
-(``case_e.relu_derivative``, computed from the activation as ``A >= 0``, true everywhere), can
+(``case_e.buggy_relu_derivative``, computed from the activation as ``A >= 0``, true everywhere), can
 be put in and caught by ``gradient_check``.
 
 Several networks of one architecture can live in one ``Net``: give every weight a leading
@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import maths
-from ._check import check_choice, check_float, check_int, check_seed
+from .. import maths
+from .._check import check_choice, check_float, check_int, check_seed
+from .._weights import as_pairs
 from ._scratch_checks import (
     ACTIVATIONS,
     INITS,
@@ -45,7 +46,6 @@ from ._scratch_checks import (
     check_names,
     validate_net,
 )
-from ._weights import as_pairs
 
 # ------------------------------------------------------------------ activations and slopes
 
@@ -97,7 +97,7 @@ class Net:
     - ``activations``: one name per layer, the last one the output's.
     - ``loss``: "binary_crossentropy" (needs a sigmoid output) or "mse", a mean over examples.
     - ``relu_grad``: the function used as ReLU's derivative, ``relu_derivative`` unless you
-      plug in another one (such as case E's ``case_e.relu_derivative``).
+      plug in another one (such as case E's ``case_e.buggy_relu_derivative``).
 
     Build one with ``init_net`` or ``from_weights``. Introduced in notebook 04.
     """

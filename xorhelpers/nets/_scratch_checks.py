@@ -1,4 +1,4 @@
-"""Checked inputs of ``xorhelpers.scratch``, kept apart so that the network's own code stays
+"""Checked inputs of ``xorhelpers.nets.scratch``, kept apart so that the network's own code stays
 short enough to read in one sitting; ``scratch`` is their only user. Every error names the
 argument, the value and what is allowed."""
 
@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._check import check_choice, check_int
-from .maths import ACTIVATIONS, LOSSES
+from .._check import check_choice, check_int
+from ..maths import ACTIVATIONS, LOSSES
 
 INITS = ("normal", "he_normal", "glorot_uniform")
 __all__ = ["ACTIVATIONS", "INITS", "LOSSES", "as_activations", "as_inputs", "as_sizes",

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import maths, sweep
-from ._check import check_choice, check_int
-from .data import truth_table
+from .. import maths, sweep
+from .._check import check_choice, check_int
+from ..data import truth_table
 
 
 def dead_masks(weights, X=None, activation: str = "relu") -> list[np.ndarray]:

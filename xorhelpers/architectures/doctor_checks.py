@@ -1,5 +1,5 @@
-"""The measurements behind ``xorhelpers.doctor`` (notebook 05): a view of a Keras model's graph
-of Dense layers and one function per kind of fault.
+"""The measurements behind ``xorhelpers.architectures.doctor`` (notebook 05): a view of a Keras
+model's graph of Dense layers and one function per kind of fault.
 
 Each ``check_*`` function takes a ``Patient`` (the model, its data and the values every Dense
 layer takes on that data) and returns a list of ``Finding``. Nothing here trains or changes
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import maths
-from ._tf import keras
-from .maths import CLIP_EPS  # Keras clips probabilities into [eps, 1 - eps] in the loss
+from .. import maths
+from .._tf import keras
+from ..maths import CLIP_EPS  # Keras clips probabilities into [eps, 1 - eps] in the loss
 
 #: Keras activations whose slope vanishes at both ends: the registry's, and two more.
 SATURATING = tuple(a.name for a in maths.REGISTRY.values() if a.saturates) + (
@@ -28,9 +28,9 @@ SATURATED_ROWS = 0.9  # a unit saturated on at least this share of the rows
 
 @dataclass(frozen=True)
 class Finding:
-    """One fault: its ``code`` (see ``xorhelpers.doctor.CODES``), the ``layer`` it concerns,
-    its ``severity`` ('error', 'warning' or 'info'), the measured ``evidence`` in words, the
-    ``fix`` in one sentence, and the measured numbers in ``values``."""
+    """One fault: its ``code`` (see ``xorhelpers.architectures.doctor.CODES``), the ``layer`` it
+    concerns, its ``severity`` ('error', 'warning' or 'info'), the measured ``evidence`` in words,
+    the ``fix`` in one sentence, and the measured numbers in ``values``."""
 
     code: str
     layer: str
@@ -154,7 +154,7 @@ class Patient:
 
     @classmethod
     def measure(cls, model, X, y, loss_kind) -> Patient:
-        from ._check import check_memory
+        from .._check import check_memory
 
         graph = Graph(model)
         check_memory(f"examining {len(y)} rows of model {model.name!r}",
@@ -476,7 +476,7 @@ def _longest_saturating_path(p: Patient) -> list:
 
 
 def _gradient_ratio(p: Patient, first, last) -> float:
-    from ._tf import tf
+    from .._tf import tf
 
     probe = keras.Model(p.model.inputs, last.output)
     wanted = [first, last]

@@ -45,9 +45,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import maths
-from ._check import check_float, check_int, check_seed
-from ._tf import keras
+from .. import maths
+from .._check import check_float, check_int, check_seed
+from .._tf import keras
 from .doctor_checks import (
     Finding,
     Patient,
@@ -353,7 +353,7 @@ def constant_loss(y, loss_kind: str = "bce") -> float:
 def _trial(model, X, y, loss_fn, loss_kind, epochs, lr, batch_size, seed) -> list[Finding]:
     if loss_kind == "other":
         return []
-    from .repro import seed_everything
+    from ..repro import seed_everything
 
     with _globals_kept():
         seed_everything(seed)

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
-from ._check import check_int
+from .._check import check_int
 
 _HIGHLIGHT = "#d62728"
 

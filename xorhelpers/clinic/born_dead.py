@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import maths
-from ._check import check_choice, check_int, check_seed
-from ._weights import as_pairs
-from .stats import rate
+from .. import maths
+from .._check import check_choice, check_int, check_seed
+from .._weights import as_pairs
+from ..stats import rate
 
 INITS = ("he_normal", "glorot_uniform", "glorot_normal")
 DOMAINS = ("interval", "unit_square", "xor")

@@ -1,4 +1,4 @@
-"""Two checks of ``xorhelpers.doctor`` about what the output can know of its input
+"""Two checks of ``xorhelpers.architectures.doctor`` about what the output can know of its input
 (notebook 05): a model with no nonlinearity between its inputs and its output (one
 hyperplane, so it cannot separate XOR), and an output that is nearly the same for every row
 of the batch (it ignores its input: the best it can do is the label rate, loss ln 2 on
@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from . import maths
-from ._tf import keras
+from .. import maths
+from .._tf import keras
 from .doctor_checks import Finding, Patient, activation_name, layer_dead, op_inputs, producer
 
 # output activations that never decrease: a threshold on them is a threshold on their input

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import maths
-from ._check import check_choice, check_int, check_seed
-from .data import bit_matrix_pairs
-from .stats import format_rate, rate
+from .. import maths
+from .._check import check_choice, check_int, check_seed
+from ..data import bit_matrix_pairs
+from ..stats import format_rate, rate
 
 HIDDEN = ("sigmoid", "tanh", "relu")
 INITS = ("glorot_uniform", "he_uniform")
@@ -66,7 +66,7 @@ def learner_model(size: int = 1, variant: Variant = LEARNER, seed: int | None = 
     (notebook 05). Inputs ``a`` and ``b`` of shape (size, size); returns an uncompiled
     functional model. Keras 2's ``keras.layers.merge.concatenate`` is ``keras.layers.concatenate``
     (or the ``Concatenate`` layer) in Keras 3."""
-    from ._tf import keras
+    from .._tf import keras
 
     size = check_int("size", size, low=1)
     if not isinstance(variant, Variant):
@@ -93,7 +93,7 @@ def shared_xor_net(hidden: int = 4, activation: str = "tanh"):
     """One small XOR net applied at every coordinate (notebook 05): inputs ``a`` and ``b`` of
     any shape (rows, cols); the two bits of each coordinate -> Dense(hidden) -> Dense(1,
     sigmoid). Its 4 * hidden + 1 parameters do not depend on the matrix size. Uncompiled."""
-    from ._tf import keras
+    from .._tf import keras
 
     hidden = check_int("hidden", hidden, low=1, high=256)
     check_choice("activation", activation, ("tanh", "relu", "sigmoid"))
@@ -109,7 +109,7 @@ def dense_model(size: int, hidden: int = 64):
     """A fixed-size dense model (notebook 05): both (size, size) inputs flattened and
     concatenated -> Dense(hidden, relu) -> Dense(size * size, sigmoid), reshaped to
     (size, size). Only counts as a yardstick for the number of parameters. Uncompiled."""
-    from ._tf import keras
+    from .._tf import keras
 
     size = check_int("size", size, low=1)
     hidden = check_int("hidden", hidden, low=1)
