@@ -75,21 +75,20 @@ def test_the_compiled_kernel_computes_the_registry_bit_for_bit(name):
     from xorhelpers.sweep import fast_kernel
 
     z = Z32[np.abs(Z32) < 80]
-    mc = len(z)
-    P = np.zeros((5, mc), np.float32)
+    lanes = len(z)  # one network per lane
+    P = np.zeros((5, lanes), np.float32)
     P[0] = 1.0  # weight from input 0; weight from input 1 and the bias stay 0
     P[3] = 1.0
     sizes = np.array([2, 1, 1], np.int64)
     offs = np.array([0, 3, 5], np.int64)
-    X = np.zeros((1, 2, mc), np.float32)
-    X[0, 0] = z
-    H = np.zeros((2, 1, 2, mc), np.float32)
-    S = np.zeros((1, 1, 2, mc), np.float32)
+    R, W = 1, 2  # one row of inputs; at most two units in a layer
+    H = np.zeros((3 * R * W, lanes), np.float32)  # inputs, hidden layer, logits
+    H[0] = z  # row 0, input 0
+    S = np.zeros((1 * R * W, lanes), np.float32)
     fast_kernel.forward(P, sizes, offs, maths.activation(name).code,
-                        np.float32(maths.LEAKY_SLOPE), X, 1, H, S, np.zeros((1, mc), np.float32),
-                        np.zeros(mc, np.float32), np.zeros((3, mc), np.float64))
-    assert np.array_equal(H[1, 0, 0], maths.activate(name, z))
-    assert np.array_equal(S[0, 0, 0], maths.slope(name, z))
+                        np.float32(maths.LEAKY_SLOPE), H, S, 1, R, W)
+    assert np.array_equal(H[1 * R * W], maths.activate(name, z))  # hidden layer, row 0, unit 0
+    assert np.array_equal(S[0], maths.slope(name, z))
 
 
 def test_float64_sigmoid_does_not_overflow_and_float32_follows_the_engines():

@@ -25,14 +25,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..maths import ADAM_BETA_1, ADAM_BETA_2, EPSILON, LEAKY_SLOPE, RMSPROP_RHO
+from ..maths import ADAM_BETA_1, ADAM_BETA_2, EPSILON, LEAKY_SLOPE, REGISTRY, RMSPROP_RHO
 from . import fast_kernel
 from .config import Config
 from .fast_kernel import FEW, FULL, GATHER, evaluate, train_steps
 from .numpy_engine import Feed
 from .result import DTYPE, GroupRun, flatten
 
-ACT_CODES = {"relu": 0, "leaky_relu": 1, "sigmoid": 2, "tanh": 3, "linear": 4}
+# the kernel branches on these codes; their one home is the registry (xorhelpers.maths)
+ACT_CODES = {name: record.code for name, record in REGISTRY.items()}
 LOSS_CODES = {"binary_crossentropy": 0, "mse": 1}
 OPT_CODES = {"sgd": 0, "momentum": 1, "rmsprop": 2, "adam": 3}
 

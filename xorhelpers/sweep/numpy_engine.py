@@ -21,7 +21,7 @@ import numpy as np
 from ..data import truth_table
 from ..maths import ADAM_BETA_1 as BETA_1
 from ..maths import ADAM_BETA_2 as BETA_2
-from ..maths import EPSILON, LEAKY_SLOPE
+from ..maths import EPSILON, LEAKY_SLOPE, REGISTRY
 from ..maths import RMSPROP_RHO as RHO
 from .config import Config
 from .result import DTYPE, GroupRun, exp32, sigmoid
@@ -288,7 +288,8 @@ def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
 
 
 def _dead(activation: str, slopes: list, n_models: int) -> np.ndarray:
-    """Hidden ReLUs whose input is <= 0 on every point, per network (M,)."""
-    if activation != "relu":
+    """Dead hidden units per network (M,): as ``maths.dead`` defines them, units of an
+    activation that can die (relu) whose input is <= 0 on every point (slope 0 there)."""
+    if not REGISTRY[activation].can_die:
         return np.zeros(n_models, dtype=int)
     return sum((~s).all(axis=0).sum(axis=0) for s in slopes)
