@@ -107,3 +107,47 @@ def test_optional_sections_in_readme_are_marked_in_the_notebook(name):
     marked = {h.removesuffix("(optional in a lecture)").strip() for h in headings
               if h.endswith("(optional in a lecture)")}
     assert set(_readme_lecture_rows()[name]) == marked
+
+
+def _check_lines_per_section(nb) -> dict[str, int]:
+    """For each section (a Markdown cell with a ## or ### heading starts one), how many lines
+    of checks a reader sees: one per collapsed claims output, one per printed OK: line."""
+    counts: dict[str, int] = {}
+    section = "(before the first heading)"
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            headings = re.findall(r"^#{2,3} (.+)$", cell.source, re.M)
+            if headings:
+                section = headings[-1].strip()
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "display_data" and is_claims_output(out):
+                counts[section] = counts.get(section, 0) + 1
+            elif out.get("output_type") == "stream":
+                text = out.get("text", "")
+                counts[section] = counts.get(section, 0) + sum(
+                    line.startswith("OK: ") for line in text.splitlines())
+    return counts
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_section_shows_at_most_one_line_of_checks(path):
+    """Checks stay out of the reader's way: each section's claims show as one collapsed line
+    (strict nbval still compares every value in the output's text)."""
+    nb = nbformat.read(path, as_version=4)
+    crowded = {s: n for s, n in _check_lines_per_section(nb).items() if n > 1}
+    assert crowded == {}, f"{path.name}: sections with more than one line of checks: {crowded}"
+
+
+def test_check_lines_are_counted_per_section():
+    nb = nbformat.v4.new_notebook()
+    claims = {"output_type": "display_data", "metadata": {},
+              "data": {"text/plain": "OK: a\nOK: b",
+                       "text/html": '<details class="xor-claims"><summary>2</summary></details>'}}
+    printed = nbformat.v4.new_output("stream", name="stdout", text="OK: c\nOK: d\n")
+    nb.cells = [nbformat.v4.new_markdown_cell("## One"),
+                nbformat.v4.new_code_cell("x", outputs=[claims]),
+                nbformat.v4.new_markdown_cell("## Two"),
+                nbformat.v4.new_code_cell("y", outputs=[printed])]
+    nb.cells[1].outputs = [nbformat.from_dict(claims)]
+    assert _check_lines_per_section(nb) == {"One": 1, "Two": 2}
