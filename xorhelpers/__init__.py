@@ -44,9 +44,24 @@ Internal:
     ``nets._scratch_checks``  the checked inputs of ``nets.scratch``
 """
 
+import os as _os
+
 from xorhelpers import portable
 
 # Before NumPy and TensorFlow load: the same kernels on every processor (see ``portable``).
 portable.apply()
+# ... and TensorFlow's C++ start-up log (CPU features, no CUDA driver) kept out of notebooks,
+# whether Keras is loaded by a helper (through ``_tf``) or by a notebook's own ``import keras``.
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """``from xorhelpers import keras``: Keras 3, loaded through ``_tf`` (quietly) on first use,
+    so that importing the package itself stays light."""
+    if name == "keras":
+        from ._tf import keras
+
+        return keras
+    raise AttributeError(f"module 'xorhelpers' has no attribute {name!r}")

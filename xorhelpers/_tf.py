@@ -1,7 +1,8 @@
 """The one way the package loads TensorFlow and Keras: ``from ._tf import keras, tf``.
 
-Importing this module sets ``TF_CPP_MIN_LOG_LEVEL=3`` (unless the environment says otherwise)
-and then imports TensorFlow with the process's stderr silenced: its C++ start-up lines (CPU
+``import xorhelpers`` has already set ``TF_CPP_MIN_LOG_LEVEL=3`` (unless the environment says
+otherwise), so that a notebook's own ``import keras`` is quiet too; this module imports
+TensorFlow with the process's stderr silenced as well: its C++ start-up lines (CPU
 features, missing CUDA drivers) are printed before the log level is read and would clutter
 every notebook. Errors still surface as Python exceptions. Modules built around Keras import
 it at their top; modules that need it in one function import it there, so that importing
@@ -10,8 +11,6 @@ them stays light (``xorhelpers.stats``, ``data``, ``maths``, ``sweep`` load no T
 
 import os
 import sys
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def _import_quietly() -> None:
