@@ -30,8 +30,6 @@ def test_light_modules_load_neither_tensorflow_nor_widgets(module):
     assert _loaded(module) == dict.fromkeys(HEAVY, False)
 
 
-@pytest.mark.xfail(strict=True, reason="explorer/__init__ imports the widget view; remove this "
-                   "mark when explorer.state imports without it")
 def test_the_explorer_state_loads_no_widgets():
     assert _loaded("xorhelpers.explorer.state") == dict.fromkeys(HEAVY, False)
 

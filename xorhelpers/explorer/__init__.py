@@ -12,7 +12,6 @@ from .compute import NetRun, SeedRun, frame_steps, known_plateaus, plateau_name,
 from .draw import NetFigure, SeedFigure
 from .presets import PRESETS, Preset, preset
 from .state import State, as_state
-from .view import CLASSES, Explorer, show
 
 __all__ = ["CLASSES", "PRESETS", "Explorer", "NetFigure", "NetRun", "Preset", "SeedFigure",
            "SeedRun", "State", "as_state", "config_code", "figure", "frame_steps",
@@ -31,3 +30,16 @@ def figure(r, dpi: float = 100):
     if isinstance(r, SeedRun):
         return SeedFigure(Figure(figsize=(7.5, 3.0), dpi=dpi)).update(r).figure()
     raise TypeError(f"r must be a NetRun or a SeedRun, got {type(r).__name__}")
+
+
+_VIEW = ("CLASSES", "Explorer", "show")
+
+
+def __getattr__(name: str):
+    """The view's names (ipywidgets) load on first use, so that ``State``, ``run`` and the
+    presets import without widgets."""
+    if name in _VIEW:
+        from . import view
+
+        return getattr(view, name)
+    raise AttributeError(f"module 'xorhelpers.explorer' has no attribute {name!r}")
