@@ -96,7 +96,7 @@ def test_oldest_pins_the_lower_bounds():
 def test_pyproject_requires_the_stack():
     deps = _pyproject()
     assert deps["tensorflow"] == ">=2.16.1" and deps["ipywidgets"] == ">=8"
-    assert deps["jupyterlab"] == ">=4"
+    assert deps["jupyterlab"] == ">=4.1"
     assert {"pytest", "nbval", "ruff", "numpy", "matplotlib"} <= set(deps)
 
 
