@@ -186,8 +186,10 @@ def run_sliced(jobs: list, num_steps: int, begin, steps, end) -> None:
     if len(jobs) == 1:
         work(jobs[0])  # here, in the main thread: an interrupt raises between slices
         return
-    futures = [_pool().submit(work, job) for job in jobs]
-    try:
+    futures = []
+    try:  # an interrupt while the jobs are being submitted stops the ones already running
+        for job in jobs:
+            futures.append(_pool().submit(work, job))
         for f in futures:
             f.result()
     except BaseException:
