@@ -145,11 +145,11 @@ def _env(versions: str = "locked") -> dict[str, str]:
     # PYTHONPATH names this checkout, so the tests and kernels always import the xorhelpers
     # beside this dev.py (also in a second worktree that shares the same .venv).
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
+    if versions != "locked":  # numba's compiled code kept apart from the locked numba's
+        env.setdefault("NUMBA_CACHE_DIR", str(venv_dir(versions) / "numba-cache"))
     # The same NumPy and TensorFlow kernels on every processor: the rule of
     # xorhelpers/portable.py, read from that file so that it has one home. Its NumPy part
     # names NumPy >= 2.4's feature groups, so the oldest check (NumPy 1.26) goes without it.
-    if versions != "locked":  # numba's compiled code kept apart from the locked numba's
-        env.setdefault("NUMBA_CACHE_DIR", str(venv_dir(versions) / "numba-cache"))
     for name, value in _load_portable().RULE.items():
         if not (versions == "oldest" and name.startswith("NPY_")):  # oneDNN/TF parts always
             env.setdefault(name, value)
