@@ -59,11 +59,7 @@ def _next_screen(page, before: dict, patience_ms: int = 2000) -> dict:
     with a short pause for the step's images to load."""
     try:
         page.wait_for_function(
-            "([nb, before]) => { const cells = Array.from(document.querySelectorAll("
-            "nb + ' .jp-Notebook .jp-Cell')); const shown = cells.map((c, k) => "
-            "{ const r = c.getBoundingClientRect(); return c.offsetParent !== null && "
-            "r.height > 0 && r.bottom > 0 && r.top < innerHeight ? k : -1; }).filter(k => k >= 0);"
-            " return JSON.stringify(shown) !== JSON.stringify(before); }",
+            f"([nb, before]) => JSON.stringify(({_SHOWN_JS})(nb).shown) !== JSON.stringify(before)",
             arg=[NOTEBOOK, before["shown"]], timeout=patience_ms, polling=50)
     except Exception:  # noqa: BLE001 -- a step that changes nothing is reported by the caller
         pass
