@@ -309,3 +309,15 @@ def test_a_broken_cache_falls_back_with_one_line(tmp_path):
     for (case, _, fix), (out, notes) in zip(cases, runs, strict=True):
         assert out == expected, case
         assert len(notes) == 1 and fix in notes[0] and "To fix" in notes[0], notes
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_a_slice_never_exceeds_its_cap_however_fast_the_last_one_ran(jobs):
+    """Calls that take no time would grow the slices without end; ``most`` bounds them, so
+    an interrupt always waits for one short call at most."""
+    from xorhelpers.sweep.fast_engine import run_sliced
+
+    spans, ended = [], []
+    run_sliced(list(range(jobs)), 10**6, lambda job: None,
+               lambda job, a, b: spans.append(b - a), ended.append, most=300)
+    assert max(spans) == 300 and sum(spans) == jobs * 10**6 and sorted(ended) == list(range(jobs))

@@ -128,7 +128,9 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
         evaluate(job["P"], sizes, offs, act, CONSTANTS[5], X4, job["logits"],
                  num_steps // record_every, job["dead"][1])
 
-    run_sliced(jobs, num_steps, begin, steps, end)
+    per_step = max(len(job["seeds"]) * lanes for job in jobs) * P.shape[1] * feed.batch_size
+    most = max(1, SLICE_WORK // per_step)
+    run_sliced(jobs, num_steps, begin, steps, end, most)
 
     def gather(name: str) -> np.ndarray:
         return np.concatenate([_from_blocks(job[name], job["m"]) for job in jobs])
@@ -159,19 +161,23 @@ def _from_blocks(blocks: np.ndarray, m: int) -> np.ndarray:
 
 SLICE_S = 0.05  # target seconds of one compiled call: an interrupt waits at most about this
 FIRST_SLICE = 8  # steps of the first call of each chunk, which measures the pace
+SLICE_WORK = 2**28  # most (parameter x example) updates in one call, whatever pace the last
+# call measured (0.2 s for 200 16-16 nets here): one call that ran unusually fast cannot make
+# the next one too long to interrupt
 
 
-def run_sliced(jobs: list, num_steps: int, begin, steps, end) -> None:
+def run_sliced(jobs: list, num_steps: int, begin, steps, end, most: int) -> None:
     """Run ``begin(job)``, ``steps(job, a, b)`` over consecutive slices [a, b) of
     range(num_steps) and ``end(job)`` for every job (chunk of networks), the jobs on threads
     when there are several. Each slice is sized from the pace of the one before so that it
-    lasts about SLICE_S; between slices, a KeyboardInterrupt (or any error) stops every job,
-    and this returns (raises) only once no job is running any more."""
+    lasts about SLICE_S, and is never longer than ``most`` steps; between slices, a
+    KeyboardInterrupt (or any error) stops every job, and this returns (raises) only once no
+    job is running any more."""
     stop = threading.Event()
 
     def work(job) -> None:
         begin(job)
-        a, span = 0, FIRST_SLICE
+        a, span = 0, min(FIRST_SLICE, most)
         while a < num_steps:
             if stop.is_set():
                 return
@@ -180,7 +186,7 @@ def run_sliced(jobs: list, num_steps: int, begin, steps, end) -> None:
             steps(job, a, b)
             took = time.perf_counter() - t0
             a = b
-            span = max(1, min(4 * span, int(span * SLICE_S / max(took, 1e-6))))
+            span = max(1, min(4 * span, most, int(span * SLICE_S / max(took, 1e-6))))
         end(job)
 
     if len(jobs) == 1:
