@@ -1,6 +1,10 @@
-"""The explorer's controls: one widget per setting, each with a stable description, a
-tooltip and the CSS class ``xor-explorer-<name>`` (``CLASSES`` lists every class the view
-uses), so that a browser test can find them (notebook 07)."""
+"""The explorer's controls, built from the settings table ``state.FIELDS`` (notebook 07).
+
+One widget per setting (the hidden widths: a slider of layers and a box per layer), each with
+its row's description, tooltip and CSS class ``xor-explorer-<css>``; ``read_controls`` and
+``set_controls`` go between the widgets and a ``State``; ``columns`` lays them out. ``CLASSES``
+lists every CSS class the view uses, so that a browser test can find the widgets.
+"""
 
 from __future__ import annotations
 
@@ -9,33 +13,19 @@ import math
 import ipywidgets as widgets
 
 from .presets import PRESETS
-from .state import (
-    ACTIVATIONS,
-    DATASET_LABELS,
-    INITS,
-    LOSSES,
-    LR_RANGE,
-    MAX_DEPTH,
-    MAX_SEEDS,
-    MAX_WIDTH,
-    OPTIMIZERS,
-)
+from .state import BATCH_OPTIONS, FIELDS, MAX_DEPTH, STEP_OPTIONS, Field, State
 
-STEP_OPTIONS = (100, 200, 500, 1000, 2000, 5000, 10_000, 25_000, 50_000)
-BATCH_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+__all__ = ["BATCH_OPTIONS", "CLASSES", "FRAMES", "STEP_OPTIONS", "STYLE", "VIEW_PARTS",
+           "columns", "control", "key", "make_controls", "read_controls", "round_value",
+           "set_controls", "setting_classes"]
+
 FRAMES = 20
 STYLE = {"description_width": "105px"}
 WIDE = widgets.Layout(width="330px")
-
-NOT_APPLIES = {
-    "noise": "applies to the noisy XOR cloud only",
-    "test_fraction": "applies to the noisy XOR cloud only (the other data sets hold only "
-                     "the four XOR points, so a test split would repeat them)",
-    "init_scale": "applies to the uniform and normal initializers only",
-    "init_biases": "applies to the uniform and normal initializers only (the others start "
-                   "biases at zero, as Keras does)",
-    "momentum": "applies to the momentum optimizer only",
-}
+#: the CSS names of the view's parts that are not settings (``xor-explorer-<name>``)
+VIEW_PARTS = ("preset", "mode", "look-for", "status", "figure", "seeds-figure", "timer", "play",
+              "pause", "step", "reset", "open-seed", "open", "code", "code-python",
+              "code-keras", "paste", "restore", "paste-status")
 
 
 def round_value(value: float) -> float:
@@ -52,82 +42,122 @@ def control(widget, name: str, tooltip: str):
     return widget
 
 
+def key(f: Field) -> str:
+    """The name of setting ``f``'s control in ``make_controls``' dict: the setting's name, but
+    "layers" for the widths (the slider of layers; the boxes per layer are the units)."""
+    return "layers" if f.control.widget == "layers" else f.name
+
+
+def setting_classes(f: Field) -> tuple[str, ...]:
+    """The CSS classes of setting ``f``'s widgets."""
+    own = f"xor-explorer-{f.control.css}"
+    if f.control.widget == "layers":
+        return (own, *(f"xor-explorer-units-{k + 1}" for k in range(MAX_DEPTH)))
+    return (own,)
+
+
+CLASSES = tuple(sorted({"xor-explorer", *(f"xor-explorer-{n}" for n in VIEW_PARTS),
+                        *(c for f in FIELDS for c in setting_classes(f))}))
+
+
+def _menu_values(w) -> list:
+    return [o[1] if isinstance(o, tuple) else o for o in w.options]
+
+
+def _widget(f: Field):
+    """The widget of setting ``f`` (for "layers", the slider of layers)."""
+    c, low = f.control, f.control.low if f.control.low is not None else f.low
+    common = dict(description=c.label, style=STYLE, layout=WIDE)
+    if c.widget == "menu":
+        return widgets.Dropdown(options=c.options or f.choices, **common)
+    if c.widget == "batch_menu":
+        return widgets.Dropdown(options=[("full batch", None)], **common)
+    if c.widget == "slider":
+        return widgets.FloatSlider(min=low, max=f.high, step=c.step, **common)
+    if c.widget == "log_slider":
+        return widgets.FloatLogSlider(base=10, min=math.log10(low), max=math.log10(f.high),
+                                      step=c.step, readout_format=".2g", **common)
+    if c.widget == "checkbox":
+        return widgets.Checkbox(**common)
+    if c.widget == "int_box":
+        return widgets.BoundedIntText(min=low, max=f.high, **common)
+    if c.widget == "int_slider":
+        return widgets.IntSlider(min=low, max=f.high, step=c.step, **common)
+    return widgets.IntSlider(min=1, max=MAX_DEPTH, **common)  # "layers"
+
+
 def make_controls(preset_name: str | None, mode: str) -> tuple[dict, list]:
-    """The setting controls by name, and the units-per-layer boxes L1 .. L8."""
-    c = {}
-    c["preset"] = control(widgets.Dropdown(
+    """The controls by name (the preset, every setting of ``FIELDS``, the mode), and the
+    units-per-layer boxes L1 .. L8."""
+    c = {"preset": control(widgets.Dropdown(
         description="preset", options=["(custom)", *PRESETS], value=preset_name or "(custom)",
-        style=STYLE, layout=WIDE), "preset", "one click loads a what-if setting")
-    c["data"] = control(widgets.Dropdown(
-        description="data set", options=[(v, k) for k, v in DATASET_LABELS.items()],
-        style=STYLE, layout=WIDE), "data", "what the network is trained on")
-    c["noise"] = control(widgets.FloatSlider(
-        description="noise", min=0, max=0.5, step=0.05, style=STYLE, layout=WIDE),
-        "noise", "standard deviation of the noise around each corner")
-    c["test_fraction"] = control(widgets.FloatSlider(
-        description="test share", min=0, max=0.5, step=0.1, style=STYLE, layout=WIDE),
-        "test-fraction", "share of the cloud held out as a test set")
-    c["layers"] = control(widgets.IntSlider(
-        description="hidden layers", min=1, max=MAX_DEPTH, style=STYLE, layout=WIDE),
-        "layers", "number of hidden layers")
-    units = [control(widgets.BoundedIntText(
-        description=f"L{k + 1}", min=1, max=MAX_WIDTH, value=2,
-        style={"description_width": "22px"}, layout=widgets.Layout(width="78px")),
-        f"units-{k + 1}", f"units in hidden layer {k + 1}") for k in range(MAX_DEPTH)]
-    c["activation"] = control(widgets.Dropdown(
-        description="activation", options=ACTIVATIONS, style=STYLE, layout=WIDE),
-        "activation", "activation of the hidden units (the output is a sigmoid)")
-    c["init"] = control(widgets.Dropdown(
-        description="initializer", options=INITS, style=STYLE, layout=WIDE),
-        "init", "how the initial weights are drawn")
-    c["init_scale"] = control(widgets.FloatLogSlider(
-        description="init scale", base=10, min=-3, max=1, step=0.1, style=STYLE,
-        layout=WIDE, readout_format=".2g"), "init-scale",
-        "a of U[-a, a], or the standard deviation of the normal")
-    c["init_biases"] = control(widgets.Checkbox(
-        description="random biases", style=STYLE, layout=WIDE), "init-biases",
-        "draw the biases like the weights")
-    c["optimizer"] = control(widgets.Dropdown(
-        description="optimizer", options=OPTIMIZERS, style=STYLE, layout=WIDE),
-        "optimizer", "Keras 3's update rule with default settings")
-    c["lr"] = control(widgets.FloatLogSlider(
-        description="learning rate", base=10, min=math.log10(LR_RANGE[0]),
-        max=math.log10(LR_RANGE[1]), step=0.1, style=STYLE,
-        layout=WIDE, readout_format=".2g"), "lr", "learning rate, on a log scale")
-    c["momentum"] = control(widgets.FloatSlider(
-        description="momentum", min=0, max=0.99, step=0.01, style=STYLE, layout=WIDE),
-        "momentum", "momentum of SGD with momentum")
-    c["loss"] = control(widgets.Dropdown(
-        description="loss", options=LOSSES, style=STYLE, layout=WIDE), "loss",
-        "binary cross-entropy or mean squared error")
-    c["batch_size"] = control(widgets.Dropdown(
-        description="batch size", options=[("full batch", None)], style=STYLE,
-        layout=WIDE), "batch-size", "rows per gradient step; a fresh shuffle each epoch")
-    c["num_steps"] = control(widgets.Dropdown(
-        description="steps", options=STEP_OPTIONS, style=STYLE, layout=WIDE), "steps",
-        "number of gradient steps")
-    c["seed"] = control(widgets.BoundedIntText(
-        description="seed", min=0, max=2**32 - 1, style=STYLE, layout=WIDE), "seed",
-        "seeds the initial weights and the minibatch order")
+        style=STYLE, layout=WIDE), "preset", "one click loads a what-if setting")}
+    units = []
+    for f in FIELDS:
+        c[key(f)] = control(_widget(f), f.control.css, f.control.tooltip)
+        if f.control.widget == "layers":
+            units = [control(widgets.BoundedIntText(
+                description=f"L{k + 1}", min=f.low, max=f.high, value=2,
+                style={"description_width": "22px"}, layout=widgets.Layout(width="78px")),
+                f"units-{k + 1}", f"units in hidden layer {k + 1}") for k in range(MAX_DEPTH)]
     c["mode"] = control(widgets.ToggleButtons(
         description="view", options=[("one network", "one"), ("many seeds", "many")],
         value=mode, style={"description_width": "40px", "button_width": "110px"}),
         "mode", "one network, or the same settings over many seeds")
-    c["n_seeds"] = control(widgets.IntSlider(
-        description="seeds", min=10, max=MAX_SEEDS, step=10, style=STYLE, layout=WIDE),
-        "n-seeds", "how many seeds the many-seed view trains (seeds 0 .. n-1)")
     return c, units
 
 
-CLASSES = tuple(sorted(
-    ["xor-explorer", "xor-explorer-look-for", "xor-explorer-status", "xor-explorer-figure",
-     "xor-explorer-seeds-figure", "xor-explorer-timer", "xor-explorer-play",
-     "xor-explorer-pause", "xor-explorer-step", "xor-explorer-reset", "xor-explorer-open-seed",
-     "xor-explorer-open", "xor-explorer-code", "xor-explorer-code-python",
-     "xor-explorer-code-keras", "xor-explorer-paste", "xor-explorer-restore",
-     "xor-explorer-paste-status", *(f"xor-explorer-units-{k + 1}" for k in range(MAX_DEPTH)),
-     *(f"xor-explorer-{n}" for n in ("preset", "data", "noise", "test-fraction", "layers",
-                                     "activation", "init", "init-scale", "init-biases",
-                                     "optimizer", "lr", "momentum", "loss", "batch-size",
-                                     "steps", "seed", "mode", "n-seeds"))]))
+def read_controls(controls: dict, units: list) -> State:
+    """The ``State`` the controls show (sliders rounded as their rows say)."""
+    values = {}
+    for f in FIELDS:
+        w, kind = controls[key(f)], f.control.widget
+        if kind == "layers":
+            values[f.name] = tuple(u.value for u in units[:w.value])
+        elif kind == "log_slider":
+            values[f.name] = round_value(w.value)
+        elif kind == "slider" and f.control.digits is not None:
+            values[f.name] = round(w.value, f.control.digits)
+        else:
+            values[f.name] = w.value
+    return State(**values)
 
+
+def batch_options(state: State) -> list:
+    """The batch size menu's entries for ``state``: full batch, the sizes of ``BATCH_OPTIONS``
+    smaller than its data set, and its own size when that is none of them."""
+    options = [("full batch", None)] + [(str(b), b) for b in BATCH_OPTIONS if b < state.n_train]
+    if state.batch_size is not None and state.batch_size not in BATCH_OPTIONS:
+        options.append((str(state.batch_size), state.batch_size))
+    return options
+
+
+def set_controls(controls: dict, units: list, state: State) -> None:
+    """Show ``state`` in the controls (the caller keeps their observers quiet meanwhile)."""
+    for f in FIELDS:
+        w, kind, value = controls[key(f)], f.control.widget, getattr(state, f.name)
+        if kind == "layers":
+            w.value = len(value)
+            for u, width in zip(units, value, strict=False):
+                u.value = width
+            continue
+        if kind == "batch_menu":
+            options = batch_options(state)
+            if list(w.options) != options:
+                w.options = options
+        elif kind == "menu" and value not in _menu_values(w):
+            w.options = sorted({*w.options, value})  # e.g. a pasted number of steps
+        elif kind == "int_slider" and (value < w.min or (value - w.min) % w.step):
+            w.min, w.step = f.low, 1  # a value off the slider's grid: a grid of ones
+        w.value = value
+
+
+def columns(controls: dict, units: list) -> list[list]:
+    """The settings' widgets in their columns, in table order."""
+    out = [[], [], []]
+    for f in FIELDS:
+        w = controls[key(f)]
+        if f.control.widget == "layers":
+            w = widgets.VBox([w, widgets.HBox(units[:4]), widgets.HBox(units[4:])])
+        out[f.control.column - 1].append(w)
+    return out

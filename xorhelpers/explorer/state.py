@@ -1,111 +1,247 @@
-"""The explorer's settings: a ``State`` that cannot be invalid, and the ``sweep.Config`` and
-data set it maps to (notebook 07).
+"""The explorer's settings: one table, ``FIELDS``, and the ``State`` it defines, with the
+``sweep.Config`` and data set a state maps to (notebook 07).
 
-A ``State`` holds every control of the explorer: the data set, the network, its training
-recipe, the seed and the number of seeds of the many-seed mode. Settings that do not apply
-to the others (the noise of a data set without noise, the momentum of Adam, ...) keep their
-value but do not reach the ``Config``; ``State.applies`` says which apply, and the view
-disables the rest.
+Each row of ``FIELDS`` is one setting: its name, kind and default, what it may hold (a range
+or choices), when it applies (and the reason shown when it does not), the ``Config`` field it
+sets, and its control (widget kind, label, tooltip, CSS class, column). Everything else
+follows from the table: ``State``'s fields, defaults and checks, ``State.applies``,
+``State.config`` and ``State.with_config`` here; the controls, their CSS classes, reading and
+setting them, and the disabled controls' reasons in ``controls`` and the view. Adding a
+setting is adding a row (and, when it reaches the ``Config``, naming the Config field).
+
+A setting that does not apply with the others (the noise of a data set without noise, the
+momentum of Adam, ...) keeps its value but does not reach the ``Config``, which gets its own
+default instead; the view disables its control and says why.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, make_dataclass, replace
+from dataclasses import field as dataclass_field
 
 import numpy as np
 
-from .._check import check_bool, check_choice, check_float, check_int, check_seed
+from .._check import check_bool, check_choice, check_float, check_int
 from ..data import noisy_xor, random_xor_pairs, truth_table
-from ..sweep import Config
+from ..sweep import ACTIVATIONS, INITS, LOSSES, MAX_DEPTH, MAX_WIDTH, OPTIMIZERS, Config
 
-DATASETS = ("xor", "case_b", "cloud")
 DATASET_LABELS = {"xor": "XOR: the 4 points", "case_b": "case B: 1,000 random pairs",
                   "cloud": "noisy XOR cloud"}
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
-INITS = ("glorot_uniform", "he_normal", "uniform", "normal", "zeros")
-OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
-LOSSES = ("binary_crossentropy", "mse")
+DATASETS = tuple(DATASET_LABELS)
 CLOUD_POINTS = 200  # points of the noisy cloud, before the train/test split
 CASE_B_PAIRS = 1000
 DATA_SEED = 0  # the data sets are fixed; the seed control seeds the network
-MAX_DEPTH, MAX_WIDTH = 8, 64
 LR_RANGE = (1e-4, 10.0)
 MAX_STEPS = 50_000
 MAX_SEEDS = 2000
+STEP_OPTIONS = (100, 200, 500, 1000, 2000, 5000, 10_000, 25_000, 50_000)
+BATCH_OPTIONS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
-# which setting applies only when another has a given value
-_APPLIES = {
-    "noise": ("data", ("cloud",)),
-    "test_fraction": ("data", ("cloud",)),
-    "init_scale": ("init", ("uniform", "normal")),
-    "init_biases": ("init", ("uniform", "normal")),
-    "momentum": ("optimizer", ("momentum",)),
-}
+KINDS = ("choice", "float", "int", "bool", "widths")
+WIDGETS = ("menu", "slider", "log_slider", "checkbox", "int_box", "int_slider", "layers",
+           "batch_menu")
+_TYPES = {"choice": "str", "float": "float", "int": "int", "bool": "bool",
+          "widths": "tuple[int, ...]"}
 
 
 @dataclass(frozen=True)
-class State:
-    """Every setting of the what-if explorer (notebook 07); invalid values raise at once.
+class Control:
+    """How the view shows a setting (ipywidgets are built from it in ``controls``).
 
-    - ``data``: "xor" (the four points), "case_b" (case B's 1,000 random pairs of bits) or
-      "cloud" (200 points in noisy clouds around the corners, ``noise`` their standard
-      deviation, the last ``test_fraction`` of them held out as a test set).
-    - ``widths``, ``activation``, ``init``, ``init_scale``, ``init_biases``, ``optimizer``,
-      ``lr`` (1e-4 to 10), ``momentum``, ``loss``, ``batch_size`` (None: full batch),
-      ``num_steps``: as in ``sweep.Config``.
-    - ``seed``: the network's seed (initial weights, minibatch order); ``n_seeds``: how many
-      seeds (0 .. n_seeds-1) the many-seed mode trains, 1 to 2,000.
+    - ``widget``: one of ``WIDGETS``: "menu" (a drop-down of ``options``, default the
+      setting's choices; a number missing from it is added when a state needs it), "slider",
+      "log_slider" (base 10), "checkbox", "int_box", "int_slider" (its grid becomes 1-wide
+      from the setting's low end when a state's value lies off it), "layers" (a slider of
+      the number of hidden layers and one box per layer) or "batch_menu" (full batch and
+      the ``options`` smaller than the data set).
+    - ``label``: the description shown before it; ``tooltip``: its hover text; ``css``: its
+      class is ``xor-explorer-<css>``; ``column``: which settings column (1 to 3) holds it.
+    - ``low``, ``step``: the widget's lower end (when not the setting's) and step;
+      ``digits``: decimals a slider's value is rounded to when read.
     """
 
-    data: str = "xor"
-    noise: float = 0.2
-    test_fraction: float = 0.2
-    widths: tuple[int, ...] = (2,)
-    activation: str = "relu"
-    init: str = "glorot_uniform"
-    init_scale: float = 0.5
-    init_biases: bool = False
-    optimizer: str = "adam"
-    lr: float = 0.01
-    momentum: float = 0.9
-    loss: str = "binary_crossentropy"
-    batch_size: int | None = None
-    num_steps: int = 2000
-    seed: int = 0
-    n_seeds: int = 200
+    widget: str
+    label: str
+    tooltip: str
+    css: str
+    column: int
+    low: float | None = None
+    step: float | None = None
+    digits: int | None = None
+    options: tuple = ()
 
     def __post_init__(self):
-        check_choice("data", self.data, DATASETS)
-        self._set("noise", check_float("noise", self.noise, low=0.0, high=0.5))
-        self._set("test_fraction",
-                  check_float("test_fraction", self.test_fraction, low=0.0, high=0.5))
-        widths = self.widths
+        check_choice("widget", self.widget, WIDGETS)
+        check_choice("column", self.column, (1, 2, 3))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting of the explorer: one row of ``FIELDS``.
+
+    - ``name``, ``kind`` (one of ``KINDS``), ``default``; ``choices`` (kind "choice"), or
+      ``low`` / ``high`` (``low_open``: low itself excluded) for numbers and, for "widths",
+      the units per layer (at most ``MAX_DEPTH`` layers); ``optional``: None is allowed too.
+    - ``applies``: None (always), or (other setting, its values for which this one applies);
+      ``why_not``: what the disabled control says when it does not.
+    - ``config``: the ``sweep.Config`` field it sets, None when it does not reach the Config.
+    - ``control``: its ``Control``; ``doc``: the sentence ``State``'s docstring gives it.
+    """
+
+    name: str
+    kind: str
+    default: object
+    control: Control
+    doc: str
+    choices: tuple = ()
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    optional: bool = False
+    applies: tuple[str, tuple] | None = None
+    why_not: str = ""
+    config: str | None = None
+
+    def __post_init__(self):
+        check_choice("kind", self.kind, KINDS)
+        if (self.applies is None) != (not self.why_not):
+            raise ValueError(f"{self.name}: a setting that applies only sometimes needs "
+                             f"why_not, and only such a setting; got {self.applies!r}, "
+                             f"{self.why_not!r}")
+
+    @property
+    def annotation(self) -> str:
+        return _TYPES[self.kind] + (" | None" if self.optional else "")
+
+    def check(self, value):
+        """``value`` checked (and made a float, int or tuple) for this setting; raises a
+        ValueError or TypeError naming the setting, the value and what is allowed."""
+        if value is None and self.optional:
+            return None
+        if self.kind == "choice":
+            return check_choice(self.name, value, self.choices)
+        if self.kind == "float":
+            return check_float(self.name, value, low=self.low, high=self.high,
+                               low_open=self.low_open)
+        if self.kind == "int":
+            return check_int(self.name, value, low=self.low, high=self.high)
+        if self.kind == "bool":
+            return check_bool(self.name, value)
+        widths = value
         if isinstance(widths, (int, np.integer)) and not isinstance(widths, bool):
             widths = (int(widths),)
         if not isinstance(widths, (tuple, list)) or not 1 <= len(widths) <= MAX_DEPTH:
-            raise ValueError(f"widths must list 1 to {MAX_DEPTH} hidden layers, "
-                             f"got {self.widths!r}")
-        self._set("widths", tuple(check_int(f"widths[{i}]", w, low=1, high=MAX_WIDTH)
-                                  for i, w in enumerate(widths)))
-        check_choice("activation", self.activation, ACTIVATIONS)
-        check_choice("init", self.init, INITS)
-        self._set("init_scale", check_float("init_scale", self.init_scale, low=0.0,
-                                            low_open=True, high=10.0))
-        check_bool("init_biases", self.init_biases)
-        check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        self._set("lr", check_float("lr", self.lr, low=LR_RANGE[0], high=LR_RANGE[1]))
-        self._set("momentum", check_float("momentum", self.momentum, low=0.0, high=0.99))
-        check_choice("loss", self.loss, LOSSES)
-        if self.batch_size is not None:
-            size = check_int("batch_size", self.batch_size, low=1)
-            self._set("batch_size", None if size >= self.n_train else size)
-        self._set("num_steps", check_int("num_steps", self.num_steps, low=1, high=MAX_STEPS))
-        self._set("seed", check_seed("seed", self.seed))
-        self._set("n_seeds", check_int("n_seeds", self.n_seeds, low=1, high=MAX_SEEDS))
+            raise ValueError(f"{self.name} must list 1 to {MAX_DEPTH} hidden layers, "
+                             f"got {value!r}")
+        return tuple(check_int(f"{self.name}[{i}]", w, low=self.low, high=self.high)
+                     for i, w in enumerate(widths))
 
-    def _set(self, name, value):
-        object.__setattr__(self, name, value)
+    def allowed(self) -> str:
+        """What the setting may hold, in words (for ``State``'s docstring)."""
+        if self.kind == "choice":
+            text = ", ".join(map(repr, self.choices))
+        elif self.kind == "bool":
+            text = "True or False"
+        elif self.kind == "widths":
+            text = f"1 to {MAX_DEPTH} hidden layers of {self.low} to {self.high} units"
+        else:
+            text = f"{'>' if self.low_open else '>='} {self.low}" + (
+                "" if self.high is None else f" and <= {self.high}")
+        return text + (", or None" if self.optional else "")
+
+
+_SCALED = ("init", ("uniform", "normal"))
+_CLOUD = ("data", ("cloud",))
+
+#: The settings of the explorer, in the order of ``State``'s fields and of the controls.
+FIELDS: tuple[Field, ...] = (
+    Field("data", "choice", "xor", choices=DATASETS,
+          doc="the data set: the four XOR points, case B's 1,000 random pairs of bits, or "
+              f"{CLOUD_POINTS} points in noisy clouds around the corners",
+          control=Control("menu", "data set", "what the network is trained on", "data", 1,
+                          options=tuple((v, k) for k, v in DATASET_LABELS.items()))),
+    Field("noise", "float", 0.2, low=0.0, high=0.5, applies=_CLOUD,
+          why_not="applies to the noisy XOR cloud only",
+          doc="the standard deviation of the cloud's noise",
+          control=Control("slider", "noise", "standard deviation of the noise around each "
+                          "corner", "noise", 1, step=0.05, digits=3)),
+    Field("test_fraction", "float", 0.2, low=0.0, high=0.5, applies=_CLOUD,
+          why_not="applies to the noisy XOR cloud only (the other data sets hold only the "
+                  "four XOR points, so a test split would repeat them)",
+          doc="the share of the cloud held out (its last points) as a test set",
+          control=Control("slider", "test share", "share of the cloud held out as a test set",
+                          "test-fraction", 1, step=0.1, digits=2)),
+    Field("widths", "widths", (2,), low=1, high=MAX_WIDTH, config="widths",
+          doc="the units of each hidden layer (an int: one layer)",
+          control=Control("layers", "hidden layers", "number of hidden layers", "layers", 1)),
+    Field("activation", "choice", "relu", choices=ACTIVATIONS, config="activation",
+          doc="the hidden units' activation",
+          control=Control("menu", "activation", "activation of the hidden units (the output "
+                          "is a sigmoid)", "activation", 1)),
+    Field("init", "choice", "glorot_uniform", choices=INITS, config="init",
+          doc="the initializer of the weights",
+          control=Control("menu", "initializer", "how the initial weights are drawn", "init",
+                          2)),
+    Field("init_scale", "float", 0.5, low=0.0, low_open=True, high=10.0, applies=_SCALED,
+          why_not="applies to the uniform and normal initializers only", config="init_scale",
+          doc="the a of U[-a, a] or the standard deviation of the normal initializer",
+          control=Control("log_slider", "init scale", "a of U[-a, a], or the standard "
+                          "deviation of the normal", "init-scale", 2, low=1e-3, step=0.1)),
+    Field("init_biases", "bool", False, applies=_SCALED,
+          why_not="applies to the uniform and normal initializers only (the others start "
+                  "biases at zero, as Keras does)", config="init_biases",
+          doc="whether the biases are drawn like the weights",
+          control=Control("checkbox", "random biases", "draw the biases like the weights",
+                          "init-biases", 2)),
+    Field("optimizer", "choice", "adam", choices=OPTIMIZERS, config="optimizer",
+          doc="the update rule, as Keras 3's with default settings",
+          control=Control("menu", "optimizer", "Keras 3's update rule with default settings",
+                          "optimizer", 2)),
+    Field("lr", "float", 0.01, low=LR_RANGE[0], high=LR_RANGE[1], config="lr",
+          doc="the learning rate",
+          control=Control("log_slider", "learning rate", "learning rate, on a log scale",
+                          "lr", 2, step=0.1)),
+    Field("momentum", "float", 0.9, low=0.0, high=0.99, applies=("optimizer", ("momentum",)),
+          why_not="applies to the momentum optimizer only", config="momentum",
+          doc="the momentum of SGD with momentum",
+          control=Control("slider", "momentum", "momentum of SGD with momentum", "momentum",
+                          2, step=0.01, digits=3)),
+    Field("loss", "choice", "binary_crossentropy", choices=LOSSES, config="loss",
+          doc="the loss",
+          control=Control("menu", "loss", "binary cross-entropy or mean squared error",
+                          "loss", 3)),
+    Field("batch_size", "int", None, low=1, optional=True, config="batch_size",
+          doc="rows per gradient step, None (or the whole data set) for full batch",
+          control=Control("batch_menu", "batch size", "rows per gradient step; a fresh "
+                          "shuffle each epoch", "batch-size", 3, options=BATCH_OPTIONS)),
+    Field("num_steps", "int", 2000, low=1, high=MAX_STEPS, config="num_steps",
+          doc="the number of gradient steps",
+          control=Control("menu", "steps", "number of gradient steps", "steps", 3,
+                          options=STEP_OPTIONS)),
+    Field("seed", "int", 0, low=0, high=2**32 - 1,
+          doc="the network's seed (initial weights, minibatch order)",
+          control=Control("int_box", "seed", "seeds the initial weights and the minibatch "
+                          "order", "seed", 3)),
+    Field("n_seeds", "int", 200, low=1, high=MAX_SEEDS,
+          doc="how many seeds (0 .. n_seeds-1) the many-seed mode trains",
+          control=Control("int_slider", "seeds", "how many seeds the many-seed view trains "
+                          "(seeds 0 .. n-1)", "n-seeds", 3, low=10, step=10)),
+)
+FIELD = {f.name: f for f in FIELDS}
+
+#: Why a control is disabled, by setting, for the settings that apply only sometimes.
+NOT_APPLIES = {f.name: f.why_not for f in FIELDS if f.applies is not None}
+
+
+class _Rules:
+    """What a ``State`` does besides holding its fields (``State`` is built from ``FIELDS``)."""
+
+    def __post_init__(self):
+        for f in FIELDS:
+            object.__setattr__(self, f.name, f.check(getattr(self, f.name)))
+        if self.batch_size is not None and self.batch_size >= self.n_train:
+            object.__setattr__(self, "batch_size", None)  # a batch of all rows is full batch
 
     @property
     def n_train(self) -> int:
@@ -123,42 +259,49 @@ class State:
 
     def applies(self, name: str) -> bool:
         """Whether setting ``name`` takes part in training with the other settings."""
-        if name not in {f.name for f in fields(State)}:
+        if name not in FIELD:
             raise ValueError(f"name must be a State field, got {name!r}")
-        if name not in _APPLIES:
-            return True
-        other, values = _APPLIES[name]
-        return getattr(self, other) in values
+        rule = FIELD[name].applies
+        return rule is None or getattr(self, rule[0]) in rule[1]
 
     @property
     def config(self) -> Config:
-        """The ``sweep.Config`` these settings train."""
-        scaled = self.init in ("uniform", "normal")
-        return Config(widths=self.widths, activation=self.activation, init=self.init,
-                      init_scale=self.init_scale if scaled else None,
-                      init_biases=self.init_biases if scaled else False,
-                      optimizer=self.optimizer, lr=self.lr, momentum=self.momentum,
-                      loss=self.loss, batch_size=self.batch_size, num_steps=self.num_steps)
+        """The ``sweep.Config`` these settings train (a setting that does not apply leaves the
+        Config's default)."""
+        return Config(**{f.config: getattr(self, f.name) for f in FIELDS
+                         if f.config is not None and self.applies(f.name)})
 
-    def replace(self, **changes) -> State:
+    def replace(self, **changes):
         """A copy with some settings changed (validated again)."""
         return replace(self, **changes)
 
-    def with_config(self, config: Config) -> State:
-        """These data and seed settings with the network and recipe of ``config``."""
+    def with_config(self, config: Config):
+        """These data and seed settings with the network and recipe of ``config`` (a Config
+        value None, such as the init_scale of glorot_uniform, keeps the setting's own)."""
         if not isinstance(config, Config):
             raise TypeError(f"config must be a sweep.Config, got {type(config).__name__}")
-        changes = dict(widths=config.widths, activation=config.activation, init=config.init,
-                       init_biases=config.init_biases, optimizer=config.optimizer,
-                       lr=config.lr, momentum=config.momentum, loss=config.loss,
-                       batch_size=config.batch_size, num_steps=config.num_steps)
-        if config.init_scale is not None:
-            changes["init_scale"] = config.init_scale
-        return self.replace(**changes)
+        changes = {f.name: getattr(config, f.config) for f in FIELDS if f.config is not None}
+        return self.replace(**{name: value for name, value in changes.items()
+                               if value is not None or FIELD[name].optional})
 
     def data_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
         """(X, y, X_test, y_test) of the data set; the test pair is None without a test set."""
         return _data(self.data, self.noise if self.data == "cloud" else 0.0, self.n_test)
+
+
+def _state_doc() -> str:
+    lines = ["Every setting of the what-if explorer (notebook 07); invalid values raise at once.",
+             "", "One field per row of ``FIELDS``:", ""]
+    for f in FIELDS:
+        when = "" if f.applies is None else f"; {f.why_not}"
+        lines.append(f"- ``{f.name}`` ({f.allowed()}; default {f.default!r}): {f.doc}{when}.")
+    return "\n".join(lines)
+
+
+State = make_dataclass(
+    "State", [(f.name, f.annotation, dataclass_field(default=f.default)) for f in FIELDS],
+    bases=(_Rules,), frozen=True, namespace={"__doc__": _state_doc()})
+State.__module__ = __name__
 
 
 def as_state(state) -> State:
@@ -166,10 +309,9 @@ def as_state(state) -> State:
     if isinstance(state, State):
         return state
     if isinstance(state, dict):
-        names = {f.name for f in fields(State)}
-        unknown = sorted(set(state) - names)
+        unknown = sorted(set(state) - set(FIELD))
         if unknown:
-            raise ValueError(f"unknown setting {unknown[0]!r}; allowed: {', '.join(sorted(names))}")
+            raise ValueError(f"unknown setting {unknown[0]!r}; allowed: {', '.join(sorted(FIELD))}")
         return State(**state)
     raise TypeError(f"state must be an explorer State or a dict of settings, "
                     f"got {type(state).__name__}")

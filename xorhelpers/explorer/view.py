@@ -19,18 +19,19 @@ import ipywidgets as widgets
 from .code import keras_code, python_code, state_from_code
 from .compute import frame_steps, run, run_seeds, too_long
 from .controls import (
-    BATCH_OPTIONS,
     CLASSES,
     FRAMES,
-    NOT_APPLIES,
     STYLE,
+    columns,
     control,
+    key,
     make_controls,
-    round_value,
+    read_controls,
+    set_controls,
 )
 from .draw import NetFigure, SeedFigure
 from .presets import preset
-from .state import State, as_state
+from .state import FIELD, NOT_APPLIES, State, as_state
 
 __all__ = ["CLASSES", "Explorer", "show"]
 
@@ -129,15 +130,9 @@ class Explorer(widgets.VBox):
         self.open_button.on_click(lambda _: self.show_seed(self.state.seed))
         self.restore.on_click(lambda _: self.restore_code(self.paste.value))
 
-        col = widgets.VBox
-        layers_row = widgets.VBox([c["layers"], widgets.HBox(self.units[:4]),
-                                   widgets.HBox(self.units[4:])])
-        settings = widgets.HBox([
-            col([c["data"], c["noise"], c["test_fraction"], layers_row, c["activation"]]),
-            col([c["init"], c["init_scale"], c["init_biases"], c["optimizer"], c["lr"],
-                 c["momentum"]]),
-            col([c["loss"], c["batch_size"], c["num_steps"], c["seed"], c["n_seeds"]]),
-        ], layout=widgets.Layout(flex_flow="row wrap"))  # a narrow page puts a column below
+        # three columns of settings; a narrow page puts a column below the others
+        settings = widgets.HBox([widgets.VBox(col) for col in columns(c, self.units)],
+                                layout=widgets.Layout(flex_flow="row wrap"))
         play_row = widgets.HBox([c["mode"], *self.buttons.values(), self.timer])
         self.one_box = widgets.VBox([self.image])
         self.many_box = widgets.VBox([self.seed_image,
@@ -162,59 +157,21 @@ class Explorer(widgets.VBox):
         return self.controls["mode"].value
 
     def _read_controls(self) -> State:
-        c = self.controls
-        depth = c["layers"].value
-        return State(data=c["data"].value, noise=round(c["noise"].value, 3),
-                     test_fraction=round(c["test_fraction"].value, 2),
-                     widths=tuple(u.value for u in self.units[:depth]),
-                     activation=c["activation"].value, init=c["init"].value,
-                     init_scale=round_value(c["init_scale"].value),
-                     init_biases=c["init_biases"].value, optimizer=c["optimizer"].value,
-                     lr=round_value(c["lr"].value), momentum=round(c["momentum"].value, 3),
-                     loss=c["loss"].value,
-                     batch_size=c["batch_size"].value, num_steps=c["num_steps"].value,
-                     seed=c["seed"].value, n_seeds=c["n_seeds"].value)
+        return read_controls(self.controls, self.units)
 
     def _set_controls(self, state: State) -> None:
         self._busy = True
         try:
-            c = self.controls
-            c["data"].value = state.data
-            c["noise"].value = state.noise
-            c["test_fraction"].value = state.test_fraction
-            c["layers"].value = len(state.widths)
-            for k, u in enumerate(self.units):
-                if k < len(state.widths):
-                    u.value = state.widths[k]
-            for name in ("activation", "init", "init_scale", "init_biases", "optimizer",
-                         "lr", "momentum", "loss", "seed"):
-                c[name].value = getattr(state, name)
-            self._batch_options(state)
-            c["batch_size"].value = state.batch_size
-            if state.num_steps not in c["num_steps"].options:
-                c["num_steps"].options = sorted({*c["num_steps"].options, state.num_steps})
-            c["num_steps"].value = state.num_steps
-            if state.n_seeds % 10 or state.n_seeds < 10:  # the slider moves in tens
-                c["n_seeds"].min, c["n_seeds"].step = 1, 1
-            c["n_seeds"].value = state.n_seeds
+            set_controls(self.controls, self.units, state)
         finally:
             self._busy = False
-
-    def _batch_options(self, state: State) -> None:
-        options = [("full batch", None)] + [(str(b), b) for b in BATCH_OPTIONS
-                                            if b < state.n_train]
-        if state.batch_size is not None and state.batch_size not in BATCH_OPTIONS:
-            options.append((str(state.batch_size), state.batch_size))
-        if list(self.controls["batch_size"].options) != options:
-            self.controls["batch_size"].options = options
 
     def _enable(self) -> None:
         s, c = self.state, self.controls
         for name, why in NOT_APPLIES.items():
-            on = s.applies(name)
-            c[name].disabled = not on
-            c[name].tooltip = c[name].tooltip.split(" (disabled:")[0] + (
-                "" if on else f" (disabled: {why})")
+            on, w = s.applies(name), c[key(FIELD[name])]
+            w.disabled = not on
+            w.tooltip = w.tooltip.split(" (disabled:")[0] + ("" if on else f" (disabled: {why})")
         for k, u in enumerate(self.units):
             u.disabled = k >= len(s.widths)
         many = self.mode == "many"
