@@ -1,10 +1,13 @@
 """The explorer's settings: the Config they map to, the data sets, and bad input."""
 
+from dataclasses import fields
+
 import numpy as np
 import pytest
 
 from xorhelpers.data import noisy_xor, random_xor_pairs, truth_table
 from xorhelpers.explorer import State, as_state
+from xorhelpers.explorer.state import FIELD, FIELDS, MAX_DEPTH, NOT_APPLIES
 from xorhelpers.sweep import Config
 
 
@@ -88,3 +91,93 @@ def test_as_state():
         as_state({"learning_rate": 0.1})
     with pytest.raises(TypeError, match="state"):
         as_state(Config())
+
+
+# ------------------------------------------------------------------ the settings table
+
+def _invalid(f):
+    """(value, a piece of the message saying what is allowed) pairs that setting ``f``
+    refuses, read off its row of the table."""
+    if f.kind == "choice":
+        return [("no-such-" + f.name, ", ".join(map(repr, f.choices))), (3, repr(f.choices[0]))]
+    if f.kind == "bool":
+        return [(1, "True or False"), ("yes", "True or False")]
+    if f.kind == "widths":
+        return [((), f"1 to {MAX_DEPTH}"), ((f.low,) * (MAX_DEPTH + 1), f"1 to {MAX_DEPTH}"),
+                ((f.low - 1,), f">= {f.low}"), ((f.high + 1,), f"<= {f.high}"),
+                ("2", "hidden layers")]
+    out = [(f.low if f.low_open else f.low - 1, f"{'>' if f.low_open else '>='} {f.low}"),
+           ("x", "real number" if f.kind == "float" else "integer")]
+    if f.high is not None:
+        out.append((f.high + 1, f"<= {f.high}"))
+    if f.kind == "float":
+        out.append((float("nan"), "finite"))
+    else:
+        out += [(2.5, "integer"), (True, "integer")]
+    return out
+
+
+CASES = [(f.name, value, allowed) for f in FIELDS for value, allowed in _invalid(f)]
+
+
+@pytest.mark.parametrize("name, value, allowed", CASES,
+                         ids=[f"{n}={v!r}" for n, v, _ in CASES])
+def test_every_setting_refuses_what_its_row_does_not_allow(name, value, allowed):
+    """Parametrized over the table: a new setting is tested as soon as it has a row."""
+    with pytest.raises((TypeError, ValueError)) as info:
+        State(**{name: value})
+    message = str(info.value)
+    assert name in message and allowed in message, message
+    if name == "widths" and len(value) == 1:
+        value = value[0]  # the message names widths[0] and its value
+    assert repr(value) in message, message
+
+
+@pytest.mark.parametrize("f", FIELDS, ids=lambda f: f.name)
+def test_each_row_is_a_state_field_with_a_valid_default(f):
+    assert getattr(State(), f.name) == f.default
+    assert f.check(f.default) == f.default
+    if f.optional:
+        assert getattr(State(**{f.name: None}), f.name) is None
+    if f.applies is not None:
+        other, values = f.applies
+        assert other in FIELD and f.why_not
+        assert set(values) <= set(FIELD[other].choices)
+
+
+def test_the_table_is_state_s_fields_and_sets_every_config_field_once():
+    assert [f.name for f in fields(State)] == [f.name for f in FIELDS]
+    assert sorted(f.config for f in FIELDS if f.config) == sorted(f.name for f in fields(Config))
+    assert len({f.control.css for f in FIELDS}) == len(FIELDS)
+    assert NOT_APPLIES == {f.name: f.why_not for f in FIELDS if f.applies}
+
+
+def _applied(f):
+    """A state in which setting ``f`` applies (the first of its other setting's values)."""
+    return State() if f.applies is None else State(**{f.applies[0]: f.applies[1][0]})
+
+
+def _other(f):
+    """A valid value of ``f`` other than its default."""
+    if f.kind == "choice":
+        return next(c for c in reversed(f.choices) if c != f.default)
+    if f.kind == "bool":
+        return not f.default
+    if f.kind == "widths":
+        return (f.high, f.low)
+    return f.high if f.high is not None else f.low + 1
+
+
+@pytest.mark.parametrize("f", [f for f in FIELDS if f.config], ids=lambda f: f.name)
+def test_a_setting_reaches_the_config_exactly_when_it_applies(f):
+    value = _other(f)
+    if f.name == "batch_size":
+        value = 2  # smaller than the 4 points
+    on = _applied(f).replace(**{f.name: value})
+    assert on.applies(f.name) and getattr(on.config, f.config) == value
+    assert getattr(State().with_config(on.config), f.name) == value
+    if f.applies is not None:
+        off_value = next(v for v in FIELD[f.applies[0]].choices if v not in f.applies[1])
+        off = on.replace(**{f.applies[0]: off_value})
+        assert not off.applies(f.name)
+        assert getattr(off.config, f.config) == getattr(Config(), f.config)

@@ -3,12 +3,23 @@ do not apply are disabled, Play steps through exact frames, many seeds, presets,
 
 import io
 import math
+import re
+from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
 
 from xorhelpers import explorer
 from xorhelpers.explorer import CLASSES, PRESETS, Explorer, State, run, show
+from xorhelpers.explorer.controls import (
+    VIEW_PARTS,
+    key,
+    make_controls,
+    read_controls,
+    set_controls,
+    setting_classes,
+)
+from xorhelpers.explorer.state import FIELD, FIELDS, MAX_DEPTH, NOT_APPLIES
 
 FAST = State(num_steps=200)
 
@@ -19,8 +30,9 @@ def walk(widget):
         yield from walk(child)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def view():
+    """A fresh view for each test (0.2 s), so that no test sees what another one set."""
     return Explorer(FAST)
 
 
@@ -242,8 +254,8 @@ def test_a_preset_survives_the_browser_snapping_its_log_sliders(name):
     nearest grid value (0.501, 0.0501) back, and the preset must still be the preset."""
     view = show(preset=name)
     before = view.state
-    for key in ("init_scale", "lr"):
-        slider = view.controls[key]
+    for setting in ("init_scale", "lr"):
+        slider = view.controls[setting]
         slider.value = _snapped(slider)
     assert view.state == before
     assert view.controls["preset"].value == name and view.look_for.value
@@ -311,3 +323,73 @@ def test_a_figure_going_back_to_a_layout_draws_what_a_fresh_one_draws():
     shared = NetFigure()
     for r in runs + runs[::-1]:  # new layouts, then layouts whose background is kept
         assert shared.update(r).png() == NetFigure().update(r).png()
+
+
+# ------------------------------------------------- the controls follow the settings table
+
+def test_the_controls_cover_exactly_the_table_s_settings(view):
+    assert set(view.controls) == {"preset", "mode"} | {key(f) for f in FIELDS}
+    assert len(view.units) == MAX_DEPTH
+    by_class = {cls: w for w in walk(view) for cls in w._dom_classes}
+    for f in FIELDS:
+        w = view.controls[key(f)]
+        assert by_class[f"xor-explorer-{f.control.css}"] is w
+        assert w.description == f.control.label and w.tooltip.startswith(f.control.tooltip)
+    assert set(CLASSES) == {"xor-explorer", *(f"xor-explorer-{n}" for n in VIEW_PARTS),
+                            *(c for f in FIELDS for c in setting_classes(f))}
+    assert set(NOT_APPLIES) == {f.name for f in FIELDS if f.applies}
+
+
+def test_the_css_classes_the_browser_tests_use_exist():
+    root = Path(__file__).resolve().parents[1]
+    used = set()
+    for path in (root / "tests/browser/test_lab.py", root / "benchmarks/explorer_browser.py"):
+        used |= set(re.findall(r"xor-explorer(?:-[a-z0-9]+)*", path.read_text()))
+    assert len(used) > 10 and used <= set(CLASSES), used - set(CLASSES)
+
+
+def _ends(f):
+    """Valid values of setting ``f`` at both ends of what its control shows, read off its
+    row: the first and last choice, both booleans, the smallest and largest numbers."""
+    if f.kind == "choice":
+        return [f.choices[-1], f.choices[0]]
+    if f.kind == "bool":
+        return [True, False]
+    if f.kind == "widths":
+        return [(f.high,) * 8, (f.low,), (f.low + 2, f.high - 1)]
+    low = f.control.low if f.control.low is not None else f.low
+    return [f.high if f.high is not None else low + 2, low]
+
+
+@pytest.mark.parametrize("f", FIELDS, ids=lambda f: f.name)
+def test_setting_and_reading_the_controls_gives_every_setting_back(f):
+    """Set each value at an end of the setting's range, then the other end, then the default
+    (never what a fresh control already shows twice in a row): reading gives each back."""
+    controls, units = make_controls(None, "one")
+    base = State() if f.applies is None else State(**{f.applies[0]: f.applies[1][0]})
+    for value in [*_ends(f), f.default]:
+        state = base.replace(**{f.name: value})
+        set_controls(controls, units, state)
+        assert read_controls(controls, units) == state
+
+
+def test_a_state_that_changes_every_setting_at_once_comes_back():
+    controls, units = make_controls(None, "many")
+    state = State(data="cloud", noise=0.35, test_fraction=0.3, widths=(5, 7, 3),
+                  activation="tanh", init="normal", init_scale=0.02, init_biases=True,
+                  optimizer="momentum", lr=0.0013, momentum=0.45, loss="mse", batch_size=13,
+                  num_steps=777, seed=2**32 - 1, n_seeds=7)
+    assert all(getattr(state, f.name) != f.default for f in FIELDS)
+    set_controls(controls, units, state)
+    assert read_controls(controls, units) == state
+
+
+@pytest.mark.parametrize("f", [f for f in FIELDS if f.applies], ids=lambda f: f.name)
+def test_a_setting_that_does_not_apply_is_disabled_with_its_row_s_reason(view, f):
+    other, values = f.applies
+    off_value = next(v for v in FIELD[other].choices if v not in values)
+    w = view.controls[key(f)]
+    view.set_state(FAST.replace(**{other: off_value}))
+    assert w.disabled and w.tooltip == f"{f.control.tooltip} (disabled: {f.why_not})"
+    view.set_state(FAST.replace(**{other: values[0]}))
+    assert not w.disabled and w.tooltip == f.control.tooltip
