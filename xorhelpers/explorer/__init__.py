@@ -1,7 +1,8 @@
 """The what-if explorer (notebook 07): settings, results, figures, widgets, take-away code.
 
 Three layers, usable apart: ``State`` (the settings, never invalid, and the ``sweep.Config``
-they map to), ``run`` / ``run_seeds`` (pure functions from a state to its results, training
+they map to; its fields, checks and controls all come from one table, ``FIELDS``, a row per
+setting), ``run`` / ``run_seeds`` (pure functions from a state to its results, training
 through ``xorhelpers.sweep``), and the view ``Explorer`` (ipywidgets and matplotlib).
 ``show(preset="case_b_relu")`` opens the view on a preset; ``PRESETS`` lists them.
 """
@@ -11,10 +12,10 @@ from .code import config_code, keras_code, python_code, state_from_code
 from .compute import NetRun, SeedRun, frame_steps, known_plateaus, plateau_name, run, run_seeds
 from .draw import NetFigure, SeedFigure
 from .presets import PRESETS, Preset, preset
-from .state import State, as_state
+from .state import FIELDS, State, as_state
 
-__all__ = ["CLASSES", "PRESETS", "Explorer", "NetFigure", "NetRun", "Preset", "SeedFigure",
-           "SeedRun", "State", "as_state", "config_code", "figure", "frame_steps",
+__all__ = ["CLASSES", "FIELDS", "PRESETS", "Explorer", "NetFigure", "NetRun", "Preset",
+           "SeedFigure", "SeedRun", "State", "as_state", "config_code", "figure", "frame_steps",
            "keras_code", "known_plateaus", "plateau_name", "preset", "python_code", "run",
            "run_seeds", "show", "state_from_code"]
 
