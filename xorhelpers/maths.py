@@ -1,11 +1,13 @@
 """The network's maths, written once: activations, losses, a forward pass, what "solved" and
 "dead" mean, and the numbers that must equal Keras 3's (notebooks 02 to 05).
 
-Every module that computes with a network reads this one: the from-scratch net (``scratch``),
-case A's replica (``case_a``, ``case_a_recipe``), ``born_dead``, ``revival``, ``diagnose``,
-the doctor's checks and the Keras builders (``models``). Adding an activation means adding
-one ``Activation`` record here and its branch in the compiled sweep kernel (whose integer
-``code`` the record holds), nothing else.
+Every module that computes with a network reads this one: the teaching networks (``nets/``:
+``scratch``, ``linear``, ``slopes``, the Keras builders ``models``), both sweep engines and
+their configs and results (``sweep/``), the case studies (``clinic/``: case E, ``born_dead``,
+``revival``, ``diagnose``; ``architectures/``: case A's replica and recipe, the doctor and
+its checks; ``parity/``), the explorer's computations and the exercises. Adding an
+activation means adding one ``Activation`` record here and its branch in the compiled sweep
+kernel (whose integer ``code`` the record holds), nothing else.
 
 - ``ACTIVATIONS``: the hidden activations every helper accepts, by their Keras names;
   ``activation(name)`` gives the ``Activation`` record (value, slope, kernel code, output
