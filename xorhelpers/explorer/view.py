@@ -169,9 +169,10 @@ class Explorer(widgets.VBox):
     def _enable(self) -> None:
         s, c = self.state, self.controls
         for name, why in NOT_APPLIES.items():
-            on, w = s.applies(name), c[key(FIELD[name])]
+            f = FIELD[name]
+            on, w = s.applies(name), c[key(f)]
             w.disabled = not on
-            w.tooltip = w.tooltip.split(" (disabled:")[0] + ("" if on else f" (disabled: {why})")
+            w.tooltip = f.control.tooltip + ("" if on else f" (disabled: {why})")
         for k, u in enumerate(self.units):
             u.disabled = k >= len(s.widths)
         many = self.mode == "many"
