@@ -50,8 +50,8 @@ Q2_FAIL = {4: 0.38, 5: 0.35}  # failure rates of 2-4-1 and 2-5-1 ReLU under case
 def _both_observed(answer):
     value = _number(answer)
     if abs(value - Q2_FAIL[4] * (1 - Q2_FAIL[5])) <= 0.005:
-        return True, ("0.38 x 0.65 = 0.247: about one learner in four sees width 4 fail and width 5 "
-                      "work although the two widths succeed about equally often.")
+        return True, ("0.38 x 0.65 = 0.247: about one learner in four sees width 4 fail and "
+                      "width 5 work although the two widths succeed about equally often.")
     if abs(value - Q2_FAIL[4] * Q2_FAIL[5]) <= 0.005:
         return False, "width 5 has to *work*: that has probability 1 - 0.35."
     return False, "the two runs are independent: multiply P(width 4 fails) by P(width 5 works)."
