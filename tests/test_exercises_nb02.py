@@ -5,6 +5,7 @@ import pytest
 
 from xorhelpers.exercises import nb02
 from xorhelpers.nets.models import count_params, hand_built_xor, mlp
+from xorhelpers.stats import wilson_interval
 
 
 @pytest.mark.parametrize("exercise", [nb02.q1, nb02.q2, nb02.q3, nb02.q4])
@@ -116,6 +117,10 @@ def test_solved_rate_is_the_sweep_rate_and_width_helps():
     recipe = Config(widths=3, activation="sigmoid", optimizer="adam", lr=0.05, num_steps=1000)
     assert nb02.solved_rate(3, 200) == train(recipe, 200).rate()[0]
     assert nb02.solved_rate(3) > nb02.solved_rate(2) + 0.1
+    # the solution's figures: "about 85% (95% CI 83-87%)"
+    rate3 = nb02.solved_rate(3)
+    lo, hi = wilson_interval(round(rate3 * 1000), 1000)
+    assert f"{100 * rate3:.0f}% (95% CI {100 * lo:.0f}-{100 * hi:.0f}%)" == "85% (95% CI 83-87%)"
 
 
 def test_q4_accepts_the_measured_rate(check):

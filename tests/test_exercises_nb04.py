@@ -60,7 +60,7 @@ def test_q5_predict_then_measure(check):
     runs = sweep.train(nb04.Q5_CONFIG, 200)
     ok, out = check(nb04.q5, (0.74, runs))
     assert ok and "inside it" in out
-    assert "measured 74% (95% CI 67-79%)" in out  # what the notebook's solution states
+    assert "measured 74% (147 of 200, 95% CI 67-79%)" in out  # what the notebook's solution states
     ok, out = check(nb04.q5, (0.2, runs))  # a poor prediction: the measurement still counts
     assert ok and "below it" in out
     assert "above it" in check(nb04.q5, (1.0, runs))[1]

@@ -92,7 +92,7 @@ def test_q4_break_and_measure(check):
     runs = sweep.train(sweep.Config(**nb05.Q4_CONFIG_ARGS), 200)
     ok, out = check(nb05.q4, (_bottlenecked(), runs))
     assert ok and "SCALAR_BOTTLENECK" in out and "98%" in out
-    assert "solves 86% (95% CI 80-90%)" in out  # what the notebook's solution states
+    assert "solves 86% (171 of 200, 95% CI 80-90%)" in out  # what the notebook's solution states
     ok, out = check(nb05.q4, (_bottlenecked(first=3), runs))  # not broken: no bottleneck
     assert not ok and "width-1" in out
     ok, out = check(nb05.q4, (_bottlenecked(), sweep.train(sweep.Config(widths=(4,),

@@ -110,8 +110,9 @@ def check_linear(p: Patient) -> list[Finding]:
         "NO_HIDDEN_NONLINEARITY", layer.name, "error" if blocked else "warning",
         f"no layer between the inputs and the output applies a nonlinearity (the output's "
         f"{activation_name(layer)} only bends one linear combination of the inputs), so the "
-        f"model separates its inputs by one hyperplane; on this batch the best hyperplane "
-        f"(a logistic regression fitted here) gets {accuracy:.0%} right at loss {loss:.3f}, "
+        f"model separates its inputs by one hyperplane; on this batch the hyperplane of lowest "
+        f"cross-entropy (a logistic regression fitted here) gets {accuracy:.0%} right at loss "
+        f"{loss:.3f}, "
         f"against {constant:.3f} for the best constant prediction"
         + (": it can learn nothing beyond the label rate" if blocked else ""),
         "add a hidden layer with a nonlinear activation between the inputs and the output, "

@@ -50,8 +50,8 @@ Q2_FAIL = {4: 0.38, 5: 0.35}  # failure rates of 2-4-1 and 2-5-1 ReLU under case
 def _both_observed(answer):
     value = _number(answer)
     if abs(value - Q2_FAIL[4] * (1 - Q2_FAIL[5])) <= 0.005:
-        return True, ("0.38 x 0.65 = 0.247: about one learner in four sees 'fails at 4, works at "
-                      "5' although the two widths succeed about equally often.")
+        return True, ("0.38 x 0.65 = 0.247: about one learner in four sees width 4 fail and "
+                      "width 5 work although the two widths succeed about equally often.")
     if abs(value - Q2_FAIL[4] * Q2_FAIL[5]) <= 0.005:
         return False, "width 5 has to *work*: that has probability 1 - 0.35."
     return False, "the two runs are independent: multiply P(width 4 fails) by P(width 5 works)."
@@ -113,7 +113,7 @@ q1 = Exercise("Exercise 1", _three_share,
 q2 = Exercise("Exercise 2", _both_observed,
               "under case B's recipe a width-4 ReLU net fails with probability 0.38 and a "
               "width-5 one with 0.35; "
-              "what is the chance that one run of each shows 'fails at 4, works at 5'?")
+              "what is the chance that one run of each shows width 4 failing and width 5 working?")
 q3 = Exercise("Exercise 3", _harmless_sharing,
               "give code labels for (0,0), (0,1), (1,0), (1,1), e.g. [0, 1, 2, 2], where two "
               "points share a code and yet the plateau is 0.")

@@ -85,10 +85,12 @@ def _predict_then_measure(answer):
                        ".replace(widths=(4, 4)).")
     if len(runs) != Q5_SEEDS or sorted(runs.seeds.tolist()) != list(range(Q5_SEEDS)):
         return False, f"train it for {Q5_SEEDS} seeds: sweep.train(config, {Q5_SEEDS})."
-    p, lo, hi = rate(case_e.solved(runs))
+    solved = case_e.solved(runs)
+    p, lo, hi = rate(solved)
     where = ("inside it" if lo <= prediction <= hi
              else "below it" if prediction < lo else "above it")
-    return True, (f"measured {p:.0%} (95% CI {100 * lo:.0f}-{100 * hi:.0f}%); your prediction, "
+    return True, (f"measured {p:.0%} ({int(solved.sum())} of {len(solved)}, 95% CI "
+                  f"{100 * lo:.0f}-{100 * hi:.0f}%); your prediction, "
                   f"{prediction:.0%}, is {where}. Width 3 gave 52%, width 8 98%.")
 
 

@@ -133,9 +133,10 @@ def _break_and_measure(answer):
     if len(runs) != Q4_SEEDS or sorted(runs.seeds.tolist()) != list(range(Q4_SEEDS)):
         return False, f"train it for {Q4_SEEDS} seeds: sweep.train(config, {Q4_SEEDS})."
     p, lo, hi = rate(runs.solved)
+    k = int(runs.solved.sum())
     return True, (f"the doctor names SCALAR_BOTTLENECK, and the broken net solves {p:.0%} "
-                  f"(95% CI {100 * lo:.0f}-{100 * hi:.0f}%) against 98% unbroken: harder to "
-                  "learn, not impossible, as in case A.")
+                  f"({k} of {len(runs)}, 95% CI {100 * lo:.0f}-{100 * hi:.0f}%) "
+                  "against 98% unbroken: harder to learn, not impossible, as in case A.")
 
 
 q4 = Exercise("Exercise 4", _break_and_measure,
