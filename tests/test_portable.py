@@ -73,3 +73,29 @@ def test_every_notebook_imports_xorhelpers_first_and_prints_the_status():
         assert "portable.status()" in "".join(first["source"]), path.name
         printed = "".join("".join(o.get("text", "")) for o in first.get("outputs", []))
         assert "Processor-independent kernels: on" in printed, path.name
+
+
+@pytest.mark.parametrize("machine, avx2, expected", [
+    ("x86_64", True, None), ("AMD64", True, None), ("x86_64", None, None),
+    ("x86_64", False, "no AVX2"), ("arm64", True, "arm64, not x86-64"),
+    ("aarch64", None, "aarch64, not x86-64")])
+def test_status_names_a_processor_the_rule_cannot_cover(monkeypatch, machine, avx2, expected):
+    """On an x86-64 processor without AVX2, or another architecture, the first cell must not
+    say that its numbers match every x86-64 machine."""
+    monkeypatch.setattr(portable.platform, "machine", lambda: machine)
+    monkeypatch.setattr(portable, "_has_avx2", lambda: avx2)
+    found = portable._processor_problems()
+    if expected is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and expected in found[0]
+        monkeypatch.setattr(portable, "problems", lambda: found)
+        assert portable.status().startswith("Processor-independent kernels: OFF: ")
+
+
+@pytest.mark.skipif(not Path("/proc/cpuinfo").exists(), reason="needs Linux's /proc/cpuinfo")
+def test_avx2_is_read_as_the_kernel_reports_it():
+    """The feature llvmlite reads agrees with the flags Linux lists for this processor."""
+    flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines()
+                 if line.startswith("flags")).split()
+    assert portable._has_avx2() is ("avx2" in flags)

@@ -33,6 +33,7 @@ Python before the environment exists.
 from __future__ import annotations
 
 import os
+import platform
 import sys
 from importlib import metadata
 
@@ -97,6 +98,7 @@ def problems() -> list[str]:
     processor-specific kernels round differently must equal the C library's. For TensorFlow it
     reads the variable TensorFlow read at import."""
     found = list(_LATE)
+    found += _processor_problems()
     for name in ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA"):
         if os.environ.get(name) != RULE[name]:
             found.append(f"{name}={os.environ.get(name)!r} (the rule is {RULE[name]!r})")
@@ -113,6 +115,30 @@ def problems() -> list[str]:
                              "(NumPy was imported before xorhelpers, or "
                              "NPY_DISABLE_CPU_FEATURES lacks X86_V3 X86_V4)")
     return found
+
+
+def _processor_problems() -> list[str]:
+    """What about this processor itself the rule cannot cover: another architecture than
+    x86-64, or an x86-64 processor without AVX2."""
+    machine = platform.machine()
+    if machine.lower() not in ("x86_64", "amd64"):
+        return [f"this processor is {machine}, not x86-64 (the committed numbers were made on "
+                "x86-64; here some may differ in the last digit)"]
+    if _has_avx2() is False:
+        return ["this processor has no AVX2 (TensorFlow's matrix products round differently "
+                "here: notebook 04's Keras diagnostics table can differ)"]
+    return []
+
+
+def _has_avx2() -> bool | None:
+    """Whether this x86-64 processor has AVX2 (None: cannot tell). llvmlite, which numba
+    brings, reads the processor's own feature list."""
+    try:
+        from llvmlite import binding
+    except ImportError:
+        return None
+    features = binding.get_host_cpu_features()
+    return bool(features.get("avx2", False))
 
 
 def status() -> str:
