@@ -208,3 +208,20 @@ def test_recipes_are_frozen_validated_dataclasses():
         RECIPE.replace(stages=[5])
     with pytest.raises(ValueError, match="lr"):
         train_case_c(lr=0.0)
+
+
+def test_the_exp_based_sigmoid_and_tanh_are_within_float32_round_off():
+    """The recurrences' sigmoid and tanh (from float32 exp, for speed) against float64, over
+    the whole float32 range that matters, the extremes included (no overflow warning)."""
+    from xorhelpers.parity.evaluate import sigmoid32, tanh32
+
+    z = np.concatenate([np.linspace(-100, 100, 200_001), [0.0, -0.0, 1e-30, -1e-30, 88.8,
+                                                           -88.8, 1e4, -1e4]]).astype(np.float32)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        s, t = sigmoid32(z), tanh32(z)
+    z64 = z.astype(np.float64)
+    exact_s = np.exp(-np.logaddexp(0.0, -z64))
+    assert s.dtype == t.dtype == np.float32
+    assert np.all(np.abs(s - exact_s) <= 2.5e-7 * exact_s + 1e-45)
+    assert np.max(np.abs(t - np.tanh(z64))) <= 1.2e-7
+    assert np.array_equal(np.sign(t), np.sign(z)) and np.all(np.abs(t) <= 1)

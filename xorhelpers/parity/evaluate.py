@@ -20,8 +20,38 @@ EVAL_CHUNK = 4096  # sequences run through the recurrence at once
 EVAL_BYTES = 2**26  # sequences drawn at once by final_step_accuracy: about this many bytes
 
 
-def _sigmoid(z):
-    return 0.5 + 0.5 * np.tanh(0.5 * z)  # = 1 / (1 + exp(-z)), without overflow warnings
+def sigmoid32(z) -> np.ndarray:
+    """The logistic function of float32 ``z`` from NumPy's float32 exp of -|z| (never
+    overflows): 1 / (1 + e) for z >= 0 and e / (1 + e) below, within 2e-7 of the exact value
+    relative to it. The recurrences below run for thousands of steps, and under the processor
+    rule (xorhelpers.portable) NumPy's float32 exp runs as vector code while its tanh, the
+    usual overflow-free route, runs one element at a time: this is 2-3 times faster."""
+    z = np.asarray(z, np.float32)
+    e = np.exp(-np.abs(z))
+    s = 1 / (1 + e)
+    return np.where(z >= 0, s, e * s)
+
+
+def tanh32(z) -> np.ndarray:
+    """tanh of float32 ``z`` from NumPy's float32 exp: (1 - e) / (1 + e) with e = exp(-2|z|),
+    the sign put back, and z itself where |z| < 2**-12 (tanh z = z there to float32
+    precision); within 1.2e-7 of the exact value (absolute), and about four times as fast as
+    np.tanh under the processor rule (see ``sigmoid32``)."""
+    z = np.asarray(z, np.float32)
+    e = np.exp(np.float32(-2) * np.abs(z))
+    return np.where(np.abs(z) < 2**-12, z, np.copysign((1 - e) / (1 + e), z))
+
+
+def lstm_step(K, R, b, x, h, c) -> tuple[np.ndarray, ...]:
+    """One step of Keras' LSTM equations for stacked members: ``x`` (n, inputs), ``h`` and
+    ``c`` (M, n, units), K (M, inputs, 4 units), R (M, units, 4 units), b (M, 1, 4 units),
+    the gates in Keras' order i, f, g (candidate), o. Returns (i, f, g, o, c, h) after it."""
+    units = R.shape[-2]
+    z = x @ K + h @ R + b
+    i, f = sigmoid32(z[..., :units]), sigmoid32(z[..., units:2 * units])
+    g, o = tanh32(z[..., 2 * units:3 * units]), sigmoid32(z[..., 3 * units:])
+    c = f * c + i * g
+    return i, f, g, o, c, o * tanh32(c)
 
 
 def model_weights(model):
@@ -52,18 +82,15 @@ def steps(cell, weights, X) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
         c = np.zeros_like(h)
         b = b[:, None, :]
         for t in range(X.shape[1]):
-            z = X[:, t] @ K + h @ R + b
-            s = _sigmoid(z)
-            c = s[..., units:2 * units] * c + s[..., :units] * np.tanh(z[..., 2 * units:3 * units])
-            h = s[..., 3 * units:] * np.tanh(c)
+            *_, c, h = lstm_step(K, R, b, X[:, t], h, c)
             yield h, c
     else:
         bx, bh = b[:, None, 0, :], b[:, None, 1, :]
         for t in range(X.shape[1]):
             zx = X[:, t] @ K + bx
             zh = h @ R + bh
-            zr = _sigmoid(zx[..., :2 * units] + zh[..., :2 * units])
-            cand = np.tanh(zx[..., 2 * units:] + zr[..., units:] * zh[..., 2 * units:])
+            zr = sigmoid32(zx[..., :2 * units] + zh[..., :2 * units])
+            cand = tanh32(zx[..., 2 * units:] + zr[..., units:] * zh[..., 2 * units:])
             z = zr[..., :units]
             h = z * h + (1 - z) * cand
             yield h, None
@@ -92,8 +119,8 @@ def readout(weights, h) -> np.ndarray:
     z = h @ W.reshape(W.shape[0], *lead, *W.shape[1:]) + c.reshape(c.shape[0], *lead, 1,
                                                                      c.shape[-1])
     if W.shape[-1] == 1:
-        return _sigmoid(z[..., 0])
-    return _sigmoid(z[..., 0] - z[..., 1])  # a 2-way softmax is a sigmoid of the difference
+        return sigmoid32(z[..., 0])
+    return sigmoid32(z[..., 0] - z[..., 1])  # a 2-way softmax is a sigmoid of the difference
 
 
 def rnn_states(model, X) -> dict[str, np.ndarray]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .evaluate import _check_inputs, _sigmoid, model_weights
+from .evaluate import _check_inputs, lstm_step, model_weights
 
 GATES = ("i", "f", "o", "g")
 _LABELS = {"i": "input gate i", "f": "forget gate f", "o": "output gate o",
@@ -30,19 +30,13 @@ def lstm_gates(model, X) -> dict[str, np.ndarray]:
     if cell != "lstm":
         raise ValueError(f"model must be an LSTM parity model, got a {cell.upper()}")
     X = _check_inputs(model, X)
-    K, R, b = K[0], R[0], b[0]
-    units = R.shape[0]
-    h = np.zeros((len(X), units), np.float32)
+    h = np.zeros((1, len(X), R.shape[-2]), np.float32)
     c = np.zeros_like(h)
     out = {k: [] for k in (*GATES, "c", "h")}
     for t in range(X.shape[1]):
-        z = X[:, t] @ K + h @ R + b
-        i, f = _sigmoid(z[:, :units]), _sigmoid(z[:, units:2 * units])
-        g, o = np.tanh(z[:, 2 * units:3 * units]), _sigmoid(z[:, 3 * units:])
-        c = f * c + i * g
-        h = o * np.tanh(c)
+        i, f, g, o, c, h = lstm_step(K, R, b[:, None, :], X[:, t], h, c)
         for k, v in zip((*GATES, "c", "h"), (i, f, o, g, c, h), strict=True):
-            out[k].append(v)
+            out[k].append(v[0])
     return {k: np.stack(v, axis=1) for k, v in out.items()}
 
 
