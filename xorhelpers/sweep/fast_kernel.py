@@ -354,6 +354,92 @@ def gradient(P, G, sizes, offs, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
 
 
 @_jit()
+def shallow_step(P, G, h, act, leaky, loss, H, W, y, w, rows, A, S, Zo, dz):
+    """``forward`` and ``gradient`` of a network with one hidden layer of h units, fused.
+
+    The same float32 operations as those two, in the same order for every number (each
+    sum from zero, its terms one after the other), grouped so that one pass over the lanes
+    does all the work on one (row, unit) pair: its pre-activation, activation, slope and
+    term of the output's sum forward; its terms of four gradient sums backward. Parameters
+    as ``forward`` lays them out: the first kernel in rows k h + o, its bias in 2 h + o, the
+    output kernel in 3 h + o, its bias in 4 h. A and S: activations and slopes, row r h + o;
+    Zo: the logits (rows, L); dz: the loss' slope at the logits."""
+    L = P.shape[1]
+    one, zero, two = np.float32(1.0), np.float32(0.0), np.float32(2.0)
+    b2 = 4 * h
+    for r in range(rows):
+        x0, x1 = r * W, r * W + 1
+        for j in range(L):
+            Zo[r, j] = zero
+        for o in range(h):
+            w0, w1, b, v, ai = o, h + o, 2 * h + o, 3 * h + o, r * h + o
+            if act == RELU:
+                for j in range(L):
+                    z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    s = one if z > zero else zero
+                    a = z * s
+                    A[ai, j] = a
+                    S[ai, j] = s
+                    Zo[r, j] += a * P[v, j]
+            elif act == LEAKY:
+                for j in range(L):
+                    z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    s = one if z > zero else leaky
+                    a = z * s
+                    A[ai, j] = a
+                    S[ai, j] = s
+                    Zo[r, j] += a * P[v, j]
+            elif act == SIGMOID:
+                for j in range(L):
+                    z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    a = one / (_exp32(-z) + one)
+                    A[ai, j] = a
+                    S[ai, j] = (one - a) * a
+                    Zo[r, j] += a * P[v, j]
+            elif act == TANH:
+                for j in range(L):
+                    z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    a = _tanh32(z)
+                    A[ai, j] = a
+                    S[ai, j] = one - a * a
+                    Zo[r, j] += a * P[v, j]
+            else:
+                for j in range(L):
+                    a = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    A[ai, j] = a
+                    S[ai, j] = one
+                    Zo[r, j] += a * P[v, j]
+        if loss == MSE:
+            for j in range(L):
+                z = Zo[r, j] + P[b2, j]
+                Zo[r, j] = z
+                q = one / (_exp32(-z) + one)
+                dz[r, j] = ((q - y[r, j]) * ((two * q) * (one - q))) * w[r, j]
+        else:
+            for j in range(L):
+                z = Zo[r, j] + P[b2, j]
+                Zo[r, j] = z
+                q = one / (_exp32(-z) + one)
+                dz[r, j] = (q - y[r, j]) * w[r, j]
+    for i in range(b2 + 1):
+        for j in range(L):
+            G[i, j] = zero
+    for r in range(rows):
+        x0, x1 = r * W, r * W + 1
+        for o in range(h):
+            k0, k1, kb, v, ai = o, h + o, 2 * h + o, 3 * h + o, r * h + o
+            for j in range(L):
+                d = dz[r, j]
+                G[v, j] += A[ai, j] * d
+                dZ = (d * P[v, j]) * S[ai, j]
+                G[k0, j] += H[x0, j] * dZ
+                G[k1, j] += H[x1, j] * dZ
+                G[kb, j] += dZ
+        for j in range(L):
+            G[b2, j] += dz[r, j]
+
+
+@_jit()
 def update(P, G, Mo, V, opt, lr, mom, alpha, c):
     """One Keras 3 update of every parameter (row of P) of every network (column); c holds
     (1 - beta_1, 1 - beta_2, rho, 1 - rho, epsilon) in float32; alpha (LANES,) is Adam's
@@ -484,6 +570,10 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     yb = np.zeros((R, L), np.float32)
     wb = np.zeros((R, L), np.float32)
     leaky = c[5]
+    shallow, h = len(sizes) == 3, sizes[1]  # one hidden layer: ``shallow_step``
+    A1 = np.zeros((R * h if shallow else 0, L), np.float32)
+    S1 = np.zeros_like(A1)
+    Zo = np.zeros((R, L), np.float32)
     if feed != GATHER:
         for r in range(len(data)):
             for j in range(L):
@@ -522,10 +612,15 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                             H[i * W + 1, j] = data[row, 1]
                             yb[i, j] = y[row]
                             wb[i, j] = weight
-            forward(Pb, sizes, offs, act, leaky, H, S, size, R, W)
-            if truth and step % every == 0:
-                _record(logb, step // every, H, z0, W)
-            gradient(Pb, G, sizes, offs, loss, yb, wb, size, R, W, H, S, dz, dZ, dA)
+            if shallow:
+                shallow_step(Pb, G, h, act, leaky, loss, H, W, yb, wb, size, A1, S1, Zo, dz)
+                if truth and step % every == 0:
+                    _record(logb, step // every, Zo, 0, 1)
+            else:
+                forward(Pb, sizes, offs, act, leaky, H, S, size, R, W)
+                if truth and step % every == 0:
+                    _record(logb, step // every, H, z0, W)
+                gradient(Pb, G, sizes, offs, loss, yb, wb, size, R, W, H, S, dz, dZ, dA)
             factor = alphas[min(step, len(alphas) - 1)]
             for j in range(L):
                 alpha[j] = lrb[j] * factor
