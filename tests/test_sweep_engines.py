@@ -115,8 +115,8 @@ def test_compiled_batch_order_matches_the_streams():
 
 
 def test_solved_from_logits_is_the_criterion_on_the_outputs():
-    from xorhelpers.maths import solved_fast
-    from xorhelpers.sweep.result import sigmoid, solved_from_logits
+    from xorhelpers.maths import logistic, solved_fast
+    from xorhelpers.sweep.result import solved_from_logits
 
     rng = np.random.default_rng(3)
     edge = np.array([0.0, -0.0, 1e-3, -1e-3, 1.0001e-3, 6e-8, -6e-8, 1e-9, np.inf, -np.inf,
@@ -125,7 +125,7 @@ def test_solved_from_logits_is_the_criterion_on_the_outputs():
                         rng.choice(edge, 40_000)]).astype(np.float32).reshape(-1, 4)
     y = np.array([0.0, 1.0, 1.0, 0.0])
     with np.errstate(all="ignore"):
-        np.testing.assert_array_equal(solved_from_logits(z, y), solved_fast(sigmoid(z), y, 0.0))
+        np.testing.assert_array_equal(solved_from_logits(z, y), solved_fast(logistic(z), y, 0.0))
 
 
 def test_a_network_ends_the_same_in_any_block():

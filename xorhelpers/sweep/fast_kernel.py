@@ -559,21 +559,24 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth, first = codes
     n = len(inverse)
     R = max(4, len(data) if feed != GATHER else batch_size)
-    H, S, W, z0 = _work(sizes, R, L)
-    H4, S4, _, z4 = _work(sizes, 4, L)  # for the logits on the four points
-    _points(X4, H4, W)
-    dZ = np.zeros((W * R, L), np.float32)
-    dA = np.zeros((R * W, L), np.float32)
+    H4, S4, W4, z4 = _work(sizes, 4, L)  # for the logits on the four points
+    _points(X4, H4, W4)
+    shallow, h = len(sizes) == 3, sizes[1]  # one hidden layer: ``shallow_step``
+    if shallow:  # H holds the inputs only (W = 2 per row), A1, S1 and Zo the layers
+        H, S, W, z0 = np.zeros((2 * R, L), np.float32), np.zeros((0, L), np.float32), 2, 0
+        dZ, dA = np.zeros((0, L), np.float32), np.zeros((0, L), np.float32)
+    else:
+        H, S, W, z0 = _work(sizes, R, L)
+        dZ, dA = np.zeros((W * R, L), np.float32), np.zeros((R * W, L), np.float32)
+    A1 = np.zeros((R * h if shallow else 0, L), np.float32)
+    S1 = np.zeros_like(A1)
+    Zo = np.zeros((R if shallow else 0, L), np.float32)
     dz = np.zeros((R, L), np.float32)
     G = np.zeros_like(P[0])
     alpha = np.zeros(L, np.float32)
     yb = np.zeros((R, L), np.float32)
     wb = np.zeros((R, L), np.float32)
     leaky = c[5]
-    shallow, h = len(sizes) == 3, sizes[1]  # one hidden layer: ``shallow_step``
-    A1 = np.zeros((R * h if shallow else 0, L), np.float32)
-    S1 = np.zeros_like(A1)
-    Zo = np.zeros((R, L), np.float32)
     if feed != GATHER:
         for r in range(len(data)):
             for j in range(L):
@@ -626,8 +629,8 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                 alpha[j] = lrb[j] * factor
             update(Pb, G, Mb, Vb, opt, lrb, momb, alpha, c)
             if not truth and step % every == 0:
-                forward(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W)
-                _record(logb, step // every, H4, z4, W)
+                forward(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W4)
+                _record(logb, step // every, H4, z4, W4)
 
 
 @_jit()
