@@ -92,33 +92,50 @@ splitmix64 = _jit()(mix64)
 @_jit()
 def epoch_order(seed, epoch, n):
     """``streams.batch_order`` inside compiled code: the order of the n rows in ``epoch``,
-    the rows sorted by their hashed keys (all distinct, so the order is unique).
+    the rows sorted by their hashed keys (all distinct, so the order is unique)."""
+    keys, start, fill, order = _order_work(n)
+    _epoch_order_into(seed, epoch, n, keys, start, fill, order)
+    return order
+
+
+@_jit()
+def _order_work(n):
+    """Work arrays of ``_epoch_order_into`` for n rows: keys, start, fill, order."""
+    bits = 1
+    while (1 << bits) < n:
+        bits += 1
+    return (np.empty(n, np.uint64), np.empty((1 << bits) + 1, np.int64),
+            np.empty(1 << bits, np.int64), np.empty(n, np.int64))
+
+
+@_jit()
+def _epoch_order_into(seed, epoch, n, keys, start, fill, order):
+    """``epoch_order`` into ``order``, with the work arrays of ``_order_work(n)``.
 
     A bucket sort: the keys are uniform 64-bit hashes, so their top bits spread the rows
     over about n buckets with one row each on average; rows are placed bucket by bucket and
     the few sharing a bucket sorted by their full keys (insertion sort). Linear time on
     average, where a comparison sort of case B's 1,000 rows cost ten passes."""
-    keys = np.empty(n, np.uint64)
     base = np.uint64(epoch) << np.uint64(32)
     top = np.uint64(1) << np.uint64(63)
     for i in range(n):
         keys[i] = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
-    bits = 1
-    while (1 << bits) < n:
+    buckets, bits = len(fill), 0
+    while (1 << bits) < buckets:
         bits += 1
     shift = np.uint64(64 - bits)
-    start = np.zeros((1 << bits) + 1, np.int64)
+    for b in range(buckets + 1):
+        start[b] = 0
     for i in range(n):
         start[np.int64(keys[i] >> shift) + 1] += 1
-    for b in range(1 << bits):
+    for b in range(buckets):
         start[b + 1] += start[b]
-    order = np.empty(n, np.int64)
-    fill = start[:-1].copy()
+        fill[b] = start[b]
     for i in range(n):
         b = np.int64(keys[i] >> shift)
         order[fill[b]] = i
         fill[b] += 1
-    for b in range(1 << bits):
+    for b in range(buckets):
         for p in range(start[b] + 1, start[b + 1]):
             row = order[p]
             q = p
@@ -126,7 +143,6 @@ def epoch_order(seed, epoch, n):
                 order[q] = order[q - 1]
                 q -= 1
             order[q] = row
-    return order
 
 
 @intrinsic
@@ -554,7 +570,7 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     inverse (n,): each training row's index in data; X4 (4, 2): the XOR points; logits
     (blocks, records, 4, LANES) is filled at the recorded steps; order (blocks, n, LANES)
     holds the minibatch order of epoch order_epoch[block] (-1: none yet), kept from call to
-    call."""
+    call: the rows in that order, or with few distinct rows (FEW) their distinct rows."""
     L = P.shape[2]
     act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth, first = codes
     n = len(inverse)
@@ -577,6 +593,7 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     yb = np.zeros((R, L), np.float32)
     wb = np.zeros((R, L), np.float32)
     leaky = c[5]
+    keys, bstart, fill, rows_j = _order_work(n)
     if feed != GATHER:
         for r in range(len(data)):
             for j in range(L):
@@ -598,13 +615,17 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                             for i in range(n):
                                 ob[i, j] = ob[i, j - 1]
                             continue
-                        rows_j = epoch_order(seeds[blk, j], epoch, n)
-                        for i in range(n):
-                            ob[i, j] = rows_j[i]
+                        _epoch_order_into(seeds[blk, j], epoch, n, keys, bstart, fill, rows_j)
+                        if feed == FEW:  # the distinct row of each place in the order
+                            for i in range(n):
+                                ob[i, j] = inverse[rows_j[i]]
+                        else:
+                            for i in range(n):
+                                ob[i, j] = rows_j[i]
                 start = pos * batch_size
                 stop = min(start + batch_size, n)
                 if feed == FEW:
-                    _few_weights(wb, size, ob, inverse, start, stop)
+                    _few_weights(wb, size, ob, start, stop)
                 else:
                     size = stop - start
                     weight = np.float32(1.0 / size)
@@ -634,17 +655,18 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
 
 
 @_jit()
-def _few_weights(wb, size, order, inverse, start, stop):
+def _few_weights(wb, size, ids, start, stop):
     """A minibatch as weights over the few distinct rows: wb[r, j] = the share of network
-    j's batch (rows order[start:stop, j]) that is distinct row r."""
+    j's batch (places start to stop of its order, ids[i, j] the distinct row at place i)
+    that is distinct row r."""
     L = wb.shape[1]
-    for r in range(size):
-        for j in range(L):
-            wb[r, j] = 0
-    for i in range(start, stop):
-        for j in range(L):
-            wb[inverse[order[i, j]], j] += 1
+    one, zero = np.float32(1.0), np.float32(0.0)
     share = np.float64(np.float32(stop - start))
     for r in range(size):
+        for j in range(L):
+            wb[r, j] = zero
+        for i in range(start, stop):
+            for j in range(L):
+                wb[r, j] += one if ids[i, j] == r else zero
         for j in range(L):
             wb[r, j] = np.float32(wb[r, j] / share)
