@@ -17,6 +17,22 @@ fastest way to run the same updates through ``fit``, for scale. All are measured
 run; every time is the median of several repeats (wall clock; the machine may be shared, so
 the load average is printed, and the engine's throughput per CPU-second beside it).
 
+Where a compiled 2-2-1 step's time goes (Adam, full batch; measured on the 2-core AMD EPYC
+with AVX-512 this was written on, one thread, per block of 256 networks): the forward and
+backward passes about 2.9 us, of which the four correctly rounded exps (double precision,
+Cody-Waite and a degree-11 polynomial, vectorised 8 per instruction) about 1.3 us; Adam's
+update of the 9 parameters about 1.4 us, bound by its float32 square root and division
+(the divider unit). The engine keeps both exact: its bits are the NumPy engine's and the
+notebooks' printed numbers depend on them. A float32 exp would save at most the exp's share
+(printed below: the measured cost of the kernel's exp per network-step against the whole
+step), so it cannot bring a bit-changing variant anywhere near 10x per CPU-second either;
+none is offered. The compiled engine runs one thread per core, the NumPy engine one thread:
+the wall-clock ratio counts both cores, the per-CPU-second figures compare the code.
+
+Minibatch rows: batch 4 of 1,000 points (case B's pairs of bits, few distinct rows; noisy
+points, every row distinct): each network shuffles its 1,000 rows afresh every epoch (a
+sort of 1,000 hashed keys per network per 250 steps), which a full-batch step does not pay.
+
 Last line: ``net_steps_per_s=<compiled engine throughput at H=2, M=1000>
 ratio_vs_keras=<that divided by the plain Keras loop's throughput>
 single_net_ms=<single-network latency> compiled_over_numpy=<compiled / NumPy engine at H=2>``
@@ -87,6 +103,23 @@ def single_net_ms() -> float:
     return 1e3 * statistics.median(times)
 
 
+def exp_ns(repeats: int = 200) -> float:
+    """Nanoseconds of one of the compiled kernel's float32 exps (in a vector loop over
+    64 x 256 values, the kernel's layout), median of ``repeats`` calls, per CPU-second."""
+    from xorhelpers.sweep.fast_kernel import exp_rows
+
+    x = np.random.default_rng(0).normal(0, 4, (64, 256)).astype(np.float32)
+    out = np.empty_like(x)
+    exp_rows(x, out)
+    times = []
+    for _ in range(repeats):
+        cpu = time.process_time()
+        for _ in range(20):
+            exp_rows(x, out)
+        times.append(time.process_time() - cpu)
+    return 1e9 * statistics.median(times) / (20 * x.size)
+
+
 def first_call_s(cache_dir: str) -> float:
     """Seconds of the first ``train`` call in a fresh process using numba cache ``cache_dir``."""
     code = ("import time\nfrom xorhelpers.sweep import Config, train\n"
@@ -136,10 +169,14 @@ def main() -> None:
     print(f"compiled engine: M={M} networks x {NUM_STEPS} full-batch Adam steps, "
           f"median of {REPEATS}")
     print(f"{'H':>3} {'net-steps/s':>14} {'per CPU-s':>12} {'solved':>7}")
-    rates = {}
+    rates, per_cpu = {}, {}
     for width in range(2, 9):
-        rates[width], per_cpu, solved = engine_throughput(width)
-        print(f"{width:>3} {rates[width]:>14.3e} {per_cpu:>12.3e} {solved:>7.1%}")
+        rates[width], per_cpu[width], solved = engine_throughput(width)
+        print(f"{width:>3} {rates[width]:>14.3e} {per_cpu[width]:>12.3e} {solved:>7.1%}")
+    one_exp, step = exp_ns(), 1e9 / per_cpu[2]
+    print(f"the kernel's exact exp: {one_exp:.2f} ns per value per CPU; 4 per 2-2-1 step: "
+          f"{4 * one_exp:.1f} of {step:.1f} ns per network-step per CPU "
+          f"({4 * one_exp / step:.0%}, the most a float32 exp could save)")
     print("minibatch recipes, H=2, batch 4 (compiled, as above; per step against full "
           "batch on the 4 points):")
     for name, make in MINIBATCH.items():
