@@ -104,7 +104,7 @@ def _order_work(n):
     bits = 1
     while (1 << bits) < n:
         bits += 1
-    return (np.empty(n, np.uint64), np.empty((1 << bits) + 1, np.int64),
+    return (np.empty(2 * n, np.uint64), np.empty((1 << bits) + 1, np.int64),
             np.empty(1 << bits, np.int64), np.empty(n, np.int64))
 
 
@@ -113,13 +113,12 @@ def _epoch_order_into(seed, epoch, n, keys, start, fill, order):
     """``epoch_order`` into ``order``, with the work arrays of ``_order_work(n)``.
 
     A bucket sort: the keys are uniform 64-bit hashes, so their top bits spread the rows
-    over about n buckets with one row each on average; rows are placed bucket by bucket and
-    the few sharing a bucket sorted by their full keys (insertion sort). Linear time on
+    over about n buckets with one row each on average; rows (with their keys) are placed
+    bucket by bucket, which leaves them sorted but within buckets, and one insertion pass
+    over the placed keys sorts the few sharing a bucket by their full keys. Linear time on
     average, where a comparison sort of case B's 1,000 rows cost ten passes."""
     base = np.uint64(epoch) << np.uint64(32)
     top = np.uint64(1) << np.uint64(63)
-    for i in range(n):
-        keys[i] = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
     buckets, bits = len(fill), 0
     while (1 << bits) < buckets:
         bits += 1
@@ -127,22 +126,30 @@ def _epoch_order_into(seed, epoch, n, keys, start, fill, order):
     for b in range(buckets + 1):
         start[b] = 0
     for i in range(n):
-        start[np.int64(keys[i] >> shift) + 1] += 1
+        key = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
+        keys[i] = key
+        start[np.int64(key >> shift) + 1] += 1
     for b in range(buckets):
         start[b + 1] += start[b]
         fill[b] = start[b]
-    for i in range(n):
-        b = np.int64(keys[i] >> shift)
-        order[fill[b]] = i
-        fill[b] += 1
-    for b in range(buckets):
-        for p in range(start[b] + 1, start[b + 1]):
-            row = order[p]
+    for i in range(n):  # placed: keys[n + p] is the key of order[p]
+        key = keys[i]
+        b = np.int64(key >> shift)
+        p = fill[b]
+        fill[b] = p + 1
+        keys[n + p] = key
+        order[p] = i
+    for p in range(n + 1, 2 * n):
+        key = keys[p]
+        if keys[p - 1] > key:  # only within a bucket: the buckets are in order
+            row = order[p - n]
             q = p
-            while q > start[b] and keys[order[q - 1]] > keys[row]:
-                order[q] = order[q - 1]
+            while q > n and keys[q - 1] > key:
+                keys[q] = keys[q - 1]
+                order[q - n] = order[q - n - 1]
                 q -= 1
-            order[q] = row
+            keys[q] = key
+            order[q - n] = row
 
 
 @intrinsic
@@ -594,6 +601,7 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     wb = np.zeros((R, L), np.float32)
     leaky = c[5]
     keys, bstart, fill, rows_j = _order_work(n)
+    lane_rows = np.empty((ORDER_GROUP, n if feed != FULL else 0), np.int64)
     if feed != GATHER:
         for r in range(len(data)):
             for j in range(L):
@@ -610,18 +618,8 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                 epoch, pos = divmod(first + step, per_epoch)
                 if epoch != order_epoch[blk]:
                     order_epoch[blk] = epoch
-                    for j in range(L):
-                        if j and seeds[blk, j] == seeds[blk, j - 1]:  # the same order
-                            for i in range(n):
-                                ob[i, j] = ob[i, j - 1]
-                            continue
-                        _epoch_order_into(seeds[blk, j], epoch, n, keys, bstart, fill, rows_j)
-                        if feed == FEW:  # the distinct row of each place in the order
-                            for i in range(n):
-                                ob[i, j] = inverse[rows_j[i]]
-                        else:
-                            for i in range(n):
-                                ob[i, j] = rows_j[i]
+                    _new_orders(ob, seeds[blk], epoch, feed == FEW, inverse, keys, bstart,
+                                fill, rows_j, lane_rows)
                 start = pos * batch_size
                 stop = min(start + batch_size, n)
                 if feed == FEW:
@@ -652,6 +650,36 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
             if not truth and step % every == 0:
                 forward(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W4)
                 _record(logb, step // every, H4, z4, W4)
+
+
+ORDER_GROUP = 16  # lanes whose orders are sorted, then written into the block together
+
+
+@_jit()
+def _new_orders(ob, seeds, epoch, few, inverse, keys, bstart, fill, rows_j, lane_rows):
+    """ob[:, j] = network j's order of the rows in ``epoch`` (its distinct rows when
+    ``few``), for every lane j. Lanes go ORDER_GROUP at a time: each one's order is sorted
+    into a row of lane_rows, then the group is written into ob place by place, a short
+    contiguous run per place instead of one lane's column at a stride of the block width."""
+    L, n = ob.shape[1], ob.shape[0]
+    for j0 in range(0, L, ORDER_GROUP):
+        g = min(ORDER_GROUP, L - j0)
+        for q in range(g):
+            j = j0 + q
+            if j and seeds[j] == seeds[j - 1]:  # the same network: the same order
+                for i in range(n):
+                    lane_rows[q, i] = lane_rows[q - 1, i] if q else ob[i, j - 1]
+                continue
+            _epoch_order_into(seeds[j], epoch, n, keys, bstart, fill, rows_j)
+            if few:  # the distinct row of each place in the order
+                for i in range(n):
+                    lane_rows[q, i] = inverse[rows_j[i]]
+            else:
+                for i in range(n):
+                    lane_rows[q, i] = rows_j[i]
+        for i in range(n):
+            for q in range(g):
+                ob[i, j0 + q] = lane_rows[q, i]
 
 
 @_jit()
