@@ -30,17 +30,38 @@ Intel's SVML where it is installed), and a library call cannot be vectorised. Th
 plain multiplies and adds and vectorise like the rest: the only choice left between speed
 and bit-identity was the float-to-integer conversion of k, done through int32, which every
 vector unit converts, where a direct int64 conversion is scalar without AVX-512. The
-double-precision value rounds to float32 as the exact value does (tested on a quarter
-million inputs), which is what the NumPy engine computes (float64 exp, rounded). A
-cheaper float32 polynomial would round differently from the NumPy engine for some inputs;
-the exp of the four logits is about a quarter of a 2-2-1 step's time.
+double-precision value rounds to float32 as the exact value does, which is what the NumPy
+engine computes (float64 exp, rounded), for every float32 input but two (below). A cheaper
+float32 polynomial would round differently from the NumPy engine for many inputs.
 
-Measured (``benchmarks/sweep.py``, 2-core AMD EPYC with AVX-512, shared machine): the
-compiled engine runs about 3e7 network-steps per CPU-second on the 2-2-1 recipe, as the
-previous chunk-of-512 layout did (that loop was already vectorised and the step is bound by
-its arithmetic: four double-precision exps, a float32 division and square root per
-parameter); what the blocks changed is the minibatch recipes (case B's, 2 to 4 times
-faster, mostly from ``epoch_order``'s bucket sort) and no penalty for small sweeps.
+Networks with one hidden layer (most recipes) train through ``shallow_step``, which fuses
+``forward`` and ``gradient``: one pass over the lanes per (row, unit) forward (the unit's
+pre-activation, activation and slope, and its term of the logit's sum) and one backward
+(its terms of four gradient sums), a few hundred vector instructions per pass instead of a
+dozen passes of a few, with the same operations in the same order for every number. Deeper
+networks go through ``forward`` and ``gradient``.
+
+Where the time goes (numba's ``inspect_asm`` and timings of each part, 2-core AMD EPYC with
+AVX-512, one block of 256 2-2-1 networks, Adam, full batch): every lane loop is vectorised
+(zmm instructions, 16 networks each, 8 in the double-precision exp), behind LLVM's runtime
+checks that the arrays do not overlap (the compare-and-or chains before each loop); the
+only calls are numba's reference counts on entering and leaving a function, which is why
+the fused step, one function, beats a hundred calls of small ones. Per step, the four
+exps of the output sigmoid cost about 1.3 us (some 50 double multiplies and adds per 16
+values: the exp is bound by arithmetic, not latency; a table-driven exp with a shorter
+polynomial ran no faster, its gather cost what the polynomial saved, and it rounded one
+float32 input differently), the rest of the forward and backward passes about 1.6 us
+(mostly loads and stores of the rows), Adam's update about 1.4 us (a float32 square root
+and division per parameter, the divider unit's pace). Before the fused step the forward
+and backward passes took 3.6 us in about a hundred short passes, each a call. The exact
+exp's cost is known: over all 2**32 float32 inputs it differs from NumPy's correctly
+rounded one (float64 exp, rounded) at exactly two, 65.51379 and -1.0149802 (one unit in
+the last place; a network whose logit is exactly one of these would differ between the
+engines).
+
+Minibatches: each network's order of the rows is a sort of their hashed keys, once per
+epoch (``_new_orders``): about 9 ns per row and network, which for a batch of 4 costs
+more than the step itself.
 """
 
 from __future__ import annotations
