@@ -417,18 +417,11 @@ def shallow_step(P, G, h, act, leaky, loss, H, W, y, w, rows, A, S, Zo, dz):
             Zo[r, j] = zero
         for o in range(h):
             w0, w1, b, v, ai = o, h + o, 2 * h + o, 3 * h + o, r * h + o
-            if act == RELU:
+            if act == RELU or act == LEAKY:
+                below = zero if act == RELU else leaky  # the slope for z <= 0
                 for j in range(L):
                     z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
-                    s = one if z > zero else zero
-                    a = z * s
-                    A[ai, j] = a
-                    S[ai, j] = s
-                    Zo[r, j] += a * P[v, j]
-            elif act == LEAKY:
-                for j in range(L):
-                    z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
-                    s = one if z > zero else leaky
+                    s = one if z > zero else below
                     a = z * s
                     A[ai, j] = a
                     S[ai, j] = s
