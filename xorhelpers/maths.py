@@ -226,7 +226,13 @@ def bce_with_logits(z, y) -> np.ndarray:
     y, computed without overflow and without a log of 0 (as Keras does for a sigmoid output):
     max(z, 0) - z y + log(1 + exp(-|z|))."""
     z, y = _as_real(z), _as_real(y)
-    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    soft = np.abs(z)  # log(1 + exp(-|z|)), in place: the same operations, fewer arrays
+    np.negative(soft, out=soft)
+    np.exp(soft, out=soft)
+    np.log1p(soft, out=soft)
+    total = np.maximum(z, 0) - z * y
+    total += soft
+    return total
 
 
 def bce_from_probabilities(p, y, eps: float = CLIP_EPS) -> np.ndarray:

@@ -294,22 +294,31 @@ class SweepResult:
 
 def loss_from_logits(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Mean loss over the points, computed in float64 from logits z (..., 4) and targets
-    y (4,): shape (...). ``maths.bce_with_logits`` or ``maths.squared_error_with_logits``;
-    a large z is split over threads (NumPy releases the GIL in its loops; each value is
-    computed alone, so the split changes no bit)."""
+    y (4,): shape (...). ``maths.bce_with_logits`` or ``maths.squared_error_with_logits``,
+    piece by piece along the first axis (the pieces' temporaries stay in the cache), the
+    pieces of a large z split over threads (NumPy releases the GIL in its loops); each value
+    is computed alone, so the split changes no bit."""
     per_point = squared_error_with_logits if loss == "mse" else bce_with_logits
-    z = z.astype(np.float64)
+    if z.ndim < 2:
+        return per_point(z.astype(np.float64), y).mean(axis=-1)
+    out = np.empty(z.shape[:-1])
+    step = max(1, PIECE // max(1, z[:1].size))  # networks per piece
 
-    def mean(part: np.ndarray) -> np.ndarray:
-        return per_point(part, y).mean(axis=-1)
+    def fill(part: slice) -> None:
+        for a in range(part.start, part.stop, step):  # pieces whose temporaries stay cached
+            b = min(a + step, part.stop)
+            out[a:b] = per_point(z[a:b].astype(np.float64), y).mean(axis=-1)
 
     parts = _parts(len(z), z.size)
     if len(parts) == 1:
-        return mean(z)
-    return np.concatenate(list(_pool().map(mean, [z[s] for s in parts])))
+        fill(parts[0])
+    else:
+        list(_pool().map(fill, parts))
+    return out
 
 
 SPLIT_SIZE = 2**16  # fewest values per thread worth splitting a loss computation for
+PIECE = 2**16  # values per piece of a loss computation (float64 temporaries of 512 KiB: level 2)
 
 
 def _parts(n: int, size: int) -> list[slice]:
