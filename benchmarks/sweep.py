@@ -19,10 +19,11 @@ the load average is printed, and the engine's throughput per CPU-second beside i
 
 Where a compiled 2-2-1 step's time goes (Adam, full batch; measured on the 2-core AMD EPYC
 with AVX-512 this was written on, one thread, per block of 256 networks): the forward and
-backward passes about 2.9 us, of which the four correctly rounded exps (double precision,
+backward passes about 2.7 us, of which the four correctly rounded exps (double precision,
 Cody-Waite and a degree-11 polynomial, vectorised 8 per instruction) about 1.3 us; Adam's
-update of the 9 parameters about 1.4 us, bound by its float32 square root and division
-(the divider unit). The engine keeps both exact: its bits are the NumPy engine's and the
+update of the 9 parameters about 0.7 us, bound by its float32 square root and division
+(the divider unit; twice that once gradients are so small that the second moments are
+subnormal floats). The engine keeps both exact: its bits are the NumPy engine's and the
 notebooks' printed numbers depend on them. A float32 exp would save at most the exp's share
 (printed below: the measured cost of the kernel's exp per network-step against the whole
 step), so it cannot bring a bit-changing variant anywhere near 10x per CPU-second either;

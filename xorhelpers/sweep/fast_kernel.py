@@ -48,16 +48,18 @@ checks that the arrays do not overlap (the compare-and-or chains before each loo
 only calls are numba's reference counts on entering and leaving a function, which is why
 the fused step, one function, beats a hundred calls of small ones. Per step, the four
 exps of the output sigmoid cost about 1.3 us (some 50 double multiplies and adds per 16
-values: the exp is bound by arithmetic, not latency; a table-driven exp with a shorter
+values, the arithmetic is the bound; a table-driven exp with a shorter
 polynomial ran no faster, its gather cost what the polynomial saved, and it rounded one
-float32 input differently), the rest of the forward and backward passes about 1.6 us
-(mostly loads and stores of the rows), Adam's update about 1.4 us (a float32 square root
-and division per parameter, the divider unit's pace). Before the fused step the forward
-and backward passes took 3.6 us in about a hundred short passes, each a call. The exact
-exp's cost is known: over all 2**32 float32 inputs it differs from NumPy's correctly
-rounded one (float64 exp, rounded) at exactly two, 65.51379 and -1.0149802 (one unit in
-the last place; a network whose logit is exactly one of these would differ between the
-engines).
+float32 input differently), the rest of the forward and backward passes about 1.4 us
+(mostly loads and stores of the rows), Adam's update about 0.7 us (a float32 square root
+and division per parameter, the divider unit's pace; 1.6 us once second moments fall
+below float32's normal range, from gradients under 1e-19: subnormal arithmetic is slow on
+this processor, and flushing it to zero would change the numbers). Before the fused step
+the forward and backward passes took 3.6 us in about a hundred short passes, each a call.
+Checked over all 2**32 float32 inputs, the exact exp differs from NumPy's correctly
+rounded one (float64 exp, rounded) at exactly two, 65.51379 and -1.0149802, by one unit in
+the last place: a network whose logit is exactly one of these would differ between the
+engines.
 
 Minibatches: each network's order of the rows is a sort of their hashed keys, once per
 epoch (``_new_orders``): about 9 ns per row and network, which for a batch of 4 costs
