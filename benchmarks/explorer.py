@@ -26,18 +26,18 @@ Targets: median update <= 250 ms, many seeds <= 1000 ms. Run: python benchmarks/
 from __future__ import annotations
 
 import cProfile
-import os
 import pstats
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import xorhelpers  # noqa: F401  (first: the processor rule, before NumPy loads)
 
-import numpy as np  # noqa: E402
+# isort: split
+import numpy as np
 
-from xorhelpers import explorer  # noqa: E402
-from xorhelpers.explorer.draw import png  # noqa: E402
-from xorhelpers.sweep import train  # noqa: E402
+from xorhelpers import explorer
+from xorhelpers.explorer.draw import png
+from xorhelpers.sweep import train
 
 REPEATS = 5
 CHANGES = [("seed", s) for s in range(1, 11)] + [

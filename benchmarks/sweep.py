@@ -17,6 +17,23 @@ fastest way to run the same updates through ``fit``, for scale. All are measured
 run; every time is the median of several repeats (wall clock; the machine may be shared, so
 the load average is printed, and the engine's throughput per CPU-second beside it).
 
+Where a compiled 2-2-1 step's time goes (Adam, full batch; measured on the 2-core AMD EPYC
+with AVX-512 this was written on, one thread, per block of 256 networks): the forward and
+backward passes about 2.7 us, of which the four correctly rounded exps (double precision,
+Cody-Waite and a degree-11 polynomial, vectorised 8 per instruction) about 1.3 us; Adam's
+update of the 9 parameters about 0.7 us, bound by its float32 square root and division
+(the divider unit; twice that once gradients are so small that the second moments are
+subnormal floats). The engine keeps both exact: its bits are the NumPy engine's and the
+notebooks' printed numbers depend on them. A float32 exp would save at most the exp's share
+(printed below: the measured cost of the kernel's exp per network-step against the whole
+step), so it cannot bring a bit-changing variant anywhere near 10x per CPU-second either;
+none is offered. The compiled engine runs one thread per core, the NumPy engine one thread:
+the wall-clock ratio counts both cores, the per-CPU-second figures compare the code.
+
+Minibatch rows: batch 4 of 1,000 points (case B's pairs of bits, few distinct rows; noisy
+points, every row distinct): each network shuffles its 1,000 rows afresh every epoch (a
+sort of 1,000 hashed keys per network per 250 steps), which a full-batch step does not pay.
+
 Last line: ``net_steps_per_s=<compiled engine throughput at H=2, M=1000>
 ratio_vs_keras=<that divided by the plain Keras loop's throughput>
 single_net_ms=<single-network latency> compiled_over_numpy=<compiled / NumPy engine at H=2>``
@@ -34,12 +51,13 @@ import sys
 import tempfile
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import xorhelpers  # noqa: F401  (first: the processor rule, before NumPy loads)
 
-import numpy as np  # noqa: E402
+# isort: split
+import numpy as np
 
-from xorhelpers.data import truth_table  # noqa: E402
-from xorhelpers.sweep import Config, train  # noqa: E402
+from xorhelpers.data import noisy_xor, random_xor_pairs, truth_table
+from xorhelpers.sweep import Config, train
 
 M = 1000
 NUM_STEPS = 2000
@@ -49,20 +67,27 @@ KERAS_SEEDS = 3
 KERAS_STEPS = 100
 
 
-def recipe(width: int) -> Config:
+def recipe(width: int, batch_size: int | None = None) -> Config:
     return Config(widths=(width,), activation="relu", optimizer="adam", lr=0.1,
-                  num_steps=NUM_STEPS)
+                  batch_size=batch_size, num_steps=NUM_STEPS)
 
 
-def engine_throughput(width: int, engine: str = "auto",
-                      repeats: int = REPEATS) -> tuple[float, float, float]:
+#: Minibatch recipes: batch 4 of 1,000 points, drawn afresh each epoch per network.
+MINIBATCH = {"1000 pairs of bits (case B)": lambda: random_xor_pairs(1000, seed=0),
+             "1000 noisy points": lambda: noisy_xor(1000, seed=0)}
+
+
+def engine_throughput(width: int, engine: str = "auto", repeats: int = REPEATS,
+                      data=None, batch_size=None) -> tuple[float, float, float]:
     """Median network-steps per second of an engine (wall clock), the same from this
     process' CPU time (all its threads; less sensitive to other load on the machine), and
-    the solved rate of the last run."""
+    the solved rate of the last run. ``data``: (X, y) to train on (default the four XOR
+    points), with ``batch_size``."""
+    X, y = data if data is not None else (None, None)
     walls, cpus = [], []
     for _ in range(repeats):
         start, cpu = time.perf_counter(), time.process_time()
-        result = train(recipe(width), M, engine=engine)
+        result = train(recipe(width, batch_size), M, X, y, engine=engine)
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
     return (M * NUM_STEPS / statistics.median(walls), M * NUM_STEPS / statistics.median(cpus),
@@ -77,6 +102,23 @@ def single_net_ms() -> float:
         train(recipe(2), [seed])
         times.append(time.perf_counter() - start)
     return 1e3 * statistics.median(times)
+
+
+def exp_ns(repeats: int = 200) -> float:
+    """Nanoseconds of one of the compiled kernel's float32 exps (in a vector loop over
+    64 x 256 values, the kernel's layout), median of ``repeats`` calls, per CPU-second."""
+    from xorhelpers.sweep.fast_kernel import exp_rows
+
+    x = np.random.default_rng(0).normal(0, 4, (64, 256)).astype(np.float32)
+    out = np.empty_like(x)
+    exp_rows(x, out)
+    times = []
+    for _ in range(repeats):
+        cpu = time.process_time()
+        for _ in range(20):
+            exp_rows(x, out)
+        times.append(time.process_time() - cpu)
+    return 1e9 * statistics.median(times) / (20 * x.size)
 
 
 def first_call_s(cache_dir: str) -> float:
@@ -96,8 +138,7 @@ def keras_throughput(width: int, tiled: bool = False) -> float:
     Plain: ``epochs=steps`` on the 4 points (one step per epoch, as a learner writes it).
     Tiled: the 4 points repeated ``steps`` times and fed unshuffled in batches of 4, so one
     epoch holds all the steps (the same full-batch updates, without the per-epoch cost)."""
-    import keras
-
+    from xorhelpers._tf import keras  # quietly: no TensorFlow start-up lines
     from xorhelpers.nets.models import make_optimizer, mlp
 
     X, y = truth_table()
@@ -129,10 +170,20 @@ def main() -> None:
     print(f"compiled engine: M={M} networks x {NUM_STEPS} full-batch Adam steps, "
           f"median of {REPEATS}")
     print(f"{'H':>3} {'net-steps/s':>14} {'per CPU-s':>12} {'solved':>7}")
-    rates = {}
+    rates, per_cpu = {}, {}
     for width in range(2, 9):
-        rates[width], per_cpu, solved = engine_throughput(width)
-        print(f"{width:>3} {rates[width]:>14.3e} {per_cpu:>12.3e} {solved:>7.1%}")
+        rates[width], per_cpu[width], solved = engine_throughput(width)
+        print(f"{width:>3} {rates[width]:>14.3e} {per_cpu[width]:>12.3e} {solved:>7.1%}")
+    one_exp, step = exp_ns(), 1e9 / per_cpu[2]
+    print(f"the kernel's exact exp: {one_exp:.2f} ns per value per CPU; 4 per 2-2-1 step: "
+          f"{4 * one_exp:.1f} of {step:.1f} ns per network-step per CPU "
+          f"({4 * one_exp / step:.0%}, the most a float32 exp could save)")
+    print("minibatch recipes, H=2, batch 4 (compiled, as above; per step against full "
+          "batch on the 4 points):")
+    for name, make in MINIBATCH.items():
+        rate, per_cpu, solved = engine_throughput(2, data=make(), batch_size=4)
+        print(f"  {name:<28} {rate:>11.3e} {per_cpu:>12.3e} {solved:>7.1%}   "
+              f"{rate / rates[2]:.2f}x full batch")
     numpy_rate, numpy_cpu, _ = engine_throughput(2, engine="numpy", repeats=3)
     print(f"NumPy engine, H=2: {numpy_rate:.3e} net-steps/s ({numpy_cpu:.3e} per CPU-s); "
           f"compiled / NumPy: {rates[2] / numpy_rate:.3g}x")

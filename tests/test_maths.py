@@ -91,6 +91,27 @@ def test_the_compiled_kernel_computes_the_registry_bit_for_bit(name):
     assert np.array_equal(S[0], maths.slope(name, z))
 
 
+@pytest.mark.parametrize("name", maths.ACTIVATIONS)
+def test_the_kernels_one_hidden_layer_step_computes_the_registry_bit_for_bit(name):
+    """``shallow_step`` (networks with one hidden layer): 2-1-1 networks whose hidden input
+    is z store f(z) and f'(z) as the registry computes them in float32."""
+    from xorhelpers.sweep import fast_kernel
+
+    z = Z32[np.abs(Z32) < 80]
+    lanes = len(z)
+    P = np.zeros((5, lanes), np.float32)
+    P[0] = 1.0  # kernel row k h + o: input 0 -> the unit
+    H = np.zeros((2, lanes), np.float32)  # one row of inputs
+    H[0] = z
+    y, w = np.zeros((1, lanes), np.float32), np.ones((1, lanes), np.float32)
+    A, S = np.zeros((1, lanes), np.float32), np.zeros((1, lanes), np.float32)
+    G, Zo, dz = np.zeros_like(P), np.zeros((1, lanes), np.float32), np.zeros((1, lanes), np.float32)
+    fast_kernel.shallow_step(P, G, 1, maths.activation(name).code, np.float32(maths.LEAKY_SLOPE),
+                             0, H, 2, y, w, 1, A, S, Zo, dz)
+    assert np.array_equal(A[0], maths.activate(name, z))
+    assert np.array_equal(S[0], maths.slope(name, z))
+
+
 def test_float64_sigmoid_does_not_overflow_and_float32_follows_the_engines():
     big = maths.sigmoid(np.array([-800.0, 0.0, 800.0]))
     assert big.tolist() == [0.0, 0.5, 1.0]

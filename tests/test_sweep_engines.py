@@ -106,6 +106,40 @@ def test_compiled_exp_and_tanh_are_correctly_rounded():
             np.testing.assert_array_equal(out, expected)
 
 
+@pytest.mark.parametrize("act", range(5))
+def test_the_fused_one_hidden_layer_step_is_forward_and_gradient(act):
+    """``shallow_step`` against the general ``forward`` and ``gradient``: the same logits and
+    gradients, bit for bit, for both losses, widths 1 to 9 and 1 to 11 rows (four rows per
+    backward pass and the rows left over), on random weights, inputs, targets and weights."""
+    from xorhelpers.sweep.fast_kernel import forward, gradient, shallow_step
+
+    rng = np.random.default_rng(act)
+    L, leaky = 64, np.float32(0.2)
+    for h, rows, loss in [(1, 1, 0), (2, 4, 0), (2, 4, 1), (3, 5, 1), (9, 11, 0), (5, 8, 1)]:
+        sizes, offs = np.array([2, h, 1]), np.array([0, 3 * h, 4 * h + 1])
+        P = rng.normal(0, 2, (4 * h + 1, L)).astype(np.float32)
+        X = rng.normal(0, 1, (rows, 2, L)).astype(np.float32)
+        y = rng.integers(0, 2, (rows, L)).astype(np.float32)
+        w = rng.uniform(0, 1, (rows, L)).astype(np.float32)
+        W = max(2, h)
+        H = np.zeros((3 * rows * W, L), np.float32)
+        H[0:rows * W:W], H[1:rows * W:W] = X[:, 0], X[:, 1]
+        S = np.zeros((rows * W, L), np.float32)
+        G = np.zeros_like(P)
+        work = [np.zeros((rows, L), np.float32), np.zeros((W * rows, L), np.float32),
+                np.zeros((rows * W, L), np.float32)]
+        forward(P, sizes, offs, act, leaky, H, S, rows, rows, W)
+        gradient(P, G, sizes, offs, loss, y, w, rows, rows, W, H, S, *work)
+        H2 = np.zeros((2 * rows, L), np.float32)
+        H2[0::2], H2[1::2] = X[:, 0], X[:, 1]
+        G2, Zo, dz = np.zeros_like(P), np.zeros((rows, L), np.float32), np.zeros((rows, L),
+                                                                                np.float32)
+        A, S2 = np.zeros((rows * h, L), np.float32), np.zeros((rows * h, L), np.float32)
+        shallow_step(P, G2, h, act, leaky, loss, H2, 2, y, w, rows, A, S2, Zo, dz)
+        np.testing.assert_array_equal(Zo, H[2 * rows * W::W][:rows])
+        np.testing.assert_array_equal(G2, G)
+
+
 def test_compiled_batch_order_matches_the_streams():
     cases = [(0, 0, 10), (7, 3, 1000), (2**32 - 1, 12, 33), (5, 0, 1), (9, 2, 2),
              (11, 7, 4096), (3, 1, 4097)]
@@ -115,8 +149,8 @@ def test_compiled_batch_order_matches_the_streams():
 
 
 def test_solved_from_logits_is_the_criterion_on_the_outputs():
-    from xorhelpers.maths import solved_fast
-    from xorhelpers.sweep.result import sigmoid, solved_from_logits
+    from xorhelpers.maths import logistic, solved_fast
+    from xorhelpers.sweep.result import solved_from_logits
 
     rng = np.random.default_rng(3)
     edge = np.array([0.0, -0.0, 1e-3, -1e-3, 1.0001e-3, 6e-8, -6e-8, 1e-9, np.inf, -np.inf,
@@ -125,7 +159,7 @@ def test_solved_from_logits_is_the_criterion_on_the_outputs():
                         rng.choice(edge, 40_000)]).astype(np.float32).reshape(-1, 4)
     y = np.array([0.0, 1.0, 1.0, 0.0])
     with np.errstate(all="ignore"):
-        np.testing.assert_array_equal(solved_from_logits(z, y), solved_fast(sigmoid(z), y, 0.0))
+        np.testing.assert_array_equal(solved_from_logits(z, y), solved_fast(logistic(z), y, 0.0))
 
 
 def test_a_network_ends_the_same_in_any_block():

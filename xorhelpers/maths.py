@@ -11,9 +11,10 @@ kernel (whose integer ``code`` the record holds), nothing else.
 
 - ``ACTIVATIONS``: the hidden activations every helper accepts, by their Keras names;
   ``activation(name)`` gives the ``Activation`` record (value, slope, kernel code, output
-  range, whether a unit can die or saturate); ``activate`` and ``slope`` apply one.
-- ``bce_with_logits``, ``bce_from_probabilities`` (and its slope), ``squared_error``:
-  losses per example, the mean is the caller's.
+  range, whether a unit can die or saturate); ``activate`` and ``slope`` apply one;
+  ``logistic`` is the sweep's one-branch output sigmoid.
+- ``bce_with_logits``, ``bce_from_probabilities`` (and its slope), ``squared_error``,
+  ``squared_error_with_logits``: losses per example, the mean is the caller's.
 - ``forward``: stacked or single networks, one weight layout, an explicit dtype.
 - ``solved`` / ``solved_fast``: every output on its target's side of 0.5 by a margin; an
   output of exactly 0.5 is on neither side.
@@ -76,14 +77,25 @@ def sigmoid(Z) -> np.ndarray:
     """1 / (1 + exp(-Z)) in Z's precision (float64 unless Z is float32).
 
     float64: two branches, so that no exp overflows. float32: the sweep engines' arithmetic,
-    1 / (exp(-Z) + 1) with a correctly rounded exp (0 where exp(-Z) overflows)."""
+    ``logistic`` (1 / (exp(-Z) + 1) with a correctly rounded exp, 0 where exp(-Z)
+    overflows)."""
     Z = _as_real(Z)
     if Z.dtype == np.float32:
-        e = _exp(-Z)
-        e += np.float32(1)
-        return np.reciprocal(e, out=e)
+        return logistic(Z)
     E = np.exp(-np.abs(Z))
     return np.where(Z >= 0, 1 / (1 + E), E / (1 + E))
+
+
+def logistic(Z) -> np.ndarray:
+    """1 / (exp(-Z) + 1) in Z's precision, one branch (0 where exp(-Z) overflows): the sweep's
+    output unit. float32: exp correctly rounded, exactly ``sigmoid``; float64: what the
+    sweep's float64 losses and ``sweep.forward`` compute, which may differ from ``sigmoid``'s
+    two-branch form in the last bit for Z < 0."""
+    Z = _as_real(Z)
+    with np.errstate(over="ignore"):
+        e = _exp(-Z)
+    e += Z.dtype.type(1)
+    return np.reciprocal(e, out=e)
 
 
 def _relu(Z):
@@ -216,7 +228,13 @@ def bce_with_logits(z, y) -> np.ndarray:
     y, computed without overflow and without a log of 0 (as Keras does for a sigmoid output):
     max(z, 0) - z y + log(1 + exp(-|z|))."""
     z, y = _as_real(z), _as_real(y)
-    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    soft = np.abs(z)  # log(1 + exp(-|z|)), in place: the same operations, fewer arrays
+    np.negative(soft, out=soft)
+    np.exp(soft, out=soft)
+    np.log1p(soft, out=soft)
+    total = np.maximum(z, 0) - z * y
+    total += soft
+    return total
 
 
 def bce_from_probabilities(p, y, eps: float = CLIP_EPS) -> np.ndarray:
@@ -240,6 +258,12 @@ def bce_from_probabilities_slope(p, y, eps: float = CLIP_EPS) -> np.ndarray:
 def squared_error(p, y) -> np.ndarray:
     """(p - y)**2 per example."""
     return (_as_real(p) - _as_real(y)) ** 2
+
+
+def squared_error_with_logits(z, y) -> np.ndarray:
+    """(p - y)**2 per example for the output p = ``logistic(z)`` of a sigmoid with logit z:
+    the sweep's mean squared error."""
+    return squared_error(logistic(_as_real(z)), y)
 
 
 # ---------------------------------------------------------------------------- forward

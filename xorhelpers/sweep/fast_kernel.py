@@ -30,17 +30,40 @@ Intel's SVML where it is installed), and a library call cannot be vectorised. Th
 plain multiplies and adds and vectorise like the rest: the only choice left between speed
 and bit-identity was the float-to-integer conversion of k, done through int32, which every
 vector unit converts, where a direct int64 conversion is scalar without AVX-512. The
-double-precision value rounds to float32 as the exact value does (tested on a quarter
-million inputs), which is what the NumPy engine computes (float64 exp, rounded). A
-cheaper float32 polynomial would round differently from the NumPy engine for some inputs;
-the exp of the four logits is about a quarter of a 2-2-1 step's time.
+double-precision value rounds to float32 as the exact value does, which is what the NumPy
+engine computes (float64 exp, rounded), for every float32 input but two (below). A cheaper
+float32 polynomial would round differently from the NumPy engine for many inputs.
 
-Measured (``benchmarks/sweep.py``, 2-core AMD EPYC with AVX-512, shared machine): the
-compiled engine runs about 3e7 network-steps per CPU-second on the 2-2-1 recipe, as the
-previous chunk-of-512 layout did (that loop was already vectorised and the step is bound by
-its arithmetic: four double-precision exps, a float32 division and square root per
-parameter); what the blocks changed is the minibatch recipes (case B's, 2 to 4 times
-faster, mostly from ``epoch_order``'s bucket sort) and no penalty for small sweeps.
+Networks with one hidden layer (most recipes) train through ``shallow_step``, which fuses
+``forward`` and ``gradient``: one pass over the lanes per (row, unit) forward (the unit's
+pre-activation, activation and slope, and its term of the logit's sum) and one backward
+(its terms of four gradient sums), a few hundred vector instructions per pass instead of a
+dozen passes of a few, with the same operations in the same order for every number. Deeper
+networks go through ``forward`` and ``gradient``.
+
+Where the time goes (numba's ``inspect_asm`` and timings of each part, 2-core AMD EPYC with
+AVX-512, one block of 256 2-2-1 networks, Adam, full batch): every lane loop is vectorised
+(zmm instructions, 16 networks each, 8 in the double-precision exp), behind LLVM's runtime
+checks that the arrays do not overlap (the compare-and-or chains before each loop); the
+only calls are numba's reference counts on entering and leaving a function, which is why
+the fused step, one function, beats a hundred calls of small ones. Per step, the four
+exps of the output sigmoid cost about 1.3 us (some 50 double multiplies and adds per 16
+values, the arithmetic is the bound; a table-driven exp with a shorter
+polynomial ran no faster, its gather cost what the polynomial saved, and it rounded one
+float32 input differently), the rest of the forward and backward passes about 1.4 us
+(mostly loads and stores of the rows), Adam's update about 0.7 us (a float32 square root
+and division per parameter, the divider unit's pace; 1.6 us once second moments fall
+below float32's normal range, from gradients under 1e-19: subnormal arithmetic is slow on
+this processor, and flushing it to zero would change the numbers). Before the fused step
+the forward and backward passes took 3.6 us in about a hundred short passes, each a call.
+Checked over all 2**32 float32 inputs, the exact exp differs from NumPy's correctly
+rounded one (float64 exp, rounded) at exactly two, 65.51379 and -1.0149802, by one unit in
+the last place: a network whose logit is exactly one of these would differ between the
+engines.
+
+Minibatches: each network's order of the rows is a sort of their hashed keys, once per
+epoch (``_new_orders``): about 9 ns per row and network, which for a batch of 4 costs
+more than the step itself.
 """
 
 from __future__ import annotations
@@ -92,41 +115,64 @@ splitmix64 = _jit()(mix64)
 @_jit()
 def epoch_order(seed, epoch, n):
     """``streams.batch_order`` inside compiled code: the order of the n rows in ``epoch``,
-    the rows sorted by their hashed keys (all distinct, so the order is unique).
+    the rows sorted by their hashed keys (all distinct, so the order is unique)."""
+    keys, start, fill, order = _order_work(n)
+    _epoch_order_into(seed, epoch, n, keys, start, fill, order)
+    return order
 
-    A bucket sort: the keys are uniform 64-bit hashes, so their top bits spread the rows
-    over about n buckets with one row each on average; rows are placed bucket by bucket and
-    the few sharing a bucket sorted by their full keys (insertion sort). Linear time on
-    average, where a comparison sort of case B's 1,000 rows cost ten passes."""
-    keys = np.empty(n, np.uint64)
-    base = np.uint64(epoch) << np.uint64(32)
-    top = np.uint64(1) << np.uint64(63)
-    for i in range(n):
-        keys[i] = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
+
+@_jit()
+def _order_work(n):
+    """Work arrays of ``_epoch_order_into`` for n rows: keys, start, fill, order."""
     bits = 1
     while (1 << bits) < n:
         bits += 1
+    return (np.empty(2 * n, np.uint64), np.empty((1 << bits) + 1, np.int64),
+            np.empty(1 << bits, np.int64), np.empty(n, np.int64))
+
+
+@_jit()
+def _epoch_order_into(seed, epoch, n, keys, start, fill, order):
+    """``epoch_order`` into ``order``, with the work arrays of ``_order_work(n)``.
+
+    A bucket sort: the keys are uniform 64-bit hashes, so their top bits spread the rows
+    over about n buckets with one row each on average; rows (with their keys) are placed
+    bucket by bucket, which leaves them sorted but within buckets, and one insertion pass
+    over the placed keys sorts the few sharing a bucket by their full keys. Linear time on
+    average, where a comparison sort of case B's 1,000 rows cost ten passes."""
+    base = np.uint64(epoch) << np.uint64(32)
+    top = np.uint64(1) << np.uint64(63)
+    buckets, bits = len(fill), 0
+    while (1 << bits) < buckets:
+        bits += 1
     shift = np.uint64(64 - bits)
-    start = np.zeros((1 << bits) + 1, np.int64)
+    for b in range(buckets + 1):
+        start[b] = 0
     for i in range(n):
-        start[np.int64(keys[i] >> shift) + 1] += 1
-    for b in range(1 << bits):
+        key = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
+        keys[i] = key
+        start[np.int64(key >> shift) + 1] += 1
+    for b in range(buckets):
         start[b + 1] += start[b]
-    order = np.empty(n, np.int64)
-    fill = start[:-1].copy()
-    for i in range(n):
-        b = np.int64(keys[i] >> shift)
-        order[fill[b]] = i
-        fill[b] += 1
-    for b in range(1 << bits):
-        for p in range(start[b] + 1, start[b + 1]):
-            row = order[p]
+        fill[b] = start[b]
+    for i in range(n):  # placed: keys[n + p] is the key of order[p]
+        key = keys[i]
+        b = np.int64(key >> shift)
+        p = fill[b]
+        fill[b] = p + 1
+        keys[n + p] = key
+        order[p] = i
+    for p in range(n + 1, 2 * n):
+        key = keys[p]
+        if keys[p - 1] > key:  # only within a bucket: the buckets are in order
+            row = order[p - n]
             q = p
-            while q > start[b] and keys[order[q - 1]] > keys[row]:
-                order[q] = order[q - 1]
+            while q > n and keys[q - 1] > key:
+                keys[q] = keys[q - 1]
+                order[q - n] = order[q - n - 1]
                 q -= 1
-            order[q] = row
-    return order
+            keys[q] = key
+            order[q - n] = row
 
 
 @intrinsic
@@ -354,6 +400,105 @@ def gradient(P, G, sizes, offs, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
 
 
 @_jit()
+def shallow_step(P, G, h, act, leaky, loss, H, W, y, w, rows, A, S, Zo, dz):
+    """``forward`` and ``gradient`` of a network with one hidden layer of h units, fused.
+
+    The same float32 operations as those two, in the same order for every number (each
+    sum from zero, its terms one after the other), grouped so that one pass over the lanes
+    does all the work on one (row, unit) pair: its pre-activation, activation, slope and
+    term of the output's sum forward; its terms of four gradient sums backward. Parameters
+    as ``forward`` lays them out: the first kernel in rows k h + o, its bias in 2 h + o, the
+    output kernel in 3 h + o, its bias in 4 h. A and S: activations and slopes, row r h + o;
+    Zo: the logits (rows, L); dz: the loss' slope at the logits."""
+    L = P.shape[1]
+    one, zero, two = np.float32(1.0), np.float32(0.0), np.float32(2.0)
+    b2 = 4 * h
+    for r in range(rows):
+        x0, x1 = r * W, r * W + 1
+        for j in range(L):
+            Zo[r, j] = zero
+        for o in range(h):
+            w0, w1, b, v, ai = o, h + o, 2 * h + o, 3 * h + o, r * h + o
+            if act == RELU or act == LEAKY:
+                below = zero if act == RELU else leaky  # the slope for z <= 0
+                for j in range(L):
+                    z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    s = one if z > zero else below
+                    a = z * s
+                    A[ai, j] = a
+                    S[ai, j] = s
+                    Zo[r, j] += a * P[v, j]
+            elif act == SIGMOID:
+                for j in range(L):
+                    z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    a = one / (_exp32(-z) + one)
+                    A[ai, j] = a
+                    S[ai, j] = (one - a) * a
+                    Zo[r, j] += a * P[v, j]
+            elif act == TANH:
+                for j in range(L):
+                    z = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    a = _tanh32(z)
+                    A[ai, j] = a
+                    S[ai, j] = one - a * a
+                    Zo[r, j] += a * P[v, j]
+            else:
+                for j in range(L):
+                    a = ((zero + H[x0, j] * P[w0, j]) + H[x1, j] * P[w1, j]) + P[b, j]
+                    A[ai, j] = a
+                    S[ai, j] = one
+                    Zo[r, j] += a * P[v, j]
+        if loss == MSE:
+            for j in range(L):
+                z = Zo[r, j] + P[b2, j]
+                Zo[r, j] = z
+                q = one / (_exp32(-z) + one)
+                dz[r, j] = ((q - y[r, j]) * ((two * q) * (one - q))) * w[r, j]
+        else:
+            for j in range(L):
+                z = Zo[r, j] + P[b2, j]
+                Zo[r, j] = z
+                q = one / (_exp32(-z) + one)
+                dz[r, j] = (q - y[r, j]) * w[r, j]
+    for i in range(b2 + 1):
+        for j in range(L):
+            G[i, j] = zero
+    r = 0
+    while r + 4 <= rows:  # four rows per pass: their terms added one after the other
+        for o in range(h):
+            k0, k1, kb, v, a0 = o, h + o, 2 * h + o, 3 * h + o, r * h + o
+            a1, a2, a3, x = a0 + h, a0 + 2 * h, a0 + 3 * h, r * W
+            for j in range(L):
+                d0, d1, d2, d3, pv = dz[r, j], dz[r + 1, j], dz[r + 2, j], dz[r + 3, j], P[v, j]
+                G[v, j] = (((G[v, j] + A[a0, j] * d0) + A[a1, j] * d1) + A[a2, j] * d2) \
+                    + A[a3, j] * d3
+                e0, e1 = (d0 * pv) * S[a0, j], (d1 * pv) * S[a1, j]
+                e2, e3 = (d2 * pv) * S[a2, j], (d3 * pv) * S[a3, j]
+                G[k0, j] = (((G[k0, j] + H[x, j] * e0) + H[x + W, j] * e1)
+                            + H[x + 2 * W, j] * e2) + H[x + 3 * W, j] * e3
+                G[k1, j] = (((G[k1, j] + H[x + 1, j] * e0) + H[x + W + 1, j] * e1)
+                            + H[x + 2 * W + 1, j] * e2) + H[x + 3 * W + 1, j] * e3
+                G[kb, j] = (((G[kb, j] + e0) + e1) + e2) + e3
+        for j in range(L):
+            G[b2, j] = (((G[b2, j] + dz[r, j]) + dz[r + 1, j]) + dz[r + 2, j]) + dz[r + 3, j]
+        r += 4
+    while r < rows:
+        x0, x1 = r * W, r * W + 1
+        for o in range(h):
+            k0, k1, kb, v, ai = o, h + o, 2 * h + o, 3 * h + o, r * h + o
+            for j in range(L):
+                d = dz[r, j]
+                G[v, j] += A[ai, j] * d
+                dZ = (d * P[v, j]) * S[ai, j]
+                G[k0, j] += H[x0, j] * dZ
+                G[k1, j] += H[x1, j] * dZ
+                G[kb, j] += dZ
+        for j in range(L):
+            G[b2, j] += dz[r, j]
+        r += 1
+
+
+@_jit()
 def update(P, G, Mo, V, opt, lr, mom, alpha, c):
     """One Keras 3 update of every parameter (row of P) of every network (column); c holds
     (1 - beta_1, 1 - beta_2, rho, 1 - rho, epsilon) in float32; alpha (LANES,) is Adam's
@@ -468,22 +613,31 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     inverse (n,): each training row's index in data; X4 (4, 2): the XOR points; logits
     (blocks, records, 4, LANES) is filled at the recorded steps; order (blocks, n, LANES)
     holds the minibatch order of epoch order_epoch[block] (-1: none yet), kept from call to
-    call."""
+    call: the rows in that order, or with few distinct rows (FEW) their distinct rows."""
     L = P.shape[2]
     act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth, first = codes
     n = len(inverse)
     R = max(4, len(data) if feed != GATHER else batch_size)
-    H, S, W, z0 = _work(sizes, R, L)
-    H4, S4, _, z4 = _work(sizes, 4, L)  # for the logits on the four points
-    _points(X4, H4, W)
-    dZ = np.zeros((W * R, L), np.float32)
-    dA = np.zeros((R * W, L), np.float32)
+    H4, S4, W4, z4 = _work(sizes, 4, L)  # for the logits on the four points
+    _points(X4, H4, W4)
+    shallow, h = len(sizes) == 3, sizes[1]  # one hidden layer: ``shallow_step``
+    if shallow:  # H holds the inputs only (W = 2 per row), A1, S1 and Zo the layers
+        H, S, W, z0 = np.zeros((2 * R, L), np.float32), np.zeros((0, L), np.float32), 2, 0
+        dZ, dA = np.zeros((0, L), np.float32), np.zeros((0, L), np.float32)
+    else:
+        H, S, W, z0 = _work(sizes, R, L)
+        dZ, dA = np.zeros((W * R, L), np.float32), np.zeros((R * W, L), np.float32)
+    A1 = np.zeros((R * h if shallow else 0, L), np.float32)
+    S1 = np.zeros_like(A1)
+    Zo = np.zeros((R if shallow else 0, L), np.float32)
     dz = np.zeros((R, L), np.float32)
     G = np.zeros_like(P[0])
     alpha = np.zeros(L, np.float32)
     yb = np.zeros((R, L), np.float32)
     wb = np.zeros((R, L), np.float32)
     leaky = c[5]
+    keys, bstart, fill, rows_j = _order_work(n)
+    lane_rows = np.empty((ORDER_GROUP, n if feed != FULL else 0), np.int64)
     if feed != GATHER:
         for r in range(len(data)):
             for j in range(L):
@@ -500,18 +654,12 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                 epoch, pos = divmod(first + step, per_epoch)
                 if epoch != order_epoch[blk]:
                     order_epoch[blk] = epoch
-                    for j in range(L):
-                        if j and seeds[blk, j] == seeds[blk, j - 1]:  # the same order
-                            for i in range(n):
-                                ob[i, j] = ob[i, j - 1]
-                            continue
-                        rows_j = epoch_order(seeds[blk, j], epoch, n)
-                        for i in range(n):
-                            ob[i, j] = rows_j[i]
+                    _new_orders(ob, seeds[blk], epoch, feed == FEW, inverse, keys, bstart,
+                                fill, rows_j, lane_rows)
                 start = pos * batch_size
                 stop = min(start + batch_size, n)
                 if feed == FEW:
-                    _few_weights(wb, size, ob, inverse, start, stop)
+                    _few_weights(wb, size, ob, start, stop)
                 else:
                     size = stop - start
                     weight = np.float32(1.0 / size)
@@ -522,31 +670,67 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                             H[i * W + 1, j] = data[row, 1]
                             yb[i, j] = y[row]
                             wb[i, j] = weight
-            forward(Pb, sizes, offs, act, leaky, H, S, size, R, W)
-            if truth and step % every == 0:
-                _record(logb, step // every, H, z0, W)
-            gradient(Pb, G, sizes, offs, loss, yb, wb, size, R, W, H, S, dz, dZ, dA)
+            if shallow:
+                shallow_step(Pb, G, h, act, leaky, loss, H, W, yb, wb, size, A1, S1, Zo, dz)
+                if truth and step % every == 0:
+                    _record(logb, step // every, Zo, 0, 1)
+            else:
+                forward(Pb, sizes, offs, act, leaky, H, S, size, R, W)
+                if truth and step % every == 0:
+                    _record(logb, step // every, H, z0, W)
+                gradient(Pb, G, sizes, offs, loss, yb, wb, size, R, W, H, S, dz, dZ, dA)
             factor = alphas[min(step, len(alphas) - 1)]
             for j in range(L):
                 alpha[j] = lrb[j] * factor
             update(Pb, G, Mb, Vb, opt, lrb, momb, alpha, c)
             if not truth and step % every == 0:
-                forward(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W)
-                _record(logb, step // every, H4, z4, W)
+                forward(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W4)
+                _record(logb, step // every, H4, z4, W4)
+
+
+ORDER_GROUP = 16  # lanes whose orders are sorted, then written into the block together
 
 
 @_jit()
-def _few_weights(wb, size, order, inverse, start, stop):
+def _new_orders(ob, seeds, epoch, few, inverse, keys, bstart, fill, rows_j, lane_rows):
+    """ob[:, j] = network j's order of the rows in ``epoch`` (its distinct rows when
+    ``few``), for every lane j. Lanes go ORDER_GROUP at a time: each one's order is sorted
+    into a row of lane_rows, then the group is written into ob place by place, a short
+    contiguous run per place instead of one lane's column at a stride of the block width."""
+    L, n = ob.shape[1], ob.shape[0]
+    for j0 in range(0, L, ORDER_GROUP):
+        g = min(ORDER_GROUP, L - j0)
+        for q in range(g):
+            j = j0 + q
+            if j and seeds[j] == seeds[j - 1]:  # the same network: the same order
+                for i in range(n):
+                    lane_rows[q, i] = lane_rows[q - 1, i] if q else ob[i, j - 1]
+                continue
+            _epoch_order_into(seeds[j], epoch, n, keys, bstart, fill, rows_j)
+            if few:  # the distinct row of each place in the order
+                for i in range(n):
+                    lane_rows[q, i] = inverse[rows_j[i]]
+            else:
+                for i in range(n):
+                    lane_rows[q, i] = rows_j[i]
+        for i in range(n):
+            for q in range(g):
+                ob[i, j0 + q] = lane_rows[q, i]
+
+
+@_jit()
+def _few_weights(wb, size, ids, start, stop):
     """A minibatch as weights over the few distinct rows: wb[r, j] = the share of network
-    j's batch (rows order[start:stop, j]) that is distinct row r."""
+    j's batch (places start to stop of its order, ids[i, j] the distinct row at place i)
+    that is distinct row r."""
     L = wb.shape[1]
-    for r in range(size):
-        for j in range(L):
-            wb[r, j] = 0
-    for i in range(start, stop):
-        for j in range(L):
-            wb[inverse[order[i, j]], j] += 1
+    one, zero = np.float32(1.0), np.float32(0.0)
     share = np.float64(np.float32(stop - start))
     for r in range(size):
+        for j in range(L):
+            wb[r, j] = zero
+        for i in range(start, stop):
+            for j in range(L):
+                wb[r, j] += one if ids[i, j] == r else zero
         for j in range(L):
             wb[r, j] = np.float32(wb[r, j] / share)

@@ -13,9 +13,10 @@ import numpy as np
 from .._check import check_choice, check_float, check_int
 from .._weights import as_pairs
 from ..data import truth_table
+from ..maths import logistic
 from .config import ACTIVATIONS, as_X
 from .numpy_engine import act
-from .result import SweepResult, sigmoid
+from .result import SweepResult
 
 
 def forward(weights, X, activation: str = "relu") -> tuple[np.ndarray, list[np.ndarray]]:
@@ -36,7 +37,7 @@ def forward(weights, X, activation: str = "relu") -> tuple[np.ndarray, list[np.n
             hidden.append(A)
         W, b = layers[-1]
         z = np.matmul(A, W)[..., 0] + b[:, None, 0]
-        return sigmoid(z), hidden
+        return logistic(z), hidden
 
 
 # ---------------------------------------------------------------- failure modes (notebook 03)

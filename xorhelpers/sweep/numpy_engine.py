@@ -21,10 +21,10 @@ import numpy as np
 from ..data import truth_table
 from ..maths import ADAM_BETA_1 as BETA_1
 from ..maths import ADAM_BETA_2 as BETA_2
-from ..maths import EPSILON, LEAKY_SLOPE, REGISTRY
+from ..maths import EPSILON, REGISTRY, logistic
 from ..maths import RMSPROP_RHO as RHO
 from .config import Config
-from .result import DTYPE, GroupRun, exp32, sigmoid
+from .result import DTYPE, GroupRun
 from .streams import hash_keys
 
 
@@ -73,12 +73,13 @@ class Nets:
         ``X`` is (n, 3), inputs with a ones column shared by all networks, or (n, 3, M), one
         batch per network. The slopes are d activation / d input of each hidden layer."""
         A, As, slopes = X, [X], []
+        record = REGISTRY[self.activation]
         for k, B in enumerate(self.blocks[:-1]):
             Z = np.einsum("nk,kom->nom" if A.ndim == 2 else "nkm,kom->nom", A, B)
             A = self._buffer(k, Z.shape)
-            slope = _act_into(self.activation, Z, A[:, :-1])
+            A[:, :-1] = record.value(Z)
             As.append(A)
-            slopes.append(slope)
+            slopes.append(record.slope(Z, A[:, :-1]))
         z = np.einsum("nkm,km->nm", A, self.blocks[-1][:, 0, :])
         return z, As, slopes
 
@@ -96,7 +97,7 @@ class Nets:
 
         Returns the logits on X before the step."""
         z, As, slopes = self.forward(X)
-        p = sigmoid(z)
+        p = logistic(z)
         dz = p - y
         if self.loss == "mse":
             dz *= 2 * p * (1 - p)
@@ -255,36 +256,15 @@ def _with_ones(X: np.ndarray) -> np.ndarray:
 
 
 def act(activation: str, Z: np.ndarray) -> np.ndarray:
-    """The hidden activation of Z, a new array."""
-    A = np.empty_like(Z)
-    _act_into(activation, Z, A)
-    return A
-
-
-def _act_into(activation: str, Z: np.ndarray, A: np.ndarray):
-    """Write the activation of Z into A; return its derivative (relu'(0) = 0 as in Keras).
-    In Z's precision: float32 in the engine, float64 in ``modes.forward``."""
-    one = Z.dtype.type(1)
-    if activation == "relu":
-        slope = Z > 0
-        np.multiply(Z, slope, out=A)
-    elif activation == "leaky_relu":
-        slope = np.where(Z > 0, one, Z.dtype.type(LEAKY_SLOPE))
-        np.multiply(Z, slope, out=A)
-    elif activation == "sigmoid":
-        A[...] = exp32(-Z) if Z.dtype == np.float32 else np.exp(-Z)
-        A += one
-        np.reciprocal(A, out=A)
-        slope = one - A
-        slope *= A
-    elif activation == "tanh":
-        A[...] = np.tanh(Z.astype(np.float64))  # correctly rounded, as exp32
-        slope = A * A
-        np.subtract(one, slope, out=slope)
-    else:
-        A[...] = Z
-        slope = one
-    return slope
+    """The hidden activation of Z, a new array, for ``modes.forward``: the registry's
+    (``maths``) in float32; in float64 the formulas that function has always used, which
+    differ from the registry's float64 ones only in the sign of a zero (relu: Z * (Z > 0),
+    -0 for a negative Z) and in the last bit (sigmoid: ``logistic``'s one branch)."""
+    if Z.dtype == np.float32 or activation not in ("relu", "sigmoid"):
+        return REGISTRY[activation].value(Z)
+    if activation == "sigmoid":
+        return logistic(Z)
+    return Z * (Z > 0)
 
 
 def _dead(activation: str, slopes: list, n_models: int) -> np.ndarray:
@@ -292,4 +272,4 @@ def _dead(activation: str, slopes: list, n_models: int) -> np.ndarray:
     activation that can die (relu) whose input is <= 0 on every point (slope 0 there)."""
     if not REGISTRY[activation].can_die:
         return np.zeros(n_models, dtype=int)
-    return sum((~s).all(axis=0).sum(axis=0) for s in slopes)
+    return sum((s == 0).all(axis=0).sum(axis=0) for s in slopes)

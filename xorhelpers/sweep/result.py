@@ -10,14 +10,17 @@ Introduced in notebook 03.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from .._check import check_choice, check_int
 from ..data import truth_table
-from ..maths import solved_fast
+from ..maths import bce_with_logits, logistic, solved_fast, squared_error_with_logits
 from ..stats import rate as _rate
 from .config import Config
 
@@ -194,7 +197,7 @@ class SweepResult:
             for g, (idx, run) in enumerate(runs):
                 losses = loss_from_logits(configs[config_index[idx[0]]].loss, run.logits, y4)
                 right = solved_from_logits(run.logits, y4)  # (m, R)
-                outputs[idx] = sigmoid(run.logits[:, -1])
+                outputs[idx] = logistic(run.logits[:, -1])
                 loss_curve[idx, :losses.shape[1]] = losses
                 final_loss[idx] = losses[:, -1]
                 solved_step[idx] = np.where(right.any(axis=1),
@@ -289,37 +292,49 @@ class SweepResult:
             state=self.state.subset(idx, tuple(self.configs[c] for c in keep), remap))
 
 
-def exp32(z: np.ndarray) -> np.ndarray:
-    """exp of float32 ``z``, correctly rounded to float32 (computed in float64): NumPy's own
-    float32 exp is off by one unit in the last place for about a third of inputs, and which
-    third depends on the processor's vector instructions."""
-    with np.errstate(over="ignore"):
-        return np.exp(z.astype(np.float64)).astype(np.float32)
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-z)) in z's precision (float32 through ``exp32``)."""
-    e = exp32(-z) if z.dtype == np.float32 else np.exp(-z)
-    e += 1
-    return np.reciprocal(e, out=e)
-
-
 def loss_from_logits(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Mean loss over the points, computed in float64 from logits z (..., 4) and targets
-    y (4,): shape (...)."""
-    z = z.astype(np.float64)
-    if loss == "mse":
-        return ((sigmoid(z) - y) ** 2).mean(axis=-1)
-    # max(z, 0) - z y + log1p(exp(-|z|)), in place (the same operations in the same order)
-    soft = np.abs(z)
-    np.negative(soft, out=soft)
-    np.exp(soft, out=soft)
-    np.log1p(soft, out=soft)
-    total = np.maximum(z, 0)
-    z *= y
-    total -= z
-    total += soft
-    return total.mean(axis=-1)
+    y (4,): shape (...). ``maths.bce_with_logits`` or ``maths.squared_error_with_logits``,
+    piece by piece along the first axis (the pieces' temporaries stay in the cache), the
+    pieces of a large z split over threads (NumPy releases the GIL in its loops); each value
+    is computed alone, so the split changes no bit."""
+    per_point = squared_error_with_logits if loss == "mse" else bce_with_logits
+    if z.ndim < 2:
+        return per_point(z.astype(np.float64), y).mean(axis=-1)
+    out = np.empty(z.shape[:-1])
+    step = max(1, PIECE // max(1, z[:1].size))  # networks per piece
+
+    def fill(part: slice) -> None:
+        for a in range(part.start, part.stop, step):  # pieces whose temporaries stay cached
+            b = min(a + step, part.stop)
+            out[a:b] = per_point(z[a:b].astype(np.float64), y).mean(axis=-1)
+
+    parts = _parts(len(z), z.size)
+    if len(parts) == 1:
+        fill(parts[0])
+    else:
+        list(_pool().map(fill, parts))
+    return out
+
+
+SPLIT_SIZE = 2**16  # fewest values per thread worth splitting a loss computation for
+PIECE = 2**16  # values per piece of a loss computation (float64 temporaries of 512 KiB: level 2)
+
+
+def _parts(n: int, size: int) -> list[slice]:
+    """At most one slice of range(n) per core, each of at least SPLIT_SIZE values."""
+    k = max(1, min(_cores(), size // SPLIT_SIZE, n))
+    edges = [n * i // k for i in range(k + 1)]
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=_cores())
 
 
 def solved_from_logits(z: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -331,6 +346,10 @@ def solved_from_logits(z: np.ndarray, y: np.ndarray) -> np.ndarray:
         up, down = z > 1e-3, z < -1e-3
         unsure = ~(up | down)
         if unsure.any():
-            p = sigmoid(z[unsure])
+            p = logistic(z[unsure])
             up[unsure], down[unsure] = p > 0.5, p < 0.5
-        return np.where(y > 0.5, up, down).all(axis=-1)
+        right = np.where(y > 0.5, up, down)
+        out = right[..., 0].copy()
+        for k in range(1, right.shape[-1]):  # faster than .all(axis=-1) over 4 points
+            out &= right[..., k]
+        return out
