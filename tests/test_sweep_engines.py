@@ -96,7 +96,13 @@ def test_compiled_exp_and_tanh_are_correctly_rounded():
     x = np.concatenate([rng.normal(0, 4, 200_000), rng.uniform(-120, 100, 20_000),
                         10.0 ** rng.uniform(-12, 2, 20_000) * rng.choice([-1, 1], 20_000),
                         [0.0, -0.0, 1e-30, 88.7, 89.0, -103.0, -104.0, -200.0, 100.0,
-                         np.inf, -np.inf, np.nan]]).astype(np.float32)
+                         np.inf, -np.inf, np.nan],
+                        # the two inputs whose double-precision exp rounds the wrong way (the
+                        # kernel's table), and their neighbours, which need no table
+                        np.nextafter(np.float32([65.51379, -1.0149802]), np.float32(0)),
+                        np.float32([65.51379, -1.0149802]),
+                        np.nextafter(np.float32([65.51379, -1.0149802]), np.float32(-99))]
+                       ).astype(np.float32)
     x = np.concatenate([x, np.zeros(-len(x) % 64, np.float32)]).reshape(-1, 64)
     out = np.empty_like(x)
     with np.errstate(all="ignore"):
