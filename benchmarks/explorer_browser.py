@@ -13,6 +13,16 @@ Restart Kernel and Run All Cells, and then uses the first explorer on the page:
 - Play: the default preset's Play button clicked PLAYS times; frames per second = frames
   painted after the first / the time between the first and the last.
 
+Where the time of an update goes: the benchmark's copy of the notebook ends with a probe cell
+(``PROBE``) that times, in the kernel, every message from the page that ends in a new figure:
+training (``sweep.train``), compute's assembly of its results (``compute.run`` or
+``run_seeds`` less the training), matplotlib drawing (``update`` and ``render``), image
+encoding (``draw.encode``), the rest of the kernel's handler (controls, code boxes) and its
+process CPU time. With the page's own clock (the same wall clock) each change splits into:
+page to kernel, train, assemble, draw, encode, kernel other, and kernel to painted (the image's
+transfer, decoding and painting); the parts add up to the whole. Medians are printed per
+view.
+
 The page's console errors are printed (the browser tests fail on them). Times are wall
 clock in the page on a shared machine: the load average is printed. Needs Chromium and the
 playwright package, as the browser tests (``python3 dev.py test tests/browser`` installs it).
@@ -74,10 +84,11 @@ _CHANGE_JS = """async ([root, control, label, figure, timeout]) => {
     watch.observe(img, {attributes: true, attributeFilter: ['src']});
   });
   select.selectedIndex = index;
+  const start = Date.now();
   const t0 = performance.now();
   select.dispatchEvent(new Event('change', {bubbles: true}));
   const t1 = await shown;
-  return t1 === null ? null : t1 - t0;
+  return t1 === null ? {ms: null} : {ms: t1 - t0, start: start, painted: start + (t1 - t0)};
 }"""
 
 # In the page: click Play and collect the paint time of every new picture until the timer
@@ -95,6 +106,7 @@ _PLAY_JS = """async ([root, timeout]) => {
     requestAnimationFrame(() => requestAnimationFrame(() => times.push(performance.now())));
   });
   watch.observe(img, {attributes: true, attributeFilter: ['src']});
+  const start = Date.now();
   const t0 = performance.now();
   play.click();
   await new Promise(r => setTimeout(r, 300));
@@ -103,8 +115,114 @@ _PLAY_JS = """async ([root, timeout]) => {
   }
   await new Promise(r => setTimeout(r, 300));
   watch.disconnect();
-  return times.map(t => t - t0);
+  return {start: start, times: times.map(t => t - t0)};
 }"""
+
+
+# Appended to the benchmark's copy of notebook 07 (Run All runs it last, after ``view`` is
+# shown): wraps the explorer's steps with timers and logs, for every message from the page
+# that makes the kernel send a new figure, one JSON line to the file PATH.
+PROBE = """\
+import json as _json
+import time as _time
+
+import ipywidgets as _widgets
+
+from xorhelpers.explorer import compute as _compute
+from xorhelpers.explorer import draw as _draw
+from xorhelpers.explorer import view as _view_module
+
+_probe_log = open(PATH, "a", buffering=1)
+_probe = {}
+
+
+def _timed(name, f):
+    def timed(*args, **kwargs):
+        t0 = _time.perf_counter()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            if _probe:
+                _probe[name] = _probe.get(name, 0.0) + 1000 * (_time.perf_counter() - t0)
+    return timed
+
+
+_compute.train = _timed("train", _compute.train)
+_view_module.run = _timed("compute", _view_module.run)
+_view_module.run_seeds = _timed("compute", _view_module.run_seeds)
+_draw.NetFigure.update = _timed("update", _draw.NetFigure.update)
+_draw.SeedFigure.update = _timed("update", _draw.SeedFigure.update)
+_draw._Blitted.render = _timed("render", _draw._Blitted.render)
+_draw.encode = _timed("encode", _draw.encode)
+
+
+def _sent(change):
+    if _probe:
+        _probe["sent"] = 1000 * _time.time()
+        _probe["bytes"] = len(change["new"])
+
+
+view.image.observe(_sent, "value")
+view.seed_image.observe(_sent, "value")
+_set_state = _widgets.Widget.set_state
+
+
+def _timed_set_state(self, sync_data):
+    if _probe:  # nested
+        return _set_state(self, sync_data)
+    _probe.update({"in": 1000 * _time.time(), "what": sorted(sync_data)})
+    t0, c0 = _time.perf_counter(), _time.process_time()
+    try:
+        return _set_state(self, sync_data)
+    finally:
+        event = dict(_probe, handler=1000 * (_time.perf_counter() - t0),
+                     cpu=1000 * (_time.process_time() - c0))
+        _probe.clear()
+        if "sent" in event:
+            _probe_log.write(_json.dumps(event) + "\\n")
+
+
+_widgets.Widget.set_state = _timed_set_state
+"""
+
+PARTS = ("to kernel", "train", "assemble", "draw", "encode", "kernel other", "to painted")
+
+
+def add_probe(notebook: Path, log: Path) -> None:
+    """Append ``PROBE``, writing to ``log``, to the notebook's copy as its last cell."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE.replace("PATH", repr(str(log)))))
+    nbformat.write(nb, notebook)
+
+
+def read_probe(log: Path) -> list[dict]:
+    import json
+
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+
+
+def split(event: dict, start: float, painted: float) -> dict[str, float]:
+    """The parts of one update (ms) from the page's start (input event) to painted."""
+    compute = event.get("compute", 0.0)
+    train = event.get("train", 0.0)
+    draw = event.get("update", 0.0) + event.get("render", 0.0)
+    encode = event.get("encode", 0.0)
+    in_kernel = event["sent"] - event["in"]
+    return {"to kernel": event["in"] - start, "train": train, "assemble": compute - train,
+            "draw": draw, "encode": encode,
+            "kernel other": in_kernel - compute - draw - encode,
+            "to painted": painted - event["sent"], "kernel cpu": event["cpu"],
+            "kB": event.get("bytes", 0) / 1000}
+
+
+def match(events: list[dict], start: float, end: float) -> dict | None:
+    """The kernel's event that answered a page action between ``start`` and ``end``."""
+    inside = [e for e in events if start - 5 <= e["in"] <= end and e["sent"] <= end]
+    return inside[-1] if inside else None
 
 
 def _dev():
@@ -120,7 +238,9 @@ def presets() -> list[str]:
     return list(PRESETS)
 
 
-def change_ms(page, control: str, label: str, figure: str) -> float | None:
+def change(page, control: str, label: str, figure: str) -> dict:
+    """{"ms": input to painted or None, "start": wall ms of the input, "painted": of the
+    painting}."""
     return page.evaluate(_CHANGE_JS, [EXPLORER, control, label, figure, TIMEOUT_MS])
 
 
@@ -134,28 +254,25 @@ def settle(page, ms: int = 1500) -> None:
 
 def measure(page) -> tuple[dict, dict, list]:
     names = presets()
-    one: dict[str, list[float | None]] = {n: [] for n in names}
-    many: dict[str, float | None] = {}
+    one: dict[str, list[dict]] = {n: [] for n in names}
+    many: dict[str, dict] = {}
     order = names[1:] + names[:1]  # the explorer opens on the first
     for _ in range(ROUNDS):
         for name in order:
-            one[name].append(change_ms(page, ".xor-explorer-preset", name,
-                                       ".xor-explorer-figure"))
+            one[name].append(change(page, ".xor-explorer-preset", name, ".xor-explorer-figure"))
             settle(page, 300)
     click_mode(page, "many seeds")
     settle(page, 4000)
     for name in order:
-        many[name] = change_ms(page, ".xor-explorer-preset", name, ".xor-explorer-seeds-figure")
+        many[name] = change(page, ".xor-explorer-preset", name, ".xor-explorer-seeds-figure")
         settle(page, 300)
     click_mode(page, "one network")
     settle(page, 1500)
-    page.evaluate(_CHANGE_JS, [EXPLORER, ".xor-explorer-preset", "default",
-                               ".xor-explorer-figure", TIMEOUT_MS])
+    change(page, ".xor-explorer-preset", "default", ".xor-explorer-figure")
     settle(page, 1000)
     plays = []
     for _ in range(PLAYS):
-        times = page.evaluate(_PLAY_JS, [EXPLORER, TIMEOUT_MS])
-        plays.append(times)
+        plays.append(page.evaluate(_PLAY_JS, [EXPLORER, TIMEOUT_MS]))
         settle(page, 500)
     return one, many, plays
 
@@ -165,6 +282,44 @@ def fps(times: list[float]) -> float:
     if len(times) < 2:
         return 0.0
     return 1000 * (len(times) - 1) / (times[-1] - times[0])
+
+
+def _ms(t: dict) -> str:
+    return "timeout" if t["ms"] is None else f"{t['ms']:.0f}"
+
+
+def splits_of_changes(changes: list[dict], events: list[dict]) -> list[dict]:
+    out = []
+    for c in changes:
+        if c["ms"] is None:
+            continue
+        event = match(events, c["start"], c["painted"])
+        if event is not None:
+            out.append(split(event, c["start"], c["painted"]))
+    return out
+
+
+def splits_of_plays(plays: list[dict], events: list[dict]) -> list[dict]:
+    """Per painted Play frame: its split from the kernel's receiving the tick (the Play
+    timer ticks in the page, unseen) to painted."""
+    out = []
+    for play in plays:
+        for t in play["times"]:
+            painted = play["start"] + t
+            before = [e for e in events if play["start"] <= e["in"] and e["sent"] <= painted]
+            if before:
+                out.append(split(before[-1], before[-1]["in"], painted))
+    return out
+
+
+def print_split(label: str, splits: list[dict]) -> None:
+    if not splits:
+        print(f"  {label}: no kernel events matched")
+        return
+    med = {k: statistics.median(s[k] for s in splits) for k in splits[0]}
+    parts = ", ".join(f"{k} {med[k]:.1f}" for k in PARTS)
+    print(f"  {label} (n={len(splits)}, medians in ms): {parts}; kernel CPU "
+          f"{med['kernel cpu']:.1f}; image {med['kB']:.0f} kB")
 
 
 def main() -> None:
@@ -181,6 +336,8 @@ def main() -> None:
         root = home / "root"
         shutil.copytree(ROOT / "notebooks", root / "notebooks",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        probe_log = home / "probe.jsonl"
+        add_probe(root / NOTEBOOK, probe_log)
         with LabServer(root, home / "jupyter", _dev().lab_options(root)) as server, \
                 sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, headless=True,
@@ -194,25 +351,30 @@ def main() -> None:
             settle(page, 2000)
             one, many, plays = measure(page)
             browser.close()
+        events = read_probe(probe_log)
     print(f"one network, preset chosen -> figure painted (ms, {ROUNDS} rounds):")
     for name, times in one.items():
-        shown = ", ".join("timeout" if t is None else f"{t:.0f}" for t in times)
-        print(f"  {name:>18}: {shown}")
+        print(f"  {name:>18}: {', '.join(_ms(t) for t in times)}")
     print("many seeds (200), preset chosen -> figure painted (ms):")
     for name, t in many.items():
-        print(f"  {name:>18}: {'timeout' if t is None else f'{t:.0f}'}")
-    rates = [fps(t) for t in plays]
+        print(f"  {name:>18}: {_ms(t)}")
+    rates = [fps(play["times"]) for play in plays]
     print("Play, default preset: frames painted and frames per second per play: "
-          + "; ".join(f"{len(t)} frames {r:.1f}/s" for t, r in zip(plays, rates, strict=True)))
+          + "; ".join(f"{len(play['times'])} frames {r:.1f}/s"
+                      for play, r in zip(plays, rates, strict=True)))
+    print(f"where the time goes ({len(events)} kernel events; to painted = the image's "
+          "transfer, decoding and painting):")
+    print_split("one network", splits_of_changes([t for ts in one.values() for t in ts], events))
+    print_split("many seeds", splits_of_changes(list(many.values()), events))
+    print_split("Play frame (from the kernel's tick)", splits_of_plays(plays, events))
     print(f"console errors: {len(log.errors)}")
     for error in log.errors[:10]:
         print(f"  {error[:300]}")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
-    one_all = [t for ts in one.values() for t in ts]
     big = float("inf")
-    many_max = max(big if t is None else t for t in many.values())
-    one_median = statistics.median(big if t is None else t for t in one_all)
-    print(f"preset_many_ms_max={many_max:.0f} one_net_ms_median={one_median:.0f} "
+    one_all = [big if t["ms"] is None else t["ms"] for ts in one.values() for t in ts]
+    many_max = max(big if t["ms"] is None else t["ms"] for t in many.values())
+    print(f"preset_many_ms_max={many_max:.0f} one_net_ms_median={statistics.median(one_all):.0f} "
           f"play_fps={statistics.median(rates):.1f}")
 
 

@@ -36,6 +36,14 @@ def png(fig: Figure, dpi: float | None = None) -> bytes:
     return buf.getvalue()
 
 
+def encode(image, compress_level: int = 1) -> bytes:
+    """An RGB ``PIL.Image`` as PNG bytes (``compress_level`` 0-9: 1 is fast and near the size
+    of the slowest)."""
+    out = io.BytesIO()
+    image.save(out, format="png", compress_level=compress_level)
+    return out.getvalue()
+
+
 BACKGROUNDS = 12  # static backgrounds kept per figure (about 1 MB each)
 
 
@@ -65,6 +73,11 @@ class _Blitted:
 
     def png(self, compress_level: int = 1) -> bytes:
         """The figure as PNG bytes, redrawing only what changes since the last call."""
+        return encode(self.render(), compress_level)
+
+    def render(self):
+        """The figure as an RGB ``PIL.Image``: the static background kept for ``_key``
+        (rendered on first use) with the changing artists drawn over it."""
         from PIL import Image
 
         canvas = self.fig.canvas
@@ -81,11 +94,8 @@ class _Blitted:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
         buf = canvas.buffer_rgba()
-        image = Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), bytes(buf), "raw",
-                                 "RGBA", 0, 1).convert("RGB")
-        out = io.BytesIO()
-        image.save(out, format="png", compress_level=compress_level)
-        return out.getvalue()
+        return Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), bytes(buf), "raw",
+                                "RGBA", 0, 1).convert("RGB")
 
     def figure(self) -> Figure:
         """The figure with every artist drawn (for display outside the widget view)."""
