@@ -30,7 +30,7 @@ playwright package, as the browser tests (``python3 dev.py test tests/browser`` 
 Last line: ``preset_many_ms_max=<slowest 200-seed preset> one_net_ms_median=<median of the
 one-network changes> play_fps=<median of the plays>``; the targets are 250, 100 and 20.
 
-Run: python benchmarks/explorer_browser.py
+Run: python benchmarks/explorer_browser.py [--raw FILE.json]  (FILE.json: every time measured)
 """
 
 from __future__ import annotations
@@ -72,13 +72,16 @@ _CHANGE_JS = """async ([root, control, label, figure, timeout]) => {
   const index = Array.from(select.options).findIndex(o => o.textContent.trim() === label);
   if (index < 0) throw new Error('no option ' + label);
   const before = img.src;
+  let seen = null, decoded = null;
   const shown = new Promise(resolve => {
     const stop = setTimeout(() => { watch.disconnect(); resolve(null); }, timeout);
     const watch = new MutationObserver(async () => {
       if (img.src === before) return;
       watch.disconnect();
       clearTimeout(stop);
+      seen = performance.now();
       try { await img.decode(); } catch (e) {}
+      decoded = performance.now();
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
     });
     watch.observe(img, {attributes: true, attributeFilter: ['src']});
@@ -88,7 +91,8 @@ _CHANGE_JS = """async ([root, control, label, figure, timeout]) => {
   const t0 = performance.now();
   select.dispatchEvent(new Event('change', {bubbles: true}));
   const t1 = await shown;
-  return t1 === null ? {ms: null} : {ms: t1 - t0, start: start, painted: start + (t1 - t0)};
+  return t1 === null ? {ms: null} : {ms: t1 - t0, start: start, painted: start + (t1 - t0),
+                                     seen: start + (seen - t0), decoded: start + (decoded - t0)};
 }"""
 
 # In the page: click Play and collect the paint time of every new picture until the timer
@@ -123,6 +127,7 @@ _PLAY_JS = """async ([root, timeout]) => {
 # shown): wraps the explorer's steps with timers and logs, for every message from the page
 # that makes the kernel send a new figure, one JSON line to the file PATH.
 PROBE = """\
+import gc as _gc
 import json as _json
 import time as _time
 
@@ -134,6 +139,17 @@ from xorhelpers.explorer import view as _view_module
 
 _probe_log = open(PATH, "a", buffering=1)
 _probe = {}
+_gc_start = [0.0]
+
+
+def _gc_timer(phase, info):
+    if phase == "start":
+        _gc_start[0] = _time.perf_counter()
+    elif _probe:
+        _probe["gc"] = _probe.get("gc", 0.0) + 1000 * (_time.perf_counter() - _gc_start[0])
+
+
+_gc.callbacks.append(_gc_timer)
 
 
 def _timed(name, f):
@@ -216,7 +232,14 @@ def split(event: dict, start: float, painted: float) -> dict[str, float]:
             "draw": draw, "encode": encode,
             "kernel other": in_kernel - compute - draw - encode,
             "to painted": painted - event["sent"], "kernel cpu": event["cpu"],
-            "kB": event.get("bytes", 0) / 1000}
+            "kernel gc": event.get("gc", 0.0), "kB": event.get("bytes", 0) / 1000}
+
+
+def split_display(event: dict, change: dict) -> dict[str, float]:
+    """"to painted" in three: until the page sets the image's new source (the message's
+    way and the widget's handling), decoding, and the two animation frames to the screen."""
+    return {"to page": change["seen"] - event["sent"], "decode": change["decoded"] -
+            change["seen"], "frames": change["painted"] - change["decoded"]}
 
 
 def match(events: list[dict], start: float, end: float) -> dict | None:
@@ -295,7 +318,7 @@ def splits_of_changes(changes: list[dict], events: list[dict]) -> list[dict]:
             continue
         event = match(events, c["start"], c["painted"])
         if event is not None:
-            out.append(split(event, c["start"], c["painted"]))
+            out.append(split(event, c["start"], c["painted"]) | split_display(event, c))
     return out
 
 
@@ -318,8 +341,13 @@ def print_split(label: str, splits: list[dict]) -> None:
         return
     med = {k: statistics.median(s[k] for s in splits) for k in splits[0]}
     parts = ", ".join(f"{k} {med[k]:.1f}" for k in PARTS)
+    if "to page" in med:
+        parts += (f" (to page {med['to page']:.1f}, decode {med['decode']:.1f}, two animation "
+                  f"frames {med['frames']:.1f})")
+    gc = [s["kernel gc"] for s in splits]
     print(f"  {label} (n={len(splits)}, medians in ms): {parts}; kernel CPU "
-          f"{med['kernel cpu']:.1f}; image {med['kB']:.0f} kB")
+          f"{med['kernel cpu']:.1f}; image {med['kB']:.0f} kB; the kernel's garbage "
+          f"collector took {sum(gc):.0f} ms in all, at most {max(gc):.0f} in one")
 
 
 def main() -> None:
@@ -352,6 +380,11 @@ def main() -> None:
             one, many, plays = measure(page)
             browser.close()
         events = read_probe(probe_log)
+    if len(sys.argv) > 2 and sys.argv[1] == "--raw":  # everything measured, for a closer look
+        import json
+
+        Path(sys.argv[2]).write_text(json.dumps({"one": one, "many": many, "plays": plays,
+                                                 "events": events}))
     print(f"one network, preset chosen -> figure painted (ms, {ROUNDS} rounds):")
     for name, times in one.items():
         print(f"  {name:>18}: {', '.join(_ms(t) for t in times)}")
