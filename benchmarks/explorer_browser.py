@@ -13,6 +13,11 @@ Restart Kernel and Run All Cells, and then uses the first explorer on the page:
 - Play: the default preset's Play button clicked PLAYS times; frames per second = frames
   painted after the first / the time between the first and the last.
 
+These run cold: the kernel forgets remembered results before each input
+(``compute.forget()``), so every change trains. Then both views again warm, twice over (the
+second pass printed): a preset seen before is remembered, and in notebook 07 the notebook's
+own cells have run the presets before a learner reaches the explorer.
+
 Where the time of an update goes: the benchmark's copy of the notebook ends with a probe cell
 (``PROBE``) that times, in the kernel, every message from the page that ends in a new figure:
 training (``sweep.train``), compute's assembly of its results (``compute.run`` or
@@ -129,6 +134,7 @@ _PLAY_JS = """async ([root, timeout]) => {
 PROBE = """\
 import gc as _gc
 import json as _json
+import os as _os
 import time as _time
 
 import ipywidgets as _widgets
@@ -186,6 +192,8 @@ _set_state = _widgets.Widget.set_state
 def _timed_set_state(self, sync_data):
     if _probe:  # nested
         return _set_state(self, sync_data)
+    if _os.path.exists(PATH + ".cold"):  # the benchmark asks for training from scratch
+        _compute.forget()
     _probe.update({"in": 1000 * _time.time(), "what": sorted(sync_data)})
     t0, c0 = _time.perf_counter(), _time.process_time()
     try:
@@ -211,6 +219,16 @@ def add_probe(notebook: Path, log: Path) -> None:
     nb = nbformat.read(notebook, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE.replace("PATH", repr(str(log)))))
     nbformat.write(nb, notebook)
+
+
+def cold(log: Path, on: bool) -> None:
+    """Whether the kernel forgets remembered results before each input (``compute.forget``),
+    so that every change trains from scratch."""
+    flag = Path(str(log) + ".cold")
+    if on:
+        flag.touch()
+    else:
+        flag.unlink(missing_ok=True)
 
 
 def read_probe(log: Path) -> list[dict]:
@@ -275,29 +293,43 @@ def settle(page, ms: int = 1500) -> None:
     page.wait_for_timeout(ms)
 
 
-def measure(page) -> tuple[dict, dict, list]:
+def presets_in_turn(page, figure: str, rounds: int) -> dict[str, list[dict]]:
+    """Every preset chosen in turn, ``rounds`` times over, timed on ``figure``."""
     names = presets()
-    one: dict[str, list[dict]] = {n: [] for n in names}
-    many: dict[str, dict] = {}
-    order = names[1:] + names[:1]  # the explorer opens on the first
-    for _ in range(ROUNDS):
-        for name in order:
-            one[name].append(change(page, ".xor-explorer-preset", name, ".xor-explorer-figure"))
+    times: dict[str, list[dict]] = {n: [] for n in names}
+    for _ in range(rounds):
+        for name in names[1:] + names[:1]:  # the explorer opens on the first
+            times[name].append(change(page, ".xor-explorer-preset", name, figure))
             settle(page, 300)
+    return times
+
+
+def measure(page, log: Path) -> dict:
+    """Cold (every result trained from scratch): the one-network presets, the many-seed
+    presets and Play; then warm (results remembered, as when a learner goes back to a
+    preset, or after the notebook's own cells ran the presets): both views, twice over."""
+    out = {}
+    cold(log, True)
+    out["one"] = presets_in_turn(page, ".xor-explorer-figure", ROUNDS)
     click_mode(page, "many seeds")
     settle(page, 4000)
-    for name in order:
-        many[name] = change(page, ".xor-explorer-preset", name, ".xor-explorer-seeds-figure")
-        settle(page, 300)
+    out["many"] = presets_in_turn(page, ".xor-explorer-seeds-figure", 1)
     click_mode(page, "one network")
     settle(page, 1500)
     change(page, ".xor-explorer-preset", "default", ".xor-explorer-figure")
     settle(page, 1000)
-    plays = []
+    out["plays"] = []
     for _ in range(PLAYS):
-        plays.append(page.evaluate(_PLAY_JS, [EXPLORER, TIMEOUT_MS]))
+        out["plays"].append(page.evaluate(_PLAY_JS, [EXPLORER, TIMEOUT_MS]))
         settle(page, 500)
-    return one, many, plays
+    cold(log, False)
+    out["one warm"] = {k: v[1:] for k, v in
+                       presets_in_turn(page, ".xor-explorer-figure", 2).items()}
+    click_mode(page, "many seeds")
+    settle(page, 4000)
+    out["many warm"] = {k: v[1:] for k, v in
+                        presets_in_turn(page, ".xor-explorer-seeds-figure", 2).items()}
+    return out
 
 
 def fps(times: list[float]) -> float:
@@ -377,37 +409,50 @@ def main() -> None:
             restart_and_run_all(page)
             page.locator(EXPLORER).first.scroll_into_view_if_needed()
             settle(page, 2000)
-            one, many, plays = measure(page)
+            out = measure(page, probe_log)
             browser.close()
         events = read_probe(probe_log)
     if len(sys.argv) > 2 and sys.argv[1] == "--raw":  # everything measured, for a closer look
         import json
 
-        Path(sys.argv[2]).write_text(json.dumps({"one": one, "many": many, "plays": plays,
-                                                 "events": events}))
+        Path(sys.argv[2]).write_text(json.dumps(out | {"events": events}))
+    one, many, plays = out["one"], out["many"], out["plays"]
+    print("COLD, every result trained from scratch (compute.forget() before each input):")
     print(f"one network, preset chosen -> figure painted (ms, {ROUNDS} rounds):")
     for name, times in one.items():
         print(f"  {name:>18}: {', '.join(_ms(t) for t in times)}")
     print("many seeds (200), preset chosen -> figure painted (ms):")
-    for name, t in many.items():
-        print(f"  {name:>18}: {_ms(t)}")
+    for name, times in many.items():
+        print(f"  {name:>18}: {', '.join(_ms(t) for t in times)}")
     rates = [fps(play["times"]) for play in plays]
     print("Play, default preset: frames painted and frames per second per play: "
           + "; ".join(f"{len(play['times'])} frames {r:.1f}/s"
                       for play, r in zip(plays, rates, strict=True)))
     print(f"where the time goes ({len(events)} kernel events; to painted = the image's "
           "transfer, decoding and painting):")
-    print_split("one network", splits_of_changes([t for ts in one.values() for t in ts], events))
-    print_split("many seeds", splits_of_changes(list(many.values()), events))
+    flat = {k: [t for ts in out[k].values() for t in ts] for k in
+            ("one", "many", "one warm", "many warm")}
+    print_split("one network", splits_of_changes(flat["one"], events))
+    print_split("many seeds", splits_of_changes(flat["many"], events))
     print_split("Play frame (from the kernel's tick)", splits_of_plays(plays, events))
+    big = float("inf")
+
+    def ms(ts):
+        return [big if t["ms"] is None else t["ms"] for t in ts]
+
+    print("WARM, results remembered (a preset seen before; in notebook 07 its own cells have "
+          "run the presets before the explorer is used):")
+    print(f"  one network: median {statistics.median(ms(flat['one warm'])):.0f} ms, max "
+          f"{max(ms(flat['one warm'])):.0f}; many seeds: max {max(ms(flat['many warm'])):.0f} "
+          f"ms, median {statistics.median(ms(flat['many warm'])):.0f}")
+    print_split("one network, warm", splits_of_changes(flat["one warm"], events))
+    print_split("many seeds, warm", splits_of_changes(flat["many warm"], events))
     print(f"console errors: {len(log.errors)}")
     for error in log.errors[:10]:
         print(f"  {error[:300]}")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
-    big = float("inf")
-    one_all = [big if t["ms"] is None else t["ms"] for ts in one.values() for t in ts]
-    many_max = max(big if t["ms"] is None else t["ms"] for t in many.values())
-    print(f"preset_many_ms_max={many_max:.0f} one_net_ms_median={statistics.median(one_all):.0f} "
+    print(f"preset_many_ms_max={max(ms(flat['many'])):.0f} "
+          f"one_net_ms_median={statistics.median(ms(flat['one'])):.0f} "
           f"play_fps={statistics.median(rates):.1f}")
 
 

@@ -11,7 +11,7 @@ of every seed.
 
 Both remember their last results (``REMEMBERED`` of each, up to ``REMEMBERED_BYTES``): the
 same settings again, as when a learner goes back to a preset, return the same object at
-once. Treat results as read-only: their own arrays are made so.
+once (``forget()`` clears them). Treat results as read-only: their own arrays are made so.
 """
 
 from __future__ import annotations
@@ -371,6 +371,11 @@ def net_status(run_: dict) -> str:
 REMEMBERED = 16  # results of run, and of run_seeds, kept for settings seen again
 REMEMBERED_BYTES = 64e6  # and at most this many bytes of their arrays in all
 _remembered: dict[tuple, tuple[object, int]] = {}  # key: (result, bytes), the most recent last
+
+
+def forget() -> None:
+    """Forget every remembered result (``run`` and ``run_seeds`` train again)."""
+    _remembered.clear()
 
 
 def _arrays(value):
