@@ -210,3 +210,49 @@ def test_resume_must_be_an_earlier_frame_of_the_same_state():
         run(s.replace(seed=1), step=60, resume=r50)
     with pytest.raises(ValueError, match="resume"):
         run(s, step=60, resume=run(s, step=0))
+
+
+def test_settings_seen_again_are_remembered_not_retrained(monkeypatch):
+    from xorhelpers.explorer import compute
+
+    s = State(widths=(3,), num_steps=150, seed=7)
+    compute.forget()
+    r, m = run(s), run_seeds(s.replace(n_seeds=6))
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(compute, "train", no_training)
+    assert run(s) is r and run(s.replace(seed=7)) is r
+    assert run_seeds(s.replace(n_seeds=6)) is m
+    with pytest.raises(ValueError, match="read-only"):
+        r.curve_loss[0] = 0.0  # a remembered result cannot be changed by mistake
+    with pytest.raises(ValueError, match="read-only"):
+        r.weights[0][0][0, 0] = 0.0
+    with pytest.raises(AssertionError, match="trained again"):
+        run(s, step=100)  # frames are not remembered
+    with pytest.raises(AssertionError, match="trained again"):
+        run(s.replace(seed=8))
+    compute.forget()
+    with pytest.raises(AssertionError, match="trained again"):
+        run(s)
+    monkeypatch.undo()
+    again = run(s)
+    assert again is not r and again.status == r.status
+    assert np.array_equal(again.grid_output, r.grid_output)
+
+
+def test_only_the_most_recent_results_are_remembered(monkeypatch):
+    from xorhelpers.explorer import compute
+
+    monkeypatch.setattr(compute, "REMEMBERED", 2)
+    compute.forget()
+    states = [State(num_steps=60, seed=k) for k in range(3)]
+    runs = [run(s) for s in states]
+    assert run(states[2]) is runs[2] and run(states[1]) is runs[1]
+    assert run(states[0]) is not runs[0]  # the oldest was forgotten
+    assert len(compute._remembered) == 2
+    monkeypatch.setattr(compute, "REMEMBERED_BYTES", 1)  # nothing fits: nothing is kept
+    run(states[2].replace(seed=9))
+    assert len(compute._remembered) == 0
+    compute.forget()
