@@ -256,3 +256,23 @@ def test_only_the_most_recent_results_are_remembered(monkeypatch):
     run(states[2].replace(seed=9))
     assert len(compute._remembered) == 0
     compute.forget()
+
+
+def test_run_chooses_what_the_figure_shows():
+    r = run(State(widths=(3, 2), activation="tanh", num_steps=100))
+    W, b = r.weights[-1]
+    assert (r.hidden_layer, r.hidden_units) == (1, 2)
+    assert np.array_equal(r.hidden_xy, r.hidden_data[1])
+    assert r.boundary == (float(W[0, 0]), float(W[1, 0]), float(b[0]))
+    assert r.plateaus == known_plateaus("binary_crossentropy")
+    assert r.n_dead == sum(int(d.sum()) for d in r.dead)
+    wide = run(State(widths=(2, 8), num_steps=50))  # no 2-unit layer feeds the output
+    assert (wide.hidden_layer, wide.hidden_units, wide.boundary) == (0, 2, None)
+    eight = run(State(widths=(8,), num_steps=50))
+    assert (eight.hidden_layer, eight.hidden_units, eight.boundary) == (0, 8, None)
+    assert np.array_equal(eight.hidden_xy, eight.hidden_data[0][:, :2])
+    assert run(State(widths=(1,), num_steps=50)).hidden_layer is None
+    wild = run(State(activation="linear", widths=(64,) * 3, optimizer="sgd", lr=10.0,
+                     num_steps=50))
+    assert wild.diverged and wild.hidden_layer is None and wild.hidden_xy is None
+    assert run_seeds(State(loss="mse", n_seeds=3, num_steps=50)).plateaus == known_plateaus("mse")

@@ -57,3 +57,14 @@ def test_the_seed_figure_reused_draws_what_a_fresh_one_draws():
                for p in list(PRESETS.values())[:3]]
     for m in results + results[::-1]:
         assert np.array_equal(shared.update(m).render(), SeedFigure().update(m).render())
+
+
+def test_the_figure_draws_the_hidden_space_compute_chose():
+    r = run(State(widths=(3, 2), activation="tanh", num_steps=100))
+    f = NetFigure().update(r)
+    assert np.array_equal(f.codes.get_offsets(), r.hidden_xy)
+    assert f.title_hidden.get_text() == "hidden space of layer 2"
+    w1, w2, c = r.boundary
+    xs, ys = f.split_line.get_data()
+    assert np.allclose(w1 * np.asarray(xs) + w2 * np.asarray(ys) + c, 0)
+    assert f.title_units.get_text() == f"hidden units, {r.n_dead} dead (x)"

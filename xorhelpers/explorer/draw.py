@@ -20,12 +20,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from .compute import GRID, NetRun, SeedRun, known_plateaus
+from .compute import GRID, NetRun, SeedRun
 
 BLUE, RED = "#1f77b4", "#d62728"  # class 0, class 1 (as xorhelpers.plots)
 SIZE = (12.5, 3.9)  # inches of the one-network figure (900 x 281 pixels in the view)
 SMALL = 8  # points: tick labels, legends
-PLATEAU_STYLES = (":", "--", "-.")  # one per plateau, in the order of known_plateaus
+PLATEAU_STYLES = (":", "--", "-.")  # one per plateau, in the order of NetRun.plateaus
 GAP = 6  # pixels between unit maps
 LOSS_FLOOR = 1e-4
 LOSS_TICKS = (1e-4, 1e-3, 1e-2, 0.1, 1.0)
@@ -267,7 +267,7 @@ class NetFigure(_Blitted):
         cloud = r.checkpoint_steps is not None
         # what the static parts of each panel depend on (see _Blitted)
         self._key = (r.extent, (r.state.num_steps, r.state.loss, cloud), (depth, width), ())
-        self._set_legend(cloud, r.state.loss)
+        self._set_legend(cloud, r.state.loss, r.plateaus)
         self._show_map(r)
         self._show_loss(r, cloud)
         self._show_units(r, depth, width)
@@ -308,8 +308,7 @@ class NetFigure(_Blitted):
             else:
                 self.train_curve.set_data([], [])
                 self.test_curve.set_data([], [])
-        for line, value in zip(self.plateau_lines, known_plateaus(state.loss).values(),
-                               strict=True):
+        for line, value in zip(self.plateau_lines, r.plateaus.values(), strict=True):
             line.set_ydata([value, value])
         name = "BCE" if state.loss != "mse" else "MSE"
         if diverged:
@@ -343,20 +342,13 @@ class NetFigure(_Blitted):
         every = 1 if width <= 8 else 4  # unit numbers under the columns
         self.ax_units.set_xticks([u * cell + GRID / 2 for u in range(0, width, every)],
                                  [f"u{u + 1}" for u in range(0, width, every)])
-        n_dead = int(sum(d.sum() for d in r.dead))
-        self.title_units.set_text(f"hidden units, {n_dead} dead (x)")
+        self.title_units.set_text(f"hidden units, {r.n_dead} dead (x)")
 
     def _show_hidden(self, r: NetRun) -> None:
-        """The hidden space of the last 2-unit layer (else units 1 and 2 of the last wider
-        one), with the output's dividing line when that layer feeds the output."""
-        diverged = r.diverged
-        two = [k for k, H in enumerate(r.hidden_data) if H.shape[1] == 2]
-        wide = [k for k, H in enumerate(r.hidden_data) if H.shape[1] > 2]
-        if (two or wide) and not diverged:
-            # the last 2-unit layer; without one, units 1 and 2 of the last wider layer
-            k = two[-1] if two else wide[-1]
-            n_units = r.hidden_data[k].shape[1]
-            H = r.hidden_data[k][:, :2]
+        """The hidden space compute chose (``r.hidden_layer``), with the output's dividing
+        line when that layer feeds the output."""
+        if r.hidden_layer is not None:
+            H, k = r.hidden_xy, r.hidden_layer
             self.codes.set_offsets(H)
             self.codes.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
             self.codes.set_sizes(_sizes(r.shown_y, len(H) <= 8))
@@ -364,9 +356,8 @@ class NetFigure(_Blitted):
             y0, y1 = _limits(H[:, 1])
             self.ax_hidden.set_xlim(x0, x1)
             self.ax_hidden.set_ylim(y0, y1)
-            if n_units == 2 and k == len(r.hidden_data) - 1:  # the output's line w.h + b = 0
-                W, b = r.weights[-1]
-                w1, w2, c = float(W[0, 0]), float(W[1, 0]), float(b[0])
+            if r.boundary is not None:  # the output's line w1 h1 + w2 h2 + b = 0
+                w1, w2, c = r.boundary
                 xs = np.array([x0, x1])
                 if abs(w2) > 1e-12:
                     self.split_line.set_data(xs, -(w1 * xs + c) / w2)
@@ -377,24 +368,23 @@ class NetFigure(_Blitted):
             else:
                 self.split_line.set_data([], [])
             self.hidden_note.set_text("")
-            self.title_hidden.set_text(f"hidden space of layer {k + 1}" if n_units == 2 else
-                                       f"layer {k + 1}, units 1 and 2 of {n_units}")
+            self.title_hidden.set_text(f"hidden space of layer {k + 1}" if r.hidden_units == 2
+                                       else f"layer {k + 1}, units 1 and 2 of {r.hidden_units}")
         else:
             self.codes.set_offsets(np.empty((0, 2)))
             self.split_line.set_data([], [])
-            self.hidden_note.set_text("diverged" if diverged else
+            self.hidden_note.set_text("diverged" if r.diverged else
                                       "no hidden layer has\n2 units or more")
             self.title_hidden.set_text("hidden space")
 
-    def _set_legend(self, cloud: bool, loss: str) -> None:
+    def _set_legend(self, cloud: bool, loss: str, plateaus: dict[str, float]) -> None:
         """The loss panel's legend: the cloud's curves only on the cloud, and the plateaus
         of this loss by name (lowest first, as the dotted lines stand)."""
         if self._legend_key == (cloud, loss):
             return
         if self.legend is not None:
             self.legend.remove()
-        for line, (name, value) in zip(self.plateau_lines, known_plateaus(loss).items(),
-                                       strict=True):
+        for line, (name, value) in zip(self.plateau_lines, plateaus.items(), strict=True):
             line.set_label(f"plateau {name} = {value:.3g}")
         handles = [self.curve, *((self.train_curve, self.test_curve) if cloud else ()),
                    *self.plateau_lines]
@@ -432,7 +422,7 @@ class SeedFigure(_Blitted):
         """Show ``r``; returns self."""
         if not isinstance(r, SeedRun):
             raise TypeError(f"r must be a SeedRun, got {type(r).__name__}")
-        plateaus = known_plateaus(r.state.loss)
+        plateaus = r.plateaus
         top = 1.1 * max(plateaus.values())
         edges = np.linspace(0, top, self.BINS + 1)
         finite = r.final_loss[np.isfinite(r.final_loss)]
