@@ -11,6 +11,7 @@ between frames.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import time
 
@@ -351,11 +352,32 @@ class Explorer(widgets.VBox):
         if self.mode != "many":
             self.timer.value = 0
 
+    _frame_due = False  # a frame is scheduled on the kernel's event loop
+
     def _on_tick(self, change) -> None:
         if self._busy or self.mode == "many":
             return
+        # In a kernel, the frame is drawn just after the kernel has answered the tick: the
+        # page sends a widget's next change only once the kernel has finished with the one
+        # before, so the next tick travels while this frame is drawn. Ticks that arrive
+        # before it is drawn are skipped: the frame shown is the one the timer is at.
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (plain Python, tests): draw now
+            loop = None
+        if loop is None:
+            self._show_frame()
+        elif not self._frame_due:
+            self._frame_due = True
+            loop.call_soon(self._show_frame)
+
+    def _show_frame(self) -> None:
+        """Show the Play frame the timer is at."""
+        self._frame_due = False
+        if self._busy or self.mode == "many":
+            return
         t0 = time.perf_counter()
-        k = self._frames[min(change["new"], len(self._frames) - 1)]
+        k = self._frames[min(self.timer.value, len(self._frames) - 1)]
         prev = self._frame
         if k == self.state.num_steps:
             r = self.net
