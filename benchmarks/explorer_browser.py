@@ -19,7 +19,8 @@ second pass printed): a preset seen before is remembered, and in notebook 07 the
 own cells have run the presets before a learner reaches the explorer.
 
 Where the time of an update goes: the benchmark's copy of the notebook ends with a probe cell
-(``PROBE``) that times, in the kernel, every message from the page that ends in a new figure:
+(``PROBE``) that times, in the kernel, every message from the page that ends in a new figure
+(and every Play frame, drawn just after its tick is answered):
 training (``sweep.train``), compute's assembly of its results (``compute.run`` or
 ``run_seeds`` less the training), matplotlib drawing (``update`` and ``render``), image
 encoding (``draw.encode``), the rest of the kernel's handler (controls, code boxes) and its
@@ -189,15 +190,15 @@ view.seed_image.observe(_sent, "value")
 _set_state = _widgets.Widget.set_state
 
 
-def _timed_set_state(self, sync_data):
+def _probed(what, f, *args):
     if _probe:  # nested
-        return _set_state(self, sync_data)
+        return f(*args)
     if _os.path.exists(PATH + ".cold"):  # the benchmark asks for training from scratch
         _compute.forget()
-    _probe.update({"in": 1000 * _time.time(), "what": sorted(sync_data)})
+    _probe.update({"in": 1000 * _time.time(), "what": what})
     t0, c0 = _time.perf_counter(), _time.process_time()
     try:
-        return _set_state(self, sync_data)
+        return f(*args)
     finally:
         event = dict(_probe, handler=1000 * (_time.perf_counter() - t0),
                      cpu=1000 * (_time.process_time() - c0))
@@ -206,7 +207,19 @@ def _timed_set_state(self, sync_data):
             _probe_log.write(_json.dumps(event) + "\\n")
 
 
+def _timed_set_state(self, sync_data):
+    return _probed(sorted(sync_data), _set_state, self, sync_data)
+
+
 _widgets.Widget.set_state = _timed_set_state
+_show_frame = _view_module.Explorer._show_frame  # a Play frame drawn after its tick
+
+
+def _timed_show_frame(self):
+    return _probed(["frame"], _show_frame, self)
+
+
+_view_module.Explorer._show_frame = _timed_show_frame
 """
 
 PARTS = ("to kernel", "train", "assemble", "draw", "encode", "kernel other", "to painted")
