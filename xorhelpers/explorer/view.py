@@ -80,7 +80,7 @@ class Explorer(widgets.VBox):
         self.seed_image = widgets.Image(value=_blank_png(), format="png",
                                         layout=widgets.Layout(width="540px"))
         self.seed_image.add_class("xor-explorer-seeds-figure")
-        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=40,
+        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=35,
                                   description="timer", layout=widgets.Layout(display="none"))
         self.timer.add_class("xor-explorer-timer")
         self.buttons = {}
@@ -391,10 +391,10 @@ class Explorer(widgets.VBox):
         self._show_net(r)
         self.timings = {"compute_ms": 1000 * (t1 - t0),
                         "draw_ms": 1000 * (time.perf_counter() - t1)}
-        # ticks come from the browser: as fast as a frame takes here (25 a second at most, so
-        # that the page's own delays still leave 20), so that frames neither wait for a slow
-        # timer nor pile up behind a fast one
-        interval = max(40, int(1000 * (time.perf_counter() - t0)))
+        # ticks come from the browser: as fast as a frame takes here (every 35 ms at most: the
+        # page adds its own delays, and 20 frames a second must remain), so that frames
+        # neither wait for a slow timer nor are skipped behind a fast one
+        interval = max(35, int(1000 * (time.perf_counter() - t0)))
         if abs(interval - self.timer.interval) > 10:
             self.timer.interval = interval
 
