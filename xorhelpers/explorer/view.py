@@ -357,14 +357,17 @@ class Explorer(widgets.VBox):
     def _on_tick(self, change) -> None:
         if self._busy or self.mode == "many":
             return
-        # In a kernel, the frame is drawn just after the kernel has answered the tick: the
-        # page sends a widget's next change only once the kernel has finished with the one
-        # before, so the next tick travels while this frame is drawn. Ticks that arrive
-        # before it is drawn are skipped: the frame shown is the one the timer is at.
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (plain Python, tests): draw now
-            loop = None
+        # A tick from the page is drawn just after the kernel has answered it: the page sends
+        # a widget's next change only once the kernel has finished with the one before, so
+        # the next tick travels while this frame is drawn. Ticks that arrive before it is
+        # drawn are skipped: the frame shown is the one the timer is at. A tick from Python
+        # (step, reset, a cell) is drawn at once.
+        loop = None
+        if self.timer._property_lock:  # ipywidgets is applying a change from the page
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
         if loop is None:
             self._show_frame()
         elif not self._frame_due:
