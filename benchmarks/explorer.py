@@ -42,7 +42,8 @@ import numpy as np  # noqa: E402
 
 from xorhelpers import explorer  # noqa: E402
 from xorhelpers.explorer import compute as explorer_compute  # noqa: E402
-from xorhelpers.explorer.draw import NetFigure, SeedFigure, encode, png  # noqa: E402
+from xorhelpers.explorer.blit import encode, png  # noqa: E402
+from xorhelpers.explorer.draw import NetFigure, SeedFigure  # noqa: E402
 from xorhelpers.sweep import train  # noqa: E402
 
 REPEATS = 5

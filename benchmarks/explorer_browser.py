@@ -23,7 +23,7 @@ Where the time of an update goes: the benchmark's copy of the notebook ends with
 (and every Play frame, drawn just after its tick is answered):
 training (``sweep.train``), compute's assembly of its results (``compute.run`` or
 ``run_seeds`` less the training), matplotlib drawing (``update`` and ``render``), image
-encoding (``draw.encode``), the rest of the kernel's handler (controls, code boxes) and its
+encoding (``blit.encode``), the rest of the kernel's handler (controls, code boxes) and its
 process CPU time. With the page's own clock (the same wall clock) each change splits into:
 page to kernel, train, assemble, draw, encode, kernel other, and kernel to painted (the image's
 transfer, decoding and painting); the parts add up to the whole. Medians are printed per
@@ -141,6 +141,7 @@ import time as _time
 import ipywidgets as _widgets
 
 from xorhelpers.explorer import compute as _compute
+from xorhelpers.explorer import blit as _blit
 from xorhelpers.explorer import draw as _draw
 from xorhelpers.explorer import view as _view_module
 
@@ -175,8 +176,8 @@ _view_module.run = _timed("compute", _view_module.run)
 _view_module.run_seeds = _timed("compute", _view_module.run_seeds)
 _draw.NetFigure.update = _timed("update", _draw.NetFigure.update)
 _draw.SeedFigure.update = _timed("update", _draw.SeedFigure.update)
-_draw._Blitted.render = _timed("render", _draw._Blitted.render)
-_draw.encode = _timed("encode", _draw.encode)
+_blit.Blitted.render = _timed("render", _blit.Blitted.render)
+_blit.encode = _timed("encode", _blit.encode)
 
 
 def _sent(change):

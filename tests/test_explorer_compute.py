@@ -243,19 +243,19 @@ def test_settings_seen_again_are_remembered_not_retrained(monkeypatch):
 
 
 def test_only_the_most_recent_results_are_remembered(monkeypatch):
-    from xorhelpers.explorer import compute
+    from xorhelpers.explorer import memory
 
-    monkeypatch.setattr(compute, "REMEMBERED", 2)
-    compute.forget()
+    monkeypatch.setattr(memory, "REMEMBERED", 2)
+    memory.forget()
     states = [State(num_steps=60, seed=k) for k in range(3)]
     runs = [run(s) for s in states]
     assert run(states[2]) is runs[2] and run(states[1]) is runs[1]
     assert run(states[0]) is not runs[0]  # the oldest was forgotten
-    assert len(compute._remembered) == 2
-    monkeypatch.setattr(compute, "REMEMBERED_BYTES", 1)  # nothing fits: nothing is kept
+    assert len(memory._remembered) == 2
+    monkeypatch.setattr(memory, "REMEMBERED_BYTES", 1)  # nothing fits: nothing is kept
     run(states[2].replace(seed=9))
-    assert len(compute._remembered) == 0
-    compute.forget()
+    assert len(memory._remembered) == 0
+    memory.forget()
 
 
 def test_run_chooses_what_the_figure_shows():

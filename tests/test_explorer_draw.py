@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from xorhelpers.explorer import PRESETS, State, run, run_seeds
-from xorhelpers.explorer.draw import NetFigure, SeedFigure, encode
+from xorhelpers.explorer.blit import encode
+from xorhelpers.explorer.draw import NetFigure, SeedFigure
 
 STATES = [State(num_steps=200), State(num_steps=300, loss="mse"),
           State(widths=(3, 2), activation="tanh", num_steps=100),

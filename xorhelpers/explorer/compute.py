@@ -9,9 +9,9 @@ exact. ``run_seeds(state)`` trains the same settings over ``state.n_seeds`` seed
 a ``SeedRun``: the solve rate with its Wilson interval, the final losses and the failure mode
 of every seed.
 
-Both remember their last results (``REMEMBERED`` of each, up to ``REMEMBERED_BYTES``): the
-same settings again, as when a learner goes back to a preset, return the same object at
-once (``forget()`` clears them). Treat results as read-only: their own arrays are made so.
+Both remember their last results (see ``memory``): the same settings again, as when a
+learner goes back to a preset, return the same object at once (``forget()`` clears them).
+Treat results as read-only: their own arrays are made so.
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ from ..data import truth_table
 from ..stats import rate as _rate
 from ..sweep import SweepResult, code_partition, failure_mode, forward, linear_on_points, train
 from ..sweep import plateau_loss as _plateau_loss
+from .memory import forget, recall, remember
 from .state import State, as_state
+
+__all__ = ["MAX_SECONDS", "NetRun", "SeedRun", "estimate_seconds", "forget", "frame_steps",
+           "known_plateaus", "net_status", "plateau_name", "run", "run_seeds", "too_long"]
 
 GRID = 48  # points per side of the input-plane grid the maps are computed on
 MAX_SHOWN = 200  # data points shown in the hidden-space view
@@ -223,7 +227,7 @@ def run(state, step: int | None = None, *, full: NetRun | None = None,
                                or resume.train_state is None or resume.step >= step):
         raise ValueError("resume must be the NetRun of an earlier step (> 0) of the same state")
     whole = step == state.num_steps and full is None and resume is None
-    if whole and (hit := _recall(("run", state))) is not None:
+    if whole and (hit := recall(("run", state))) is not None:
         return hit
     initial = step == 0
     result = _train_to(state, step, resume)
@@ -238,7 +242,7 @@ def run(state, step: int | None = None, *, full: NetRun | None = None,
     run_.update(_maps(state, weights))
     run_.update(_shown(run_))
     r = NetRun(**run_, status=net_status(run_), train_state=None if initial else result.state)
-    return _remember(("run", state), r) if whole else r
+    return remember(("run", state), r) if whole else r
 
 
 def _train_to(state: State, step: int, resume: NetRun | None) -> SweepResult:
@@ -352,7 +356,7 @@ def run_seeds(state) -> SeedRun:
     """Train the settings of ``state`` over seeds 0 .. ``state.n_seeds``-1 as one batched
     sweep and return a ``SeedRun``. Notebook 07."""
     state = as_state(state)
-    if (hit := _recall(("seeds", state))) is not None:
+    if (hit := recall(("seeds", state))) is not None:
         return hit
     X, y, _, _ = state.data_arrays()
     config = state.config
@@ -374,7 +378,7 @@ def run_seeds(state) -> SeedRun:
         line += f"; most failures: {top} ({counts.max()} seeds)"
     if n_div:
         line += f"; {n_div} diverged (NaN or inf)"
-    return _remember(("seeds", state), SeedRun(
+    return remember(("seeds", state), SeedRun(
         state=state, result=result, solved=k, n=n, rate=(p, lo, hi), final_loss=final,
         outcome=outcome, plateau=plateau, n_diverged=n_div,
         plateaus=known_plateaus(config.loss), status=line))
@@ -408,54 +412,6 @@ def net_status(run_: dict) -> str:
         if run_["test_accuracy"] is not None:
             line += f", test accuracy {run_['test_accuracy']:.0%}"
     return head + line
-
-
-REMEMBERED = 16  # results of run, and of run_seeds, kept for settings seen again
-REMEMBERED_BYTES = 64e6  # and at most this many bytes of their arrays in all
-_remembered: dict[tuple, tuple[object, int]] = {}  # key: (result, bytes), the most recent last
-
-
-def forget() -> None:
-    """Forget every remembered result (``run`` and ``run_seeds`` train again)."""
-    _remembered.clear()
-
-
-def _arrays(value):
-    """The NumPy arrays a result holds in its own fields (lists and tuples included)."""
-    if isinstance(value, np.ndarray):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _arrays(v)
-
-
-def _recall(key: tuple):
-    hit = _remembered.pop(key, None)
-    if hit is None:
-        return None
-    _remembered[key] = hit  # now the most recent
-    return hit[0]
-
-
-def _remember(key: tuple, result):
-    """Keep ``result`` (a NetRun or SeedRun) under ``key``, its arrays made read-only, and
-    forget the oldest results beyond the limits; returns ``result``."""
-    size = 0
-    for field in vars(result).values():
-        for a in _arrays(field):
-            a.flags.writeable = False
-            size += a.nbytes
-    if isinstance(result, SeedRun):
-        size += sum(a.nbytes for a in vars(result.result).values() if isinstance(a, np.ndarray))
-    _remembered[key] = (result, size)
-    while _remembered:
-        kind = [k for k in _remembered if k[0] == key[0]]
-        if (len(kind) <= REMEMBERED
-                and sum(b for _, b in _remembered.values()) <= REMEMBERED_BYTES):
-            break
-        oldest = kind[0] if len(kind) > REMEMBERED else next(iter(_remembered))
-        del _remembered[oldest]
-    return result
 
 
 def _train(state: State, steps: int) -> SweepResult:
