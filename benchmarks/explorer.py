@@ -17,7 +17,12 @@
 4. Play frames of the default and case_b_relu presets (25,000 minibatch steps): each frame
    continues from the previous frame's exact state (weights, optimizer moments, step count)
    and redraws; median and worst of the 20 frames.
-5. A profile of the control changes: where the time goes (training vs drawing).
+5. Where the time of one update of each preset goes, in CPU time (what the machine's other
+   load does not inflate): training, compute's assembly, drawing, PNG encoding.
+6. A profile of the control changes: where the time goes (training vs drawing).
+
+Results seen before are remembered by ``compute``; every measurement here forgets them first
+(``compute.forget()``), so each change trains.
 
 Last line: ``update_ms_median=<float> update_ms_p90=<float> many_seed_ms=<float>``.
 Targets: median update <= 250 ms, many seeds <= 1000 ms. Run: python benchmarks/explorer.py
@@ -36,7 +41,9 @@ import xorhelpers  # noqa: F401  (first: the processor rule, before NumPy loads)
 import numpy as np
 
 from xorhelpers import explorer
-from xorhelpers.explorer.draw import png
+from xorhelpers.explorer import compute as explorer_compute
+from xorhelpers.explorer.blit import encode, png
+from xorhelpers.explorer.draw import NetFigure, SeedFigure
 from xorhelpers.sweep import train
 
 REPEATS = 5
@@ -57,6 +64,7 @@ def one_change(view, default, name, value):
     """Set one control from the default settings; return (total, compute, draw) in ms."""
     view.set_state(default)
     control = view.units[0] if name == "units" else view.controls[name]
+    explorer_compute.forget()  # cold: the change trains (results seen before would be remembered)
     t0 = time.perf_counter()
     control.value = value
     total = 1000 * (time.perf_counter() - t0)
@@ -120,6 +128,51 @@ def play_frames(name: str) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
+def cpu_ms(f, repeats: int = REPEATS) -> tuple[float, object]:
+    """Median process CPU time of ``f()`` in ms (both cores' work counts; a shared machine's
+    other load does not), and its last value."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.process_time()
+        value = f()
+        times.append(1000 * (time.process_time() - t0))
+    return statistics.median(times), value
+
+
+def split(name: str, many: bool) -> dict[str, float]:
+    """CPU ms of the parts of one update of preset ``name``, cold: training, compute's
+    assembly of its results, matplotlib drawing (update, render), PNG encoding."""
+    state = explorer.preset(name).state
+    state = state.replace(n_seeds=200) if many else state
+    X, y, _, _ = state.data_arrays()
+    figure = SeedFigure() if many else NetFigure()
+    seeds = state.n_seeds if many else [state.seed]
+    train_ms, trained = cpu_ms(lambda: train(state.config, seeds, X, y), 3 if many else REPEATS)
+    # compute's assembly alone: run / run_seeds with the training's result handed back
+    explorer_compute.train = lambda *args, **kwargs: trained
+    try:
+        whole = explorer.run_seeds if many else explorer.run
+        assemble_ms, r = cpu_ms(lambda: (explorer_compute.forget(), whole(state))[1])
+    finally:
+        explorer_compute.train = train
+    figure.update(r).render()  # the figure as the view has it: backgrounds drawn before
+    draw_ms, pixels = cpu_ms(lambda: figure.update(r).render())
+    encode_ms, png_bytes = cpu_ms(lambda: encode(pixels))
+    return {"train": train_ms, "assemble": assemble_ms, "draw": draw_ms,
+            "encode": encode_ms, "kB": len(png_bytes) / 1000}
+
+
+def print_splits() -> None:
+    print("where the time of one update goes, per preset (CPU ms, median; cold: trained from "
+          "scratch; draw with the figure's backgrounds kept, as in the view):")
+    for many in (False, True):
+        print(f"  {'many seeds (200)' if many else 'one network'}:")
+        for name in explorer.PRESETS:
+            p = split(name, many)
+            print(f"    {name:>18}: train {p['train']:6.1f}, assemble {p['assemble']:5.1f}, "
+                  f"draw {p['draw']:5.1f}, encode {p['encode']:4.1f} ({p['kB']:.0f} kB)")
+
+
 def main() -> None:
     default = explorer.State()
     view = explorer.Explorer(default)
@@ -136,6 +189,7 @@ def main() -> None:
     view.set_state(many)
     times = []
     for _ in range(REPEATS):
+        explorer_compute.forget()
         t0 = time.perf_counter()
         view.controls["mode"].value = "many"
         times.append(1000 * (time.perf_counter() - t0))
@@ -163,6 +217,8 @@ def main() -> None:
         print(f"Play frame of preset {name} ({steps} steps; go on from the previous frame, "
               f"then draw): median {median:.0f} ms, worst {worst:.0f} ms "
               f"({1000 / median:.0f} frames/s at the median)")
+
+    print_splits()
 
     profile = cProfile.Profile()
     profile.enable()

@@ -210,3 +210,69 @@ def test_resume_must_be_an_earlier_frame_of_the_same_state():
         run(s.replace(seed=1), step=60, resume=r50)
     with pytest.raises(ValueError, match="resume"):
         run(s, step=60, resume=run(s, step=0))
+
+
+def test_settings_seen_again_are_remembered_not_retrained(monkeypatch):
+    from xorhelpers.explorer import compute
+
+    s = State(widths=(3,), num_steps=150, seed=7)
+    compute.forget()
+    r, m = run(s), run_seeds(s.replace(n_seeds=6))
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(compute, "train", no_training)
+    assert run(s) is r and run(s.replace(seed=7)) is r
+    assert run_seeds(s.replace(n_seeds=6)) is m
+    with pytest.raises(ValueError, match="read-only"):
+        r.curve_loss[0] = 0.0  # a remembered result cannot be changed by mistake
+    with pytest.raises(ValueError, match="read-only"):
+        r.weights[0][0][0, 0] = 0.0
+    with pytest.raises(AssertionError, match="trained again"):
+        run(s, step=100)  # frames are not remembered
+    with pytest.raises(AssertionError, match="trained again"):
+        run(s.replace(seed=8))
+    compute.forget()
+    with pytest.raises(AssertionError, match="trained again"):
+        run(s)
+    monkeypatch.undo()
+    again = run(s)
+    assert again is not r and again.status == r.status
+    assert np.array_equal(again.grid_output, r.grid_output)
+
+
+def test_only_the_most_recent_results_are_remembered(monkeypatch):
+    from xorhelpers.explorer import memory
+
+    monkeypatch.setattr(memory, "REMEMBERED", 2)
+    memory.forget()
+    states = [State(num_steps=60, seed=k) for k in range(3)]
+    runs = [run(s) for s in states]
+    assert run(states[2]) is runs[2] and run(states[1]) is runs[1]
+    assert run(states[0]) is not runs[0]  # the oldest was forgotten
+    assert len(memory._remembered) == 2
+    monkeypatch.setattr(memory, "REMEMBERED_BYTES", 1)  # nothing fits: nothing is kept
+    run(states[2].replace(seed=9))
+    assert len(memory._remembered) == 0
+    memory.forget()
+
+
+def test_run_chooses_what_the_figure_shows():
+    r = run(State(widths=(3, 2), activation="tanh", num_steps=100))
+    W, b = r.weights[-1]
+    assert (r.hidden_layer, r.hidden_units) == (1, 2)
+    assert np.array_equal(r.hidden_xy, r.hidden_data[1])
+    assert r.boundary == (float(W[0, 0]), float(W[1, 0]), float(b[0]))
+    assert r.plateaus == known_plateaus("binary_crossentropy")
+    assert r.n_dead == sum(int(d.sum()) for d in r.dead)
+    wide = run(State(widths=(2, 8), num_steps=50))  # no 2-unit layer feeds the output
+    assert (wide.hidden_layer, wide.hidden_units, wide.boundary) == (0, 2, None)
+    eight = run(State(widths=(8,), num_steps=50))
+    assert (eight.hidden_layer, eight.hidden_units, eight.boundary) == (0, 8, None)
+    assert np.array_equal(eight.hidden_xy, eight.hidden_data[0][:, :2])
+    assert run(State(widths=(1,), num_steps=50)).hidden_layer is None
+    wild = run(State(activation="linear", widths=(64,) * 3, optimizer="sgd", lr=10.0,
+                     num_steps=50))
+    assert wild.diverged and wild.hidden_layer is None and wild.hidden_xy is None
+    assert run_seeds(State(loss="mse", n_seeds=3, num_steps=50)).plateaus == known_plateaus("mse")

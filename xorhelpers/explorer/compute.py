@@ -8,10 +8,15 @@ weights, same minibatch order, same optimizer state), so each frame of the explo
 exact. ``run_seeds(state)`` trains the same settings over ``state.n_seeds`` seeds and returns
 a ``SeedRun``: the solve rate with its Wilson interval, the final losses and the failure mode
 of every seed.
+
+Both remember their last results (see ``memory``): the same settings again, as when a
+learner goes back to a preset, return the same object at once (``forget()`` clears them).
+Treat results as read-only: their own arrays are made so.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -23,7 +28,11 @@ from ..data import truth_table
 from ..stats import rate as _rate
 from ..sweep import SweepResult, code_partition, failure_mode, forward, linear_on_points, train
 from ..sweep import plateau_loss as _plateau_loss
+from .memory import forget, recall, remember
 from .state import State, as_state
+
+__all__ = ["MAX_SECONDS", "NetRun", "SeedRun", "estimate_seconds", "forget", "frame_steps",
+           "known_plateaus", "net_status", "plateau_name", "run", "run_seeds", "too_long"]
 
 GRID = 48  # points per side of the input-plane grid the maps are computed on
 MAX_SHOWN = 200  # data points shown in the hidden-space view
@@ -35,11 +44,16 @@ _PLATEAU_CODES = ([0, 0, 1, 2], [0, 1, 0, 0], [0, 0, 0, 0])
 def known_plateaus(loss: str = "binary_crossentropy") -> dict[str, float]:
     """The loss plateaus of the common failure modes, by name: a 0 and a 1 sharing a code,
     three points sharing one, all four sharing (or a net linear on the points). Notebook 07."""
-    names = _PLATEAU_NAMES.get(loss)
-    if names is None:
+    if not isinstance(loss, str) or loss not in _PLATEAU_NAMES:
         raise ValueError(f"loss must be one of {', '.join(map(repr, _PLATEAU_NAMES))}; "
                          f"got {loss!r}")
-    return {n: float(_plateau_loss(c, loss)) for n, c in zip(names, _PLATEAU_CODES, strict=True)}
+    return dict(_plateaus(loss))
+
+
+@functools.cache
+def _plateaus(loss: str) -> tuple[tuple[str, float], ...]:
+    return tuple((n, float(_plateau_loss(c, loss)))
+                 for n, c in zip(_PLATEAU_NAMES[loss], _PLATEAU_CODES, strict=True))
 
 
 def plateau_name(value: float, loss: str = "binary_crossentropy") -> str:
@@ -66,6 +80,14 @@ class NetRun:
     as their 4 distinct rows).
     ``outcome`` is "solved", "failed" or "diverged"; a failed net has a failure ``mode``
     (``sweep.MODES``) and the ``plateau`` its shared codes imply. ``status`` is one line.
+
+    What the figure shows is chosen here, not by the figure: ``n_dead`` dead units in all,
+    ``plateaus`` the known plateaus of this loss by name (``known_plateaus``), and the hidden
+    space: ``hidden_layer`` the layer shown (the last with 2 units, else the last wider one;
+    None when no layer has 2 units or more, or the net diverged), ``hidden_units`` its width,
+    ``hidden_xy`` the codes of the points shown on its units 1 and 2, and ``boundary``
+    (w1, w2, b), the output's dividing line w1 h1 + w2 h2 + b = 0 there when that layer has
+    2 units and feeds the output (else None).
     """
 
     state: State
@@ -90,6 +112,12 @@ class NetRun:
     shown_x: np.ndarray
     shown_y: np.ndarray
     weights: list
+    n_dead: int
+    plateaus: dict
+    hidden_layer: int | None
+    hidden_units: int
+    hidden_xy: np.ndarray | None
+    boundary: tuple[float, float, float] | None
     status: str
     train_state: object = None  # the engine's state after ``step`` steps (None at step 0)
 
@@ -106,7 +134,8 @@ class SeedRun:
     low, high) with the 95% Wilson interval; ``final_loss`` the loss of each seed on the four
     points (NaN when diverged); ``outcome`` per seed "solved", "diverged" or its failure mode;
     ``plateau`` per seed the plateau its codes imply (NaN for solved and diverged seeds);
-    ``status`` one line.
+    ``plateaus`` the known plateaus of this loss by name (``known_plateaus``); ``status`` one
+    line.
     """
 
     state: State
@@ -118,6 +147,7 @@ class SeedRun:
     outcome: np.ndarray
     plateau: np.ndarray
     n_diverged: int
+    plateaus: dict
     status: str
 
     def examples(self, per_outcome: int = 5) -> dict[str, list[int]]:
@@ -196,6 +226,9 @@ def run(state, step: int | None = None, *, full: NetRun | None = None,
     if resume is not None and (not isinstance(resume, NetRun) or resume.state != state
                                or resume.train_state is None or resume.step >= step):
         raise ValueError("resume must be the NetRun of an earlier step (> 0) of the same state")
+    whole = step == state.num_steps and full is None and resume is None
+    if whole and (hit := recall(("run", state))) is not None:
+        return hit
     initial = step == 0
     result = _train_to(state, step, resume)
     weights = result.initial_weights[0] if initial else result.final_weights[0]
@@ -207,8 +240,9 @@ def run(state, step: int | None = None, *, full: NetRun | None = None,
     run_.update(_verdict(state, step, result, weights, run_["curve_loss"], full, resume))
     run_.update(_on_the_data(state, step, result, weights))
     run_.update(_maps(state, weights))
-    return NetRun(**run_, status=net_status(run_),
-                  train_state=None if initial else result.state)
+    run_.update(_shown(run_))
+    r = NetRun(**run_, status=net_status(run_), train_state=None if initial else result.state)
+    return remember(("run", state), r) if whole else r
 
 
 def _train_to(state: State, step: int, resume: NetRun | None) -> SweepResult:
@@ -300,10 +334,30 @@ def _maps(state: State, weights) -> dict:
                 hidden_data=hidden_shown, shown_x=shown[:, :2], shown_y=shown[:, 2])
 
 
+def _shown(run_: dict) -> dict:
+    """The choices the figure shows (see ``NetRun``): dead units, plateaus, hidden space."""
+    hidden = run_["hidden_data"]
+    two = [k for k, H in enumerate(hidden) if H.shape[1] == 2]
+    wide = [k for k, H in enumerate(hidden) if H.shape[1] > 2]
+    layer = units = xy = boundary = None
+    if (two or wide) and run_["outcome"] != "diverged":
+        layer = two[-1] if two else wide[-1]
+        units = hidden[layer].shape[1]
+        xy = hidden[layer][:, :2]
+        if units == 2 and layer == len(hidden) - 1:
+            W, b = run_["weights"][-1]
+            boundary = (float(W[0, 0]), float(W[1, 0]), float(b[0]))
+    return dict(n_dead=int(sum(d.sum() for d in run_["dead"])),
+                plateaus=known_plateaus(run_["state"].loss), hidden_layer=layer,
+                hidden_units=units or 0, hidden_xy=xy, boundary=boundary)
+
+
 def run_seeds(state) -> SeedRun:
     """Train the settings of ``state`` over seeds 0 .. ``state.n_seeds``-1 as one batched
     sweep and return a ``SeedRun``. Notebook 07."""
     state = as_state(state)
+    if (hit := recall(("seeds", state))) is not None:
+        return hit
     X, y, _, _ = state.data_arrays()
     config = state.config
     result = train(config, state.n_seeds, X, y)
@@ -324,9 +378,10 @@ def run_seeds(state) -> SeedRun:
         line += f"; most failures: {top} ({counts.max()} seeds)"
     if n_div:
         line += f"; {n_div} diverged (NaN or inf)"
-    return SeedRun(state=state, result=result, solved=k, n=n, rate=(p, lo, hi),
-                   final_loss=final, outcome=outcome, plateau=plateau, n_diverged=n_div,
-                   status=line)
+    return remember(("seeds", state), SeedRun(
+        state=state, result=result, solved=k, n=n, rate=(p, lo, hi), final_loss=final,
+        outcome=outcome, plateau=plateau, n_diverged=n_div,
+        plateaus=known_plateaus(config.loss), status=line))
 
 
 def net_status(run_: dict) -> str:
@@ -349,7 +404,7 @@ def net_status(run_: dict) -> str:
             where = "sits on" if abs(loss - plateau) < 0.01 else "codes imply"
             line += f"; {where} the plateau {plateau_name(plateau, state.loss)}"
         line += f"; loss {loss:.3f}"
-    n_dead = int(sum(d.sum() for d in run_["dead"]))
+    n_dead = run_["n_dead"] if "n_dead" in run_ else int(sum(d.sum() for d in run_["dead"]))
     if n_dead:
         line += f"; {n_dead} dead unit{'s' if n_dead > 1 else ''}"
     if state.data == "cloud":

@@ -5,96 +5,31 @@ the loss curve, every hidden unit's output over the plane as a small map (dead u
 crossed out) and the hidden space of a 2-unit layer. ``SeedFigure`` shows many seeds: the
 histogram of final losses with the known plateaus marked. Both create their axes and artists
 once; ``update`` only changes data (set_data, set_offsets, set_height), which keeps a redraw
-cheap, and ``png`` renders the figure for an ipywidgets Image.
+cheap, and ``png`` renders the figure for an ipywidgets Image (see ``blit``: only the panels
+whose layout changed are rendered again). They draw what ``compute`` returns: which hidden
+layer to show, its dividing line, the dead units and the plateaus are chosen there.
 """
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from .compute import GRID, NetRun, SeedRun, known_plateaus
+from .blit import Blitted
+from .compute import GRID, NetRun, SeedRun
 
 BLUE, RED = "#1f77b4", "#d62728"  # class 0, class 1 (as xorhelpers.plots)
 SIZE = (12.5, 3.9)  # inches of the one-network figure (900 x 281 pixels in the view)
 SMALL = 8  # points: tick labels, legends
-PLATEAU_STYLES = (":", "--", "-.")  # one per plateau, in the order of known_plateaus
+PLATEAU_STYLES = (":", "--", "-.")  # one per plateau, in the order of NetRun.plateaus
 GAP = 6  # pixels between unit maps
 LOSS_FLOOR = 1e-4
 LOSS_TICKS = (1e-4, 1e-3, 1e-2, 0.1, 1.0)
 
 
-def png(fig: Figure, dpi: float | None = None) -> bytes:
-    """The figure rendered as PNG bytes (no timestamp, so equal figures give equal bytes)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
-
-
-BACKGROUNDS = 12  # static backgrounds kept per figure (about 1 MB each)
-
-
-class _Blitted:
-    """A figure whose static parts (axes, ticks, labels) are rendered once and kept as a
-    background; ``png()`` pastes the background and draws only the changing artists. The
-    static parts follow ``_key`` (axis ranges, layout): a key seen before reuses its
-    background (the BACKGROUNDS most recent are kept), a new one re-renders everything once."""
-
-    fig: Figure
-    _animated: list
-    _key: tuple = ()
-
-    def _start(self, fig: Figure | None, size: tuple[float, float], dpi: float) -> Figure:
-        self.fig = fig if fig is not None else Figure(figsize=size, dpi=dpi)
-        if not isinstance(self.fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(self.fig)
-        self._animated = []
-        self._backgrounds: dict[tuple, object] = {}  # by _key, the most recent last
-        return self.fig
-
-    def _animate(self, *artists):
-        for a in artists:
-            a.set_animated(True)
-            self._animated.append(a)
-        return artists[0] if len(artists) == 1 else artists
-
-    def png(self, compress_level: int = 1) -> bytes:
-        """The figure as PNG bytes, redrawing only what changes since the last call."""
-        from PIL import Image
-
-        canvas = self.fig.canvas
-        background = self._backgrounds.pop(self._key, None)
-        if background is None:
-            canvas.draw()  # animated artists are left out of a full draw
-            background = canvas.copy_from_bbox(self.fig.bbox)
-            while len(self._backgrounds) >= BACKGROUNDS:
-                self._backgrounds.pop(next(iter(self._backgrounds)))
-        else:
-            canvas.restore_region(background)
-        self._backgrounds[self._key] = background
-        for artist in self._animated:
-            if artist.get_visible():
-                self.fig.draw_artist(artist)
-        buf = canvas.buffer_rgba()
-        image = Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), bytes(buf), "raw",
-                                 "RGBA", 0, 1).convert("RGB")
-        out = io.BytesIO()
-        image.save(out, format="png", compress_level=compress_level)
-        return out.getvalue()
-
-    def figure(self) -> Figure:
-        """The figure with every artist drawn (for display outside the widget view)."""
-        for artist in self._animated:
-            artist.set_animated(False)
-        return self.fig
-
-
-class NetFigure(_Blitted):
+class NetFigure(Blitted):
     """The one-network figure; ``update(net_run)`` redraws it for a ``NetRun``."""
 
     def __init__(self, fig: Figure | None = None, dpi: float = 72):
@@ -105,6 +40,11 @@ class NetFigure(_Blitted):
         self.ax_units = f.add_axes((0.55, 0.25, 0.185, 0.64))
         self.cax_units = f.add_axes((0.739, 0.25, 0.006, 0.64))
         self.ax_hidden = f.add_axes((0.81, 0.25, 0.175, 0.64))
+        # four bands of columns, cut in the gaps between the panels' tick labels
+        self._panel((self.ax_map, self.cax_map), 0.0, 0.257)
+        self._panel((self.ax_loss,), 0.257, 0.524)
+        self._panel((self.ax_units, self.cax_units), 0.524, 0.781)
+        self._panel((self.ax_hidden,), 0.781, 1.0)
 
         a = self.ax_map
         self.im_map = a.imshow(np.full((GRID, GRID), 0.5), origin="lower", cmap="RdBu_r",
@@ -171,6 +111,7 @@ class NetFigure(_Blitted):
                       self.train_curve, self.test_curve, self.loss_note, self.title_loss,
                       self.im_units, self.dead_marks, self.title_units, self.codes,
                       self.split_line, self.hidden_note, self.title_hidden)
+        self._stamp(self.title_map, self.title_loss, self.title_units, self.title_hidden)
 
     def update(self, r: NetRun) -> NetFigure:
         """Show ``r``; returns self. Everything drawn comes from ``r`` as computed."""
@@ -178,8 +119,9 @@ class NetFigure(_Blitted):
             raise TypeError(f"r must be a NetRun, got {type(r).__name__}")
         depth, width = len(r.hidden_maps), max(H.shape[2] for H in r.hidden_maps)
         cloud = r.checkpoint_steps is not None
-        self._key = (r.extent, r.state.num_steps, depth, width, r.state.loss, cloud)
-        self._set_legend(cloud, r.state.loss)
+        # what the static parts of each panel depend on (see Blitted)
+        self._key = (r.extent, (r.state.num_steps, r.state.loss, cloud), (depth, width), ())
+        self._set_legend(cloud, r.state.loss, r.plateaus)
         self._show_map(r)
         self._show_loss(r, cloud)
         self._show_units(r, depth, width)
@@ -220,8 +162,7 @@ class NetFigure(_Blitted):
             else:
                 self.train_curve.set_data([], [])
                 self.test_curve.set_data([], [])
-        for line, value in zip(self.plateau_lines, known_plateaus(state.loss).values(),
-                               strict=True):
+        for line, value in zip(self.plateau_lines, r.plateaus.values(), strict=True):
             line.set_ydata([value, value])
         name = "BCE" if state.loss != "mse" else "MSE"
         if diverged:
@@ -255,20 +196,13 @@ class NetFigure(_Blitted):
         every = 1 if width <= 8 else 4  # unit numbers under the columns
         self.ax_units.set_xticks([u * cell + GRID / 2 for u in range(0, width, every)],
                                  [f"u{u + 1}" for u in range(0, width, every)])
-        n_dead = int(sum(d.sum() for d in r.dead))
-        self.title_units.set_text(f"hidden units, {n_dead} dead (x)")
+        self.title_units.set_text(f"hidden units, {r.n_dead} dead (x)")
 
     def _show_hidden(self, r: NetRun) -> None:
-        """The hidden space of the last 2-unit layer (else units 1 and 2 of the last wider
-        one), with the output's dividing line when that layer feeds the output."""
-        diverged = r.diverged
-        two = [k for k, H in enumerate(r.hidden_data) if H.shape[1] == 2]
-        wide = [k for k, H in enumerate(r.hidden_data) if H.shape[1] > 2]
-        if (two or wide) and not diverged:
-            # the last 2-unit layer; without one, units 1 and 2 of the last wider layer
-            k = two[-1] if two else wide[-1]
-            n_units = r.hidden_data[k].shape[1]
-            H = r.hidden_data[k][:, :2]
+        """The hidden space compute chose (``r.hidden_layer``), with the output's dividing
+        line when that layer feeds the output."""
+        if r.hidden_layer is not None:
+            H, k = r.hidden_xy, r.hidden_layer
             self.codes.set_offsets(H)
             self.codes.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
             self.codes.set_sizes(_sizes(r.shown_y, len(H) <= 8))
@@ -276,9 +210,8 @@ class NetFigure(_Blitted):
             y0, y1 = _limits(H[:, 1])
             self.ax_hidden.set_xlim(x0, x1)
             self.ax_hidden.set_ylim(y0, y1)
-            if n_units == 2 and k == len(r.hidden_data) - 1:  # the output's line w.h + b = 0
-                W, b = r.weights[-1]
-                w1, w2, c = float(W[0, 0]), float(W[1, 0]), float(b[0])
+            if r.boundary is not None:  # the output's line w1 h1 + w2 h2 + b = 0
+                w1, w2, c = r.boundary
                 xs = np.array([x0, x1])
                 if abs(w2) > 1e-12:
                     self.split_line.set_data(xs, -(w1 * xs + c) / w2)
@@ -289,24 +222,23 @@ class NetFigure(_Blitted):
             else:
                 self.split_line.set_data([], [])
             self.hidden_note.set_text("")
-            self.title_hidden.set_text(f"hidden space of layer {k + 1}" if n_units == 2 else
-                                       f"layer {k + 1}, units 1 and 2 of {n_units}")
+            self.title_hidden.set_text(f"hidden space of layer {k + 1}" if r.hidden_units == 2
+                                       else f"layer {k + 1}, units 1 and 2 of {r.hidden_units}")
         else:
             self.codes.set_offsets(np.empty((0, 2)))
             self.split_line.set_data([], [])
-            self.hidden_note.set_text("diverged" if diverged else
+            self.hidden_note.set_text("diverged" if r.diverged else
                                       "no hidden layer has\n2 units or more")
             self.title_hidden.set_text("hidden space")
 
-    def _set_legend(self, cloud: bool, loss: str) -> None:
+    def _set_legend(self, cloud: bool, loss: str, plateaus: dict[str, float]) -> None:
         """The loss panel's legend: the cloud's curves only on the cloud, and the plateaus
         of this loss by name (lowest first, as the dotted lines stand)."""
         if self._legend_key == (cloud, loss):
             return
         if self.legend is not None:
             self.legend.remove()
-        for line, (name, value) in zip(self.plateau_lines, known_plateaus(loss).items(),
-                                       strict=True):
+        for line, (name, value) in zip(self.plateau_lines, plateaus.items(), strict=True):
             line.set_label(f"plateau {name} = {value:.3g}")
         handles = [self.curve, *((self.train_curve, self.test_curve) if cloud else ()),
                    *self.plateau_lines]
@@ -316,7 +248,7 @@ class NetFigure(_Blitted):
         self._legend_key = (cloud, loss)
 
 
-class SeedFigure(_Blitted):
+class SeedFigure(Blitted):
     """The many-seed figure; ``update(seed_run)`` redraws it for a ``SeedRun``."""
 
     BINS = 40
@@ -324,6 +256,7 @@ class SeedFigure(_Blitted):
     def __init__(self, fig: Figure | None = None, dpi: float = 72):
         self._start(fig, (7.5, 3.0), dpi)
         self.ax = self.fig.add_axes((0.09, 0.17, 0.88, 0.7))
+        self._panel((self.ax,), 0.0, 1.0)
         a = self.ax
         self.bars = a.bar(np.arange(self.BINS), np.zeros(self.BINS), width=1, align="edge",
                           color="C0", edgecolor="white", linewidth=0.5)
@@ -337,12 +270,13 @@ class SeedFigure(_Blitted):
         a.set_ylabel("share of seeds")
         self.title = _title(a, "", y=1.07)
         self._animate(*self.bars, self.title, self.note)
+        self._stamp(self.title)
 
     def update(self, r: SeedRun) -> SeedFigure:
         """Show ``r``; returns self."""
         if not isinstance(r, SeedRun):
             raise TypeError(f"r must be a SeedRun, got {type(r).__name__}")
-        plateaus = known_plateaus(r.state.loss)
+        plateaus = r.plateaus
         top = 1.1 * max(plateaus.values())
         edges = np.linspace(0, top, self.BINS + 1)
         finite = r.final_loss[np.isfinite(r.final_loss)]
@@ -353,7 +287,7 @@ class SeedFigure(_Blitted):
             bar.set_width(edges[1] - edges[0])
             bar.set_height(h)
         ceiling = next(c for c in (0.1, 0.25, 0.5, 1.0) if share.max() <= c)
-        self._key = (r.state.loss, ceiling)
+        self._key = ((r.state.loss, ceiling),)
         self.ax.set_xlim(0, top)
         self.ax.set_ylim(0, ceiling)
         for line, text, (name, value) in zip(self.plateau_lines, self.plateau_text,

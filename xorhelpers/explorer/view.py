@@ -11,6 +11,7 @@ between frames.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import time
 
@@ -80,7 +81,7 @@ class Explorer(widgets.VBox):
         self.seed_image = widgets.Image(value=_blank_png(), format="png",
                                         layout=widgets.Layout(width="540px"))
         self.seed_image.add_class("xor-explorer-seeds-figure")
-        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=50,
+        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=35,
                                   description="timer", layout=widgets.Layout(display="none"))
         self.timer.add_class("xor-explorer-timer")
         self.buttons = {}
@@ -309,11 +310,35 @@ class Explorer(widgets.VBox):
         if self.mode != "many":
             self.timer.value = 0
 
+    _frame_due = False  # a frame is scheduled on the kernel's event loop
+
     def _on_tick(self, change) -> None:
         if self._busy or self.mode == "many":
             return
+        # A tick from the page is drawn just after the kernel has answered it: the page sends
+        # a widget's next change only once the kernel has finished with the one before, so
+        # the next tick travels while this frame is drawn. Ticks that arrive before it is
+        # drawn are skipped: the frame shown is the one the timer is at. A tick from Python
+        # (step, reset, a cell) is drawn at once.
+        loop = None
+        if self.timer._property_lock:  # ipywidgets is applying a change from the page
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+        if loop is None:
+            self._show_frame()
+        elif not self._frame_due:
+            self._frame_due = True
+            loop.call_soon(self._show_frame)
+
+    def _show_frame(self) -> None:
+        """Show the Play frame the timer is at."""
+        self._frame_due = False
+        if self._busy or self.mode == "many":
+            return
         t0 = time.perf_counter()
-        k = self._frames[min(change["new"], len(self._frames) - 1)]
+        k = self._frames[min(self.timer.value, len(self._frames) - 1)]
         prev = self._frame
         if k == self.state.num_steps:
             r = self.net
@@ -327,9 +352,10 @@ class Explorer(widgets.VBox):
         self._show_net(r)
         self.timings = {"compute_ms": 1000 * (t1 - t0),
                         "draw_ms": 1000 * (time.perf_counter() - t1)}
-        # ticks come from the browser: as fast as a frame takes here (20 a second at most),
-        # so that frames neither wait for a slow timer nor pile up behind a fast one
-        interval = max(50, int(1000 * (time.perf_counter() - t0)))
+        # ticks come from the browser: as fast as a frame takes here (every 35 ms at most: the
+        # page adds its own delays, and 20 frames a second must remain), so that frames
+        # neither wait for a slow timer nor are skipped behind a fast one
+        interval = max(35, int(1000 * (time.perf_counter() - t0)))
         if abs(interval - self.timer.interval) > 10:
             self.timer.interval = interval
 

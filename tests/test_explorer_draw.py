@@ -1,0 +1,71 @@
+"""The explorer's figures: what a figure that keeps backgrounds and titles between updates
+draws is, pixel for pixel, what a fresh figure draws; the PNG writer loses nothing."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from xorhelpers.explorer import PRESETS, State, run, run_seeds
+from xorhelpers.explorer.blit import encode
+from xorhelpers.explorer.draw import NetFigure, SeedFigure
+
+STATES = [State(num_steps=200), State(num_steps=300, loss="mse"),
+          State(widths=(3, 2), activation="tanh", num_steps=100),
+          State(data="cloud", noise=0.3, widths=(4,), num_steps=200, test_fraction=0.3),
+          State(activation="linear", widths=(64,) * 3, optimizer="sgd", lr=10.0, num_steps=50)]
+
+
+def test_encode_writes_a_png_that_decodes_to_the_same_pixels():
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    for level in (0, 1, 9):
+        png = encode(rgb, level)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        back = Image.open(io.BytesIO(png))
+        assert back.mode == "RGB" and np.array_equal(np.asarray(back), rgb)
+    with pytest.raises(ValueError, match="rgb"):
+        encode(rgb.astype(float))
+    with pytest.raises(ValueError, match="rgb"):
+        encode(rgb[:, :, :2])
+
+
+def test_a_figure_reused_in_any_order_draws_what_a_fresh_one_draws():
+    runs = [run(s) for s in STATES] + [run(STATES[2], step=0), run(STATES[0], step=20)]
+    shared = NetFigure()
+    for k in [0, 1, 2, 3, 4, 5, 6, 0, 3, 1, 6, 5, 2, 4]:  # new panels, then kept ones
+        pixels = shared.update(runs[k]).render()
+        assert np.array_equal(pixels, NetFigure().update(runs[k]).render()), k
+        png = shared.png()
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), pixels)
+
+
+def test_a_change_re_renders_only_the_panels_it_touches():
+    shared = NetFigure()
+    shared.update(run(STATES[0])).render()
+    before = set(shared._backgrounds)
+    shared.update(run(STATES[0].replace(num_steps=250))).render()  # only the loss panel
+    assert {panel for panel, _ in set(shared._backgrounds) - before} == {1}
+    before = set(shared._backgrounds)
+    shared.update(run(STATES[0].replace(widths=(5,)))).render()  # only the unit maps
+    assert {panel for panel, _ in set(shared._backgrounds) - before} == {2}
+
+
+def test_the_seed_figure_reused_draws_what_a_fresh_one_draws():
+    shared = SeedFigure()
+    results = [run_seeds(p.state.replace(n_seeds=12, num_steps=200))
+               for p in list(PRESETS.values())[:3]]
+    for m in results + results[::-1]:
+        assert np.array_equal(shared.update(m).render(), SeedFigure().update(m).render())
+
+
+def test_the_figure_draws_the_hidden_space_compute_chose():
+    r = run(State(widths=(3, 2), activation="tanh", num_steps=100))
+    f = NetFigure().update(r)
+    assert np.array_equal(f.codes.get_offsets(), r.hidden_xy)
+    assert f.title_hidden.get_text() == "hidden space of layer 2"
+    w1, w2, c = r.boundary
+    xs, ys = f.split_line.get_data()
+    assert np.allclose(w1 * np.asarray(xs) + w2 * np.asarray(ys) + c, 0)
+    assert f.title_units.get_text() == f"hidden units, {r.n_dead} dead (x)"
