@@ -108,6 +108,10 @@ class Blitted:
             hidden = [] if len(missing) == len(keys) else [
                 a for i, (axes, _, _) in enumerate(self._panels) if i not in missing
                 for a in axes if a.get_visible()]
+            # the changing artists never go into a background: matplotlib 3.8 (the oldest this
+            # package allows) drew an animated image in a full draw all the same, and a later
+            # NaN or hidden image then showed the old one through
+            hidden += [a for a in self._animated if a.get_visible()]
             for a in hidden:
                 a.set_visible(False)
             try:
