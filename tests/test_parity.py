@@ -213,7 +213,7 @@ def test_recipes_are_frozen_validated_dataclasses():
 def test_the_exp_based_sigmoid_and_tanh_are_within_float32_round_off():
     """The recurrences' sigmoid and tanh (from float32 exp, for speed) against float64, over
     the whole float32 range that matters, the extremes included (no overflow warning)."""
-    from xorhelpers.parity.evaluate import sigmoid32, tanh32
+    from xorhelpers.maths import sigmoid32, tanh32
 
     z = np.concatenate([np.linspace(-100, 100, 200_001), [0.0, -0.0, 1e-30, -1e-30, 88.8,
                                                            -88.8, 1e4, -1e4]]).astype(np.float32)

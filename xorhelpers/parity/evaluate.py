@@ -15,31 +15,10 @@ import numpy as np
 
 from .._check import check_int, check_memory, check_seed
 from ..data import DRAW_BYTES_PER_BIT, parity_chunks
+from ..maths import sigmoid32, tanh32
 
 EVAL_CHUNK = 4096  # sequences run through the recurrence at once
 EVAL_BYTES = 2**26  # sequences drawn at once by final_step_accuracy: about this many bytes
-
-
-def sigmoid32(z) -> np.ndarray:
-    """The logistic function of float32 ``z`` from NumPy's float32 exp of -|z| (never
-    overflows): 1 / (1 + e) for z >= 0 and e / (1 + e) below, within 2e-7 of the exact value
-    relative to it. The recurrences below run for thousands of steps, and under the processor
-    rule (xorhelpers.portable) NumPy's float32 exp runs as vector code while its tanh, the
-    usual overflow-free route, runs one element at a time: this is 2-3 times faster."""
-    z = np.asarray(z, np.float32)
-    e = np.exp(-np.abs(z))
-    s = 1 / (1 + e)
-    return np.where(z >= 0, s, e * s)
-
-
-def tanh32(z) -> np.ndarray:
-    """tanh of float32 ``z`` from NumPy's float32 exp: (1 - e) / (1 + e) with e = exp(-2|z|),
-    the sign put back, and z itself where |z| < 2**-12 (tanh z = z there to float32
-    precision); within 1.2e-7 of the exact value (absolute), and about four times as fast as
-    np.tanh under the processor rule (see ``sigmoid32``)."""
-    z = np.asarray(z, np.float32)
-    e = np.exp(np.float32(-2) * np.abs(z))
-    return np.where(np.abs(z) < 2**-12, z, np.copysign((1 - e) / (1 + e), z))
 
 
 def lstm_step(K, R, b, x, h, c) -> tuple[np.ndarray, ...]:
