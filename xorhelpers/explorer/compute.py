@@ -404,7 +404,7 @@ def net_status(run_: dict) -> str:
             where = "sits on" if abs(loss - plateau) < 0.01 else "codes imply"
             line += f"; {where} the plateau {plateau_name(plateau, state.loss)}"
         line += f"; loss {loss:.3f}"
-    n_dead = run_["n_dead"] if "n_dead" in run_ else int(sum(d.sum() for d in run_["dead"]))
+    n_dead = run_["n_dead"]
     if n_dead:
         line += f"; {n_dead} dead unit{'s' if n_dead > 1 else ''}"
     if state.data == "cloud":
