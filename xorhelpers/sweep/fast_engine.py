@@ -20,7 +20,7 @@ import os
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import wait
 from functools import lru_cache
 
 import numpy as np
@@ -30,7 +30,7 @@ from . import fast_kernel
 from .config import Config
 from .fast_kernel import FEW, FULL, GATHER, evaluate, train_steps
 from .numpy_engine import Feed
-from .result import DTYPE, GroupRun, flatten
+from .result import DTYPE, GroupRun, cores, flatten, thread_pool
 
 # the kernel branches on these codes; their one home is the registry (xorhelpers.maths)
 ACT_CODES = {name: record.code for name, record in REGISTRY.items()}
@@ -195,7 +195,7 @@ def run_sliced(jobs: list, num_steps: int, begin, steps, end, most: int) -> None
     futures = []
     try:  # an interrupt while the jobs are being submitted stops the ones already running
         for job in jobs:
-            futures.append(_pool().submit(work, job))
+            futures.append(thread_pool().submit(work, job))
         for f in futures:
             f.result()
     except BaseException:
@@ -276,7 +276,7 @@ def _chunks(M: int, n_params: int) -> tuple[list[slice], int]:
     at most LANES, and at most what keeps a block's parameters, gradients and moments
     within BLOCK_BYTES; a multiple of VECTOR, as little padding as that allows; fewer than
     VECTOR networks make one block of exactly that many. Results do not depend on it."""
-    n = max(1, min(_cores(), M // MIN_CHUNK))
+    n = max(1, min(cores(), M // MIN_CHUNK))
     per = -(-M // n)
     most = max(VECTOR, min(LANES, BLOCK_BYTES // (16 * n_params) // VECTOR * VECTOR))
     blocks = -(-per // most)
@@ -292,16 +292,6 @@ def in_flight(M: int) -> int:
     one group train: one block per chunk (per thread)."""
     chunks, lanes = _chunks(M, 1)
     return len(chunks) * lanes
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-@lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    """Threads for the chunks (the compiled loop releases the GIL): one per usable core."""
-    return ThreadPoolExecutor(max_workers=_cores())
 
 
 def _unflatten(P: np.ndarray, sizes: np.ndarray, offs: np.ndarray):

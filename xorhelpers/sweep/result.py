@@ -313,7 +313,7 @@ def loss_from_logits(loss: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     if len(parts) == 1:
         fill(parts[0])
     else:
-        list(_pool().map(fill, parts))
+        list(thread_pool().map(fill, parts))
     return out
 
 
@@ -323,18 +323,21 @@ PIECE = 2**16  # values per piece of a loss computation (float64 temporaries of 
 
 def _parts(n: int, size: int) -> list[slice]:
     """At most one slice of range(n) per core, each of at least SPLIT_SIZE values."""
-    k = max(1, min(_cores(), size // SPLIT_SIZE, n))
+    k = max(1, min(cores(), size // SPLIT_SIZE, n))
     edges = [n * i // k for i in range(k + 1)]
     return [slice(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=_cores())
+def thread_pool() -> ThreadPoolExecutor:
+    """The sweep's threads, one per usable core, shared by the compiled engine's chunks (its
+    loop releases the GIL) and the loss curves' pieces (NumPy's loops release it too)."""
+    return ThreadPoolExecutor(max_workers=cores())
 
 
 def solved_from_logits(z: np.ndarray, y: np.ndarray) -> np.ndarray:
