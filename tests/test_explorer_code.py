@@ -15,8 +15,8 @@ from xorhelpers.explorer import (
     run_seeds,
     state_from_code,
 )
-from xorhelpers.maths import solved
-from xorhelpers.sweep import Config, forward, train
+from xorhelpers.maths import forward, solved
+from xorhelpers.sweep import Config, train
 
 STATES = [
     State(num_steps=300, seed=3),
@@ -126,8 +126,7 @@ def test_the_keras_snippet_reproduces_the_network_on_screen(name, capsys):
     X4, y4 = truth_table()
     theirs = np.asarray(model.predict(X4, verbose=0))[:, 0].astype(float)
     ours = train(state.config, [state.seed], *state.data_arrays()[:2])
-    mine = forward([(W[None].astype(float), b[None].astype(float))
-                    for W, b in ours.final_weights[0]], X4, state.activation)[0][0]
+    mine = forward(ours.final_weights[0], X4, state.activation)[0][:, 0]
     np.testing.assert_allclose(theirs, mine, atol=1e-4)
     assert float(model.evaluate(X4, y4, verbose=0)) == pytest.approx(
         float(ours.loss_curve[0][-1]), abs=1e-4)

@@ -6,6 +6,7 @@ import pytest
 from xorhelpers import sweep
 from xorhelpers.clinic import revival
 from xorhelpers.data import truth_table
+from xorhelpers.maths import forward
 
 
 def _random_stack(M=50, widths=(3, 3), seed=0):
@@ -18,7 +19,8 @@ def _random_stack(M=50, widths=(3, 3), seed=0):
 def test_dead_masks_agree_with_zero_activations_of_the_engine():
     weights = _random_stack()
     X, _ = truth_table()
-    _, hidden = sweep.forward(weights, X, "relu")
+    _, layers = forward(weights, X, "relu")
+    hidden = [layer.A for layer in layers[:-1]]
     masks = revival.dead_masks(weights)
     assert len(masks) == 2
     for mask, H in zip(masks, hidden, strict=True):

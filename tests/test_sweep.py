@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from xorhelpers.data import noisy_xor, random_xor_pairs, truth_table
+from xorhelpers.maths import forward
 from xorhelpers.sweep import (
     MODES,
     Config,
@@ -17,7 +18,6 @@ from xorhelpers.sweep import (
     batch_order,
     code_partition,
     failure_mode,
-    forward,
     grid,
     init_weights,
     linear_on_points,
@@ -262,8 +262,10 @@ def test_forward_matches_keras_and_the_recorded_outputs():
     config = Config(widths=(3, 2), activation="leaky_relu", num_steps=50)
     result = train(config, 4)
     X, _ = truth_table()
-    out, hidden = forward(result.stacked_weights(), X, "leaky_relu")
-    assert out.shape == (4, 4) and [h.shape for h in hidden] == [(4, 4, 3), (4, 4, 2)]
+    out, layers = forward(result.stacked_weights(), X, "leaky_relu")
+    out = out[..., 0]
+    assert out.shape == (4, 4) and [la.A.shape for la in layers] == [(4, 4, 3), (4, 4, 2),
+                                                                      (4, 4, 1)]
     np.testing.assert_allclose(out, result.outputs, atol=1e-6)
     model = mlp([3, 2], activation="leaky_relu")
     model.set_weights([a for pair in result.final_weights[2] for a in pair])
@@ -447,12 +449,15 @@ def test_forward_computes_in_float64():
     weights = [(rng.normal(size=(3, 2, 5)), rng.normal(size=(3, 5))),
                (rng.normal(size=(3, 5, 1)), rng.normal(size=(3, 1)))]
     X = rng.normal(size=(7, 2))
-    out, hidden = forward(weights, X, "sigmoid")
+    out, layers = forward([(W.astype(np.float32), b.astype(np.float32)) for W, b in weights],
+                          X, "sigmoid")
+    weights = [(W.astype(np.float32).astype(float), b.astype(np.float32).astype(float))
+               for W, b in weights]  # the float32 weights of a sweep, exactly
     (W, b), (V, c) = weights
     H = 1 / (1 + np.exp(-(X @ W + b[:, None, :])))
-    expected = 1 / (1 + np.exp(-((H @ V)[..., 0] + c)))
-    assert hidden[0].dtype == np.float64 and out.dtype == np.float64
-    np.testing.assert_allclose(hidden[0], H, rtol=1e-14, atol=0)
+    expected = 1 / (1 + np.exp(-(H @ V + c[:, None, :])))
+    assert layers[0].A.dtype == np.float64 and out.dtype == np.float64
+    np.testing.assert_allclose(layers[0].A, H, rtol=1e-14, atol=0)
     np.testing.assert_allclose(out, expected, rtol=1e-14, atol=0)
 
 
@@ -505,11 +510,14 @@ def test_memory_estimate_covers_what_training_allocates():
 
 def test_forward_rejects_bad_input():
     X, _ = truth_table()
+    one = [(np.ones((1, 2, 1)), np.ones((1, 1)))]
     with pytest.raises(ValueError, match="activation"):
-        forward([], X, "swish")
+        forward(one, X, "swish")
     with pytest.raises(TypeError, match="weights"):
         forward([], X)
     with pytest.raises(ValueError, match=r"weights\[0\]"):
-        forward([(np.ones((2, 2)), np.ones(2))], X)
+        forward([(np.ones((2, 2)), np.ones(3))], X)
+    with pytest.raises(ValueError, match=r"weights\[1\] has fan_in 2"):
+        forward([(np.ones((1, 2, 3)), np.ones((1, 3))), (np.ones((1, 2, 1)), np.ones((1, 1)))], X)
     with pytest.raises(ValueError, match="X"):
-        forward([(np.ones((1, 2, 1)), np.ones((1, 1)))], np.ones(3))
+        forward(one, np.ones(3))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from xorhelpers import sweep
+from xorhelpers import maths, sweep
 from xorhelpers._weights import as_pairs
 from xorhelpers.clinic import born_dead
 from xorhelpers.data import truth_table
@@ -24,7 +24,7 @@ def test_pairs_come_back_as_float64_copies():
 def test_every_caller_rejects_the_same_way(bad, match):
     X, _ = truth_table()
     calls = [lambda: as_pairs(bad), lambda: scratch.from_weights(bad),
-             lambda: born_dead.hidden_constant(bad, X), lambda: sweep.forward(bad, X)]
+             lambda: born_dead.hidden_constant(bad, X), lambda: maths.forward(bad, X)]
     for call in calls:
         with pytest.raises(TypeError, match=match):
             call()

@@ -16,7 +16,8 @@ kernel (whose integer ``code`` the record holds), nothing else.
   the fast float32 forms (from NumPy's float32 exp) the parity recurrences run on.
 - ``bce_with_logits``, ``bce_from_probabilities`` (and its slope), ``squared_error``,
   ``squared_error_with_logits``: losses per example, the mean is the caller's.
-- ``forward``: stacked or single networks, one weight layout, an explicit dtype.
+- ``forward``: stacked or single networks, one weight layout, an explicit dtype; the
+  package's one forward pass (``Layer``: one layer's input, pre-activation and activation).
 - ``solved`` / ``solved_fast``: every output on its target's side of 0.5 by a margin; an
   output of exactly 0.5 is on neither side.
 - ``dead``: the units that can die and whose input is <= 0 on every row.
@@ -31,10 +32,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from ._check import check_choice, check_float
+from ._weights import as_pairs
 
 # ------------------------------------------------------------------ numbers Keras 3 uses
 
@@ -90,8 +93,8 @@ def sigmoid(Z) -> np.ndarray:
 def logistic(Z) -> np.ndarray:
     """1 / (exp(-Z) + 1) in Z's precision, one branch (0 where exp(-Z) overflows): the sweep's
     output unit. float32: exp correctly rounded, exactly ``sigmoid``; float64: what the
-    sweep's float64 losses and ``sweep.forward`` compute, which may differ from ``sigmoid``'s
-    two-branch form in the last bit for Z < 0."""
+    sweep's float64 losses compute, which may differ from ``sigmoid``'s two-branch form in
+    the last bit for Z < 0."""
     Z = _as_real(Z)
     with np.errstate(over="ignore"):
         e = _exp(-Z)
@@ -292,10 +295,20 @@ def squared_error_with_logits(z, y) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- forward
 
+class Layer(NamedTuple):
+    """One layer of a forward pass: its input ``A_prev``, its pre-activation ``Z`` = A_prev W
+    + b and its activation ``A`` = f(Z), each (..., n, width); a plain tuple too, so
+    ``A_prev, Z, A = layer`` unpacks it."""
+
+    A_prev: np.ndarray
+    Z: np.ndarray
+    A: np.ndarray
+
+
 def forward(weights, X, hidden: str | Sequence[str] = "relu", output: str = "sigmoid", *,
-            dtype=np.float64) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray,
-                                                               np.ndarray]]]:
-    """Run one network or a stack of them on X (n, fan_in), in ``dtype``.
+            dtype=np.float64) -> tuple[np.ndarray, list[Layer]]:
+    """Run one network or a stack of them on X (n, fan_in), in ``dtype`` (notebooks 02 to
+    07): the package's one forward pass.
 
     ``weights``: a list of (W, b) per layer, W (..., fan_in, fan_out) and b (..., fan_out):
     Keras' ``get_weights`` layout for one network, or with a leading models axis (M, ...) as
@@ -303,15 +316,14 @@ def forward(weights, X, hidden: str | Sequence[str] = "relu", output: str = "sig
     layer or one per hidden layer; ``output``: the output layer's. Products are
     ``np.einsum``'s own loop (not BLAS), so they round the same on every processor.
 
-    Returns ``(outputs, layers)``: outputs (..., n, fan_out) and, per layer, the triple
-    (input, pre-activation Z, activation A), each (..., n, width).
+    Returns ``(outputs, layers)``: outputs (..., n, fan_out) and one ``Layer`` (A_prev, Z, A)
+    per layer, each (..., n, width); ``layers[k].A`` is hidden layer k's code of every row.
     """
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64, got {dtype}")
-    pairs = [(np.asarray(W, dtype), np.asarray(b, dtype)) for W, b in weights]
-    if not pairs:
-        raise ValueError("weights must hold at least one (W, b) layer")
+    pairs = [(np.asarray(W, dtype), np.asarray(b, dtype)) for W, b in as_pairs(weights)]
+    _check_layers(pairs)
     names = ([hidden] * (len(pairs) - 1) if isinstance(hidden, str) else list(hidden))
     if len(names) != len(pairs) - 1:
         raise ValueError(f"hidden must be one name or {len(pairs) - 1} names (one per hidden "
@@ -325,8 +337,22 @@ def forward(weights, X, hidden: str | Sequence[str] = "relu", output: str = "sig
         A_in = A
         Z = matmul(A_in, W) + b[..., None, :]
         A = record.value(Z)
-        layers.append((A_in, Z, A))
+        layers.append(Layer(A_in, Z, A))
     return A, layers
+
+
+def _check_layers(pairs: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """Each W (..., fan_in, fan_out) with b (..., fan_out), the same leading axes in every
+    layer, and each layer's fan_in the previous layer's fan_out."""
+    lead = pairs[0][0].shape[:-2]
+    axes = "".join(f"{n}, " for n in lead)
+    for k, (W, b) in enumerate(pairs):
+        if W.ndim < 2 or W.shape[:-2] != lead or b.shape != (*lead, W.shape[-1]):
+            raise ValueError(f"weights[{k}] must be W ({axes}fan_in, fan_out) and b "
+                             f"({axes}fan_out), got {W.shape} and {b.shape}")
+        if k and W.shape[-2] != pairs[k - 1][0].shape[-1]:
+            raise ValueError(f"weights[{k}] has fan_in {W.shape[-2]}, but the layer before "
+                             f"has {pairs[k - 1][0].shape[-1]} units")
 
 
 def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from .. import maths
 from .._check import check_int
 from ..data import truth_table
 from ..stats import rate as _rate
-from ..sweep import SweepResult, code_partition, failure_mode, forward, linear_on_points, train
+from ..sweep import SweepResult, code_partition, failure_mode, linear_on_points, train
 from ..sweep import plateau_loss as _plateau_loss
 from .memory import forget, recall, remember
 from .state import State, as_state
@@ -425,10 +425,9 @@ def _checkpoints(num_steps: int) -> list[int]:
 
 
 def _outputs(weights, X, activation: str):
-    stacked = [(W[None], b[None]) for W, b in weights]
     with np.errstate(all="ignore"):
-        out, hidden = forward(stacked, np.asarray(X, np.float64), activation)
-    return out[0], [H[0] for H in hidden]
+        out, layers = maths.forward(weights, X, activation)
+    return out[:, 0], [layer.A for layer in layers[:-1]]
 
 
 def _data_loss(weights, X, y, config) -> float:

@@ -13,19 +13,13 @@ number), ``numpy_engine`` (the readable array program), ``fast_engine`` (the com
 the default), ``result`` (``SweepResult`` and ``GroupRun``, the engines' contract),
 ``training`` (``train``; ``result.state``, a ``TrainState``, continues it with
 ``train(..., resume=state)``), ``budget`` (the memory a sweep needs, checked before any
-work), ``modes`` (``forward`` and the failure modes).
+work), ``modes`` (the failure modes). The forward pass of trained networks is
+``maths.forward`` on ``result.stacked_weights()``.
 """
 
 from .budget import MEMORY_LIMIT, estimate_bytes
 from .config import ACTIVATIONS, INITS, LOSSES, MAX_DEPTH, MAX_WIDTH, OPTIMIZERS, Config, grid
-from .modes import (
-    MODES,
-    code_partition,
-    failure_mode,
-    forward,
-    linear_on_points,
-    plateau_loss,
-)
+from .modes import MODES, code_partition, failure_mode, linear_on_points, plateau_loss
 from .result import FLAGS, GroupRun, SweepResult, TrainState, WeightTable
 from .streams import batch_order, hash_keys, init_stack, init_weights, splitmix64
 from .training import ENGINES, default_engine, train
@@ -33,6 +27,6 @@ from .training import ENGINES, default_engine, train
 __all__ = ["ACTIVATIONS", "ENGINES", "FLAGS", "INITS", "LOSSES", "MAX_DEPTH", "MAX_WIDTH",
            "MEMORY_LIMIT", "MODES", "OPTIMIZERS", "Config", "GroupRun", "SweepResult",
            "TrainState", "batch_order", "estimate_bytes",
-           "WeightTable", "code_partition", "default_engine", "failure_mode", "forward", "grid",
+           "WeightTable", "code_partition", "default_engine", "failure_mode", "grid",
            "hash_keys", "init_stack", "init_weights", "linear_on_points", "plateau_loss",
            "splitmix64", "train"]

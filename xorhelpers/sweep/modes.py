@@ -1,9 +1,8 @@
-"""Looking inside trained sweep networks: ``forward`` and the failure modes (notebook 03).
+"""Why a sweep network got stuck: the failure modes (notebook 03).
 
-``forward`` runs stacked networks (as from ``SweepResult.stacked_weights``) on any inputs.
-``code_partition``, ``linear_on_points``, ``failure_mode`` and ``plateau_loss`` name why a
-network got stuck: which XOR points share a hidden code, and the lowest loss that sharing
-allows.
+``code_partition``, ``linear_on_points``, ``failure_mode`` and ``plateau_loss`` name which
+XOR points share a hidden code, and the lowest loss that sharing allows. The hidden codes
+come from ``maths.forward``, the package's one forward pass, in float64.
 """
 
 from __future__ import annotations
@@ -11,34 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._check import check_choice, check_float, check_int
-from .._weights import as_pairs
 from ..data import truth_table
-from ..maths import logistic
-from .config import ACTIVATIONS, as_X
-from .numpy_engine import act
+from ..maths import forward
 from .result import SweepResult
-
-
-def forward(weights, X, activation: str = "relu") -> tuple[np.ndarray, list[np.ndarray]]:
-    """Run stacked networks on inputs ``X`` (n, 2) (notebook 03).
-
-    ``weights`` is a list of (W, b) per layer with a leading model axis (as from
-    ``SweepResult.stacked_weights``): W (M, in, out), b (M, out). Returns ``(outputs,
-    hidden)``: sigmoid outputs (M, n) and the list of hidden activations, each (M, n, width).
-    """
-    check_choice("activation", activation, ACTIVATIONS)
-    X = as_X(X)
-    layers = _as_stacked(weights)
-    A = X
-    hidden = []
-    with np.errstate(all="ignore"):
-        for W, b in layers[:-1]:
-            A = act(activation, np.matmul(A, W) + b[:, None, :])
-            hidden.append(A)
-        W, b = layers[-1]
-        z = np.matmul(A, W)[..., 0] + b[:, None, 0]
-        return logistic(z), hidden
-
 
 # ---------------------------------------------------------------- failure modes (notebook 03)
 
@@ -63,15 +37,13 @@ def code_partition(result: SweepResult, layer: int = -1, initial: bool = False,
     layer = check_int("layer", layer, low=-min(c.depth for c in result.configs),
                       high=min(c.depth for c in result.configs) - 1)
     tol = check_float("tol", tol, low=0.0)
-    X, _ = truth_table()
     labels = np.zeros((len(result), 4), dtype=int)
     for c, config in enumerate(result.configs):
         idx = np.flatnonzero(result.config_index == c)
         if not len(idx):
             continue
         table = result.initial_weights if initial else result.final_weights
-        _, hidden = forward(table.subset(idx).stacked(), X, config.activation)
-        H = hidden[layer]  # (m, 4, width)
+        H = _hidden_codes(table.subset(idx).stacked(), config.activation)[layer]  # (m, 4, width)
         scale = np.maximum(1.0, np.abs(H).max(axis=(1, 2)))[:, None, None]
         same = np.abs(H[:, :, None, :] - H[:, None, :, :]).max(axis=3) <= tol * scale
         first = same.argmax(axis=2)  # the first point sharing each point's code
@@ -88,7 +60,6 @@ def linear_on_points(result: SweepResult, initial: bool = False) -> np.ndarray:
     False for sigmoid and tanh."""
     if not isinstance(result, SweepResult):
         raise TypeError(f"result must be a SweepResult, got {type(result).__name__}")
-    X, _ = truth_table()
     flags = np.zeros(len(result), dtype=bool)
     for c, config in enumerate(result.configs):
         idx = np.flatnonzero(result.config_index == c)
@@ -98,7 +69,7 @@ def linear_on_points(result: SweepResult, initial: bool = False) -> np.ndarray:
             flags[idx] = True
             continue
         table = result.initial_weights if initial else result.final_weights
-        _, hidden = forward(table.subset(idx).stacked(), X, config.activation)
+        hidden = _hidden_codes(table.subset(idx).stacked(), config.activation)
         steady = np.ones(len(idx), dtype=bool)
         for H in hidden:
             on = H > 0
@@ -178,16 +149,9 @@ def _as_partition(partition) -> np.ndarray:
     return part
 
 
-def _as_stacked(weights) -> list[tuple[np.ndarray, np.ndarray]]:
-    layers = []
-    for k, (W, b) in enumerate(as_pairs(weights)):
-        if W.ndim != 3 or b.shape != (W.shape[0], W.shape[2]):
-            raise ValueError(f"weights[{k}] must be W (M, in, out) and b (M, out), got "
-                             f"{W.shape} and {b.shape}")
-        if k and W.shape[1] != layers[-1][0].shape[2] or not k and W.shape[1] != 2:
-            raise ValueError(f"weights[{k}] has fan_in {W.shape[1]}, which does not match "
-                             "the previous layer")
-        layers.append((W, b))
-    if layers[-1][0].shape[2] != 1:
-        raise ValueError("weights must end with a layer of one output unit")
-    return layers
+def _hidden_codes(weights, activation: str) -> list[np.ndarray]:
+    """The activations (M, 4, width) of every hidden layer of stacked networks on the four
+    XOR points, in float64."""
+    with np.errstate(all="ignore"):
+        _, layers = forward(weights, truth_table()[0], activation)
+    return [layer.A for layer in layers[:-1]]

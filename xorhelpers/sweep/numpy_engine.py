@@ -255,18 +255,6 @@ def _with_ones(X: np.ndarray) -> np.ndarray:
     return np.column_stack([X, np.ones(len(X), X.dtype)])
 
 
-def act(activation: str, Z: np.ndarray) -> np.ndarray:
-    """The hidden activation of Z, a new array, for ``modes.forward``: the registry's
-    (``maths``) in float32; in float64 the formulas that function has always used, which
-    differ from the registry's float64 ones only in the sign of a zero (relu: Z * (Z > 0),
-    -0 for a negative Z) and in the last bit (sigmoid: ``logistic``'s one branch)."""
-    if Z.dtype == np.float32 or activation not in ("relu", "sigmoid"):
-        return REGISTRY[activation].value(Z)
-    if activation == "sigmoid":
-        return logistic(Z)
-    return Z * (Z > 0)
-
-
 def _dead(activation: str, slopes: list, n_models: int) -> np.ndarray:
     """Dead hidden units per network (M,): as ``maths.dead`` defines them, units of an
     activation that can die (relu) whose input is <= 0 on every point (slope 0 there)."""
