@@ -61,11 +61,22 @@ def test_the_codes_are_the_compiled_kernels():
 
 @pytest.mark.parametrize("name", maths.ACTIVATIONS)
 def test_the_numpy_engine_computes_the_registry_bit_for_bit(name):
-    from xorhelpers.sweep import numpy_engine
+    """2-64-1 networks on the one-hot rows (1, 0) and (0, 1) with zero biases: each hidden
+    unit's input is one of its two weights exactly, so the engine's stored activations and
+    slopes must be f and f' of those weights in float32."""
+    from xorhelpers.sweep import Config, numpy_engine
 
-    Z = np.stack([Z32, -Z32])
-    assert np.array_equal(numpy_engine.act(name, Z), maths.activate(name, Z))
-    assert maths.activate(name, Z).dtype == np.float32
+    M, width = 16, 64
+    Z = np.resize(np.concatenate([Z32, -Z32]), (M, 2, width))
+    start = [(Z, np.zeros((M, width), np.float32)),
+             (np.ones((M, width, 1), np.float32), np.zeros((M, 1), np.float32))]
+    nets = numpy_engine.Nets([Config(widths=(width,), activation=name)] * M, start)
+    X = np.array([[1, 0, 1], [0, 1, 1]], np.float32)  # the inputs with their ones column
+    _, inputs, slopes = nets.forward(X)
+    Z_engine = np.moveaxis(Z, 0, -1)  # (rows, units, M): the engine's model-last layout
+    assert np.array_equal(inputs[1][:, :-1], maths.activate(name, Z_engine))
+    assert np.array_equal(slopes[0], maths.slope(name, Z_engine))
+    assert inputs[1].dtype == slopes[0].dtype == np.float32
 
 
 @pytest.mark.parametrize("name", maths.ACTIVATIONS)

@@ -511,7 +511,7 @@ def test_memory_estimate_covers_what_training_allocates():
 def test_forward_rejects_bad_input():
     X, _ = truth_table()
     one = [(np.ones((1, 2, 1)), np.ones((1, 1)))]
-    with pytest.raises(ValueError, match="activation"):
+    with pytest.raises(ValueError, match="hidden must be one of"):
         forward(one, X, "swish")
     with pytest.raises(TypeError, match="weights"):
         forward([], X)

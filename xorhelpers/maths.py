@@ -324,7 +324,10 @@ def forward(weights, X, hidden: str | Sequence[str] = "relu", output: str = "sig
         raise ValueError(f"dtype must be float32 or float64, got {dtype}")
     pairs = [(np.asarray(W, dtype), np.asarray(b, dtype)) for W, b in as_pairs(weights)]
     _check_layers(pairs)
-    names = ([hidden] * (len(pairs) - 1) if isinstance(hidden, str) else list(hidden))
+    if isinstance(hidden, str):
+        names = [check_choice("hidden", hidden, ACTIVATIONS)] * (len(pairs) - 1)
+    else:
+        names = list(hidden)
     if len(names) != len(pairs) - 1:
         raise ValueError(f"hidden must be one name or {len(pairs) - 1} names (one per hidden "
                          f"layer), got {hidden!r}")
