@@ -38,7 +38,7 @@ def test_replica_forward_matches_keras(variant):
     model = case_a.learner_model(1, variant, seed=4)
     X, A, B = _bits()
     want = model.predict([A, B], verbose=0).reshape(-1)
-    got, _ = case_a.forward(case_a.weights_from_keras(model), variant, X)
+    got = case_a.outputs(case_a.weights_from_keras(model), variant, X)
     np.testing.assert_allclose(got[0], want, atol=1e-5)
 
 
@@ -84,7 +84,7 @@ def test_train_is_deterministic_and_learns():
     assert runs.solved.mean() >= 0.5
     assert np.all(runs.solved <= (runs.test_accuracy >= 0.99))
     # a solved network is right on all four patterns
-    p, _ = case_a.forward(runs.final_weights, runs.variant, case_a.PATTERNS)
+    p = case_a.outputs(runs.final_weights, runs.variant, case_a.PATTERNS)
     right = ((p > 0.5) == np.array([0, 1, 1, 0], bool)).all(axis=1)
     assert np.array_equal(right, runs.solved)
 
@@ -124,6 +124,13 @@ def test_bad_arguments():
         case_a.train(case_a.LEARNER, [])
     with pytest.raises(ValueError, match="lr must be"):
         case_a.train(case_a.LEARNER, [0], lr=-1.0)
+    weights = case_a.init_weights(case_a.LEARNER, [0])
+    with pytest.raises(TypeError, match="variant must be"):
+        case_a.outputs(weights, "learner", case_a.PATTERNS)
+    with pytest.raises(ValueError, match="weights must hold 7 layers"):
+        case_a.outputs(weights[:-1], case_a.LEARNER, case_a.PATTERNS)
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
+        case_a.outputs(weights, case_a.LEARNER, np.ones(4))
 
 
 # ------------------------------------------------------------------ the learner's recipe

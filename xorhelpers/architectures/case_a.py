@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import maths
 from .._check import check_choice, check_int, check_seed
+from .._weights import as_pairs
 from ..data import bit_matrix_pairs
 from ..stats import format_rate, rate
 
@@ -158,8 +159,28 @@ def weights_from_keras(model) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def forward(weights, variant: Variant, X: np.ndarray) -> tuple[np.ndarray, list]:
-    """Outputs (K, n) of K size-1 networks on X (n, 2) = the bits (a, b), and the cache."""
+def outputs(weights, variant: Variant, X) -> np.ndarray:
+    """The outputs (K, n) of K size-1 networks of ``variant`` (weights as ``init_weights``
+    gives them) on X (n, 2), the bits (a, b) of n pairs (notebook 05)."""
+    if not isinstance(variant, Variant):
+        raise TypeError(f"variant must be a case_a.Variant, got {type(variant).__name__}")
+    weights = as_pairs(weights, what="one per layer of case A's replica")
+    if len(weights) != len(variant.widths) + 1:
+        raise ValueError(f"weights must hold {len(variant.widths) + 1} layers for this variant "
+                         f"(as case_a.init_weights gives them), got {len(weights)}")
+    X = np.asarray(X, np.float64)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n, 2), the bits (a, b) of each pair; got {X.shape}")
+    return _forward(weights, variant, X)[0]
+
+
+def _forward(weights, variant: Variant, X: np.ndarray) -> tuple[np.ndarray, list]:
+    """The replica's forward pass: the outputs (K, n) and, per layer, (Z, A) for its backward
+    pass. Not ``maths.forward``: case A's first layer is one weight per input (W (K, 1, 2)),
+    and its products are BLAS's (``@``), which on these small stacked matrices make the
+    training loops about 1.6 times as fast as ``maths.matmul``'s einsum, and are the
+    arithmetic the stored results of ``benchmarks/case_a.py`` came from. The activations
+    are the registry's."""
     W0, b0 = weights[0]
     z = np.asarray(X, np.float64)[None] * W0 + b0
     a = maths.activate(variant.activations[0], z)
@@ -187,7 +208,7 @@ def loss_grads_outputs(weights, variant: Variant, X, y, row_weights=None):
     ``case_a_recipe``, which logs the accuracy of every step from them."""
     X = np.asarray(X, np.float64)
     y = np.asarray(y, np.float64)[None]
-    p, cache = forward(weights, variant, X)
+    p, cache = _forward(weights, variant, X)
     n = X.shape[0]
     w = np.full((1, n), 1 / n) if row_weights is None else row_weights
     if variant.output == "sigmoid":
@@ -273,7 +294,7 @@ def train(variant: Variant, seeds, lr: float = 0.01, num_steps: int = 2000,
     X, y = PATTERNS, np.logical_xor(PATTERNS[:, 0], PATTERNS[:, 1]).astype(float)
     start = init_weights(variant, seeds)
     theta, params = flat_params(start)
-    dead_init = maths.dead(variant.output, forward(params, variant, X)[0][..., None])[:, 0]
+    dead_init = maths.dead(variant.output, _forward(params, variant, X)[0][..., None])[:, 0]
     m = np.zeros_like(theta)
     v = np.zeros_like(theta)
     for t in range(1, num_steps + 1):
@@ -283,9 +304,9 @@ def train(variant: Variant, seeds, lr: float = 0.01, num_steps: int = 2000,
         maths.adam_update(theta, g, m, v, t, lr)
     loss, _ = loss_and_grads(params, variant, X, y)
     A, B, Y = bit_matrix_pairs(test_pairs, size=1, seed=test_seed)
-    p, _ = forward(params, variant, np.stack([A[:, 0, 0], B[:, 0, 0]], axis=1))
+    p, _ = _forward(params, variant, np.stack([A[:, 0, 0], B[:, 0, 0]], axis=1))
     accuracy = ((p > 0.5) == (Y[:, 0, 0] > 0.5)[None]).mean(axis=1)
     final = [(W.copy(), b.copy()) for W, b in params]
     return Runs(variant, seeds, accuracy >= 0.99, accuracy, loss, dead_init,
-                maths.dead(variant.output, forward(params, variant, X)[0][..., None])[:, 0],
+                maths.dead(variant.output, _forward(params, variant, X)[0][..., None])[:, 0],
                 start, final)
