@@ -198,7 +198,9 @@ def forward(net: Net, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray,
     """Run the net on ``X`` (n, fan_in). Returns ``(output, cache)`` (notebook 04).
 
     ``output`` is (n, 1), or (M, n, 1) for M nets. ``cache`` holds, per layer, the triple
-    (A_prev, Z, A) that the backward pass needs.
+    (A_prev, Z, A) that the backward pass needs (a ``maths.Layer``). This is
+    ``maths.forward``, the package's one forward pass, on the net's weights: the formula
+    above, written out once.
     """
     check_names(net)
     return _forward(net, as_inputs(net, X))
