@@ -1,5 +1,5 @@
-"""Play driven by the kernel: frames pushed on a clock, each sent only once the page has taken
-the one before (frames skipped, never queued, behind a slow page), stopped by Pause, a control
+"""Play driven by the kernel: frames pushed on a clock, never more than two ahead of what the
+page has taken (frames skipped, not queued, behind a slow page), stopped by Pause, a control
 change or SIGINT; every frame shown is the frame a fresh run to its step gives."""
 
 import asyncio
@@ -20,7 +20,7 @@ class Page:
     def __init__(self, delay: float, cost: float = 0.01):
         self.t, self.delay, self.cost = 0.0, delay, cost
         self.shown: list[tuple[float, int]] = []  # (time sent, frame)
-        self.unanswered_at_send = []  # whether the frame before was not yet taken
+        self.in_flight = []  # frames sent and not yet taken, as each frame is sent
 
     def clock(self) -> float:
         return self.t
@@ -29,16 +29,22 @@ class Page:
         self.t += seconds
         await asyncio.sleep(0)
 
-    def taken(self) -> bool:
-        return not self.shown or self.t >= self.shown[-1][0] + self.delay
+    def pending(self) -> int:
+        """Frames sent not yet taken: the page takes them one after another, each
+        ``delay`` seconds after it is sent or after the page took the one before."""
+        done, n = -float("inf"), 0
+        for sent, _ in self.shown:
+            done = max(done, sent) + self.delay
+            n += done > self.t
+        return n
 
     def show(self, k: int) -> None:
-        self.unanswered_at_send.append(not self.taken())
+        self.in_flight.append(self.pending())
         self.shown.append((self.t, k))
         self.t += self.cost
 
     def player(self, **kwargs) -> Player:
-        return Player(self.show, self.taken, clock=self.clock, sleep=self.sleep, **kwargs)
+        return Player(self.show, self.pending, clock=self.clock, sleep=self.sleep, **kwargs)
 
 
 def test_a_fast_page_sees_every_frame_in_order_at_the_pace():
@@ -47,7 +53,7 @@ def test_a_fast_page_sees_every_frame_in_order_at_the_pace():
     assert last == 20 and [k for _, k in page.shown] == list(range(1, 21))
     gaps = [b - a for (a, _), (b, _) in zip(page.shown, page.shown[1:], strict=False)]
     assert min(gaps) >= 0.05 - 1e-9 and max(gaps) < 0.05 + 0.005  # one frame per period
-    assert not any(page.unanswered_at_send)
+    assert not any(page.in_flight)
 
 
 def test_a_slow_page_sees_frames_skipped_never_queued_and_the_last_frame():
@@ -56,7 +62,7 @@ def test_a_slow_page_sees_frames_skipped_never_queued_and_the_last_frame():
     frames = [k for _, k in page.shown]
     assert last == 20 and frames[-1] == 20
     assert frames == sorted(set(frames)) and len(frames) < 20  # skipped, in order
-    assert not any(page.unanswered_at_send)  # never a frame sent over one not taken
+    assert max(page.in_flight) == 1  # never more than 2 frames on their way: none queued
     assert page.shown[-1][0] < 20 * 0.05 + 0.2  # Play keeps its length, give or take a frame
 
 
@@ -72,7 +78,8 @@ def test_a_page_that_never_answers_gets_a_frame_per_stall_and_play_ends():
     asyncio.run(page.player(period=0.05, stall=0.5).run(3, 20))
     times = [t for t, _ in page.shown]
     assert page.shown[0][1] == 4 and page.shown[-1][1] == 20
-    assert all(b - a >= 0.5 for a, b in zip(times, times[1:], strict=False))
+    # two frames may be on their way; after them, one each time the wait runs out
+    assert all(b - a >= 0.5 for a, b in zip(times[1:], times[2:], strict=False))
 
 
 def test_stop_ends_play_before_the_next_frame():
@@ -110,7 +117,13 @@ def test_sigint_stops_play_and_the_handler_is_put_back():
 @pytest.mark.parametrize("bad", [0, -1, float("nan"), "fast"])
 def test_player_checks_its_timing(bad):
     with pytest.raises(ValueError, match="period"):
-        Player(print, bool, period=bad)
+        Player(print, int, period=bad)
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, True])
+def test_player_checks_how_far_ahead_it_may_go(bad):
+    with pytest.raises(ValueError, match="ahead"):
+        Player(print, int, ahead=bad)
 
 
 def _page_answers(view):

@@ -3,9 +3,10 @@ queued behind a slow page.
 
 ``Player.run(first, last)`` is a coroutine on the kernel's event loop: it shows frames
 first+1 .. last through ``show(k)``, one every ``period`` seconds at most. Before showing a
-frame it waits until the page has taken the one before (``taken()``, the page's
-acknowledgement; at most ``stall`` seconds, so that a page that never answers, or none at
-all, still sees Play end). A frame is the one due by the clock since Play began: when the
+frame it waits while ``ahead`` frames sent are not yet taken by the page (``pending()``, from
+the page's acknowledgements; 2 by default: the page decodes one frame while the kernel draws
+the next), at most ``stall`` seconds, so that a page that never answers, or none at all,
+still sees Play end. A frame is the one due by the clock since Play began: when the
 page or the kernel falls behind, the frames in between are skipped, never queued, and
 Play ends on ``last`` in about the time it should take. It stops between frames on
 ``stop()`` and on SIGINT (Jupyter's Interrupt, which the kernel ignores while idle), and
@@ -29,20 +30,22 @@ POLL = 0.004  # seconds between looks at the page's acknowledgement
 
 class Player:
     """Shows frames on a clock (see the module). ``show(k)`` draws and sends frame k;
-    ``taken()`` says whether the page has taken the last frame sent. ``clock`` and ``sleep``
-    are replaceable for a test (a clock in seconds, and an awaitable sleep)."""
+    ``pending()`` is the number of frames sent that the page has not yet taken. ``clock`` and
+    ``sleep`` are replaceable for a test (a clock in seconds, and an awaitable sleep)."""
 
-    def __init__(self, show: Callable[[int], None], taken: Callable[[], bool],
-                 period: float = 1 / FPS, stall: float = 0.5,
+    def __init__(self, show: Callable[[int], None], pending: Callable[[], int],
+                 period: float = 1 / FPS, stall: float = 0.5, ahead: int = 2,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable] = asyncio.sleep):
-        if not (callable(show) and callable(taken)):
-            raise TypeError("show and taken must be callables")
+        if not (callable(show) and callable(pending)):
+            raise TypeError("show and pending must be callables")
+        if isinstance(ahead, bool) or not isinstance(ahead, int) or ahead < 1:
+            raise ValueError(f"ahead must be an int >= 1, got {ahead!r}")
         for name, value in (("period", period), ("stall", stall)):
             if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        self.show, self.taken = show, taken
-        self.period, self.stall = float(period), float(stall)
+        self.show, self.pending = show, pending
+        self.period, self.stall, self.ahead = float(period), float(stall), ahead
         self.clock, self.sleep = clock, sleep
         self.running = False
         self.interrupted = False
@@ -72,7 +75,7 @@ class Player:
             if sent is not None:
                 now = self.clock()
                 early = sent + self.period - now
-                waiting = not self.taken() and now - sent < self.stall
+                waiting = self.pending() >= self.ahead and now - sent < self.stall
                 if early > 0 or waiting:
                     await self.sleep(min(early, POLL) if early > 0 else POLL)
                     continue

@@ -319,7 +319,7 @@ class Explorer(widgets.VBox):
         # it has taken into a widget that syncs back (only while Play runs, so that no link
         # is left in a saved notebook)
         self._link = widgets.jsdlink((self._sent, "value"), (self._seen, "value"))
-        self._player = Player(self._play_frame, lambda: self._seen.value >= self._sent.value)
+        self._player = Player(self._play_frame, lambda: self._sent.value - self._seen.value)
         self.buttons["play"].disabled = True
         self._play_task = loop.create_task(self._play(self._player))
 
