@@ -37,6 +37,8 @@ Last line: ``preset_many_ms_max=<slowest 200-seed preset> one_net_ms_median=<med
 one-network changes> play_fps=<median of the plays>``; the targets are 250, 100 and 20.
 
 Run: python benchmarks/explorer_browser.py [--raw FILE.json]  (FILE.json: every time measured)
+     python benchmarks/explorer_browser.py --screenshots DIR  (no timing: a 1280 x 720 page,
+     every preset in both views, one PNG each, ``<view>_<preset>.png``)
 """
 
 from __future__ import annotations
@@ -346,6 +348,28 @@ def measure(page, log: Path) -> dict:
     return out
 
 
+def screenshots(page, out: Path) -> list[Path]:
+    """Every preset in both views on a 1280 x 720 page, the figure scrolled into view with
+    the controls above it as far as they fit; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    written = []
+    for view, figure, label in (("one", ".xor-explorer-figure", "one network"),
+                                ("many", ".xor-explorer-seeds-figure", "many seeds")):
+        click_mode(page, label)
+        settle(page, 3000)
+        for name in presets():
+            change(page, ".xor-explorer-preset", name, figure)
+            settle(page, 500)
+            page.locator(f"{EXPLORER} {figure}").first.evaluate(
+                "img => img.scrollIntoView({block: 'end'})")
+            settle(page, 300)
+            path = out / f"{view}_{name}.png"
+            page.screenshot(path=str(path))
+            written.append(path)
+    return written
+
+
 def fps(times: list[float]) -> float:
     """Frames per second between the first painted frame and the last."""
     if len(times) < 2:
@@ -423,6 +447,14 @@ def main() -> None:
             restart_and_run_all(page)
             page.locator(EXPLORER).first.scroll_into_view_if_needed()
             settle(page, 2000)
+            if len(sys.argv) > 2 and sys.argv[1] == "--screenshots":
+                for path in screenshots(page, Path(sys.argv[2])):
+                    print(path)
+                print(f"console errors: {len(log.errors)}")
+                for error in log.errors[:10]:
+                    print(f"  {error[:300]}")
+                browser.close()
+                return
             out = measure(page, probe_log)
             browser.close()
         events = read_probe(probe_log)

@@ -69,3 +69,16 @@ def test_the_figure_draws_the_hidden_space_compute_chose():
     xs, ys = f.split_line.get_data()
     assert np.allclose(w1 * np.asarray(xs) + w2 * np.asarray(ys) + c, 0)
     assert f.title_units.get_text() == f"hidden units, {r.n_dead} dead (x)"
+
+
+def test_the_fixed_caption_is_pasted_as_a_full_draw_draws_it():
+    r = run(STATES[0])
+    shared = NetFigure()
+    shared.update(r).render()
+    pixels = shared.update(run(STATES[2])).update(r).render()  # pasted, not drawn again
+    plain = NetFigure().update(r).figure()  # every artist drawn in one full draw
+    plain.canvas.draw()
+    full = np.asarray(plain.canvas.buffer_rgba())[:, :, :3]
+    (r0, r1, x0, x1), _ = shared._fixed[shared.fig.legends[0]]
+    assert r1 - r0 > 10 and x1 - x0 > 200
+    assert np.array_equal(pixels[r0:r1, x0:x1], full[r0:r1, x0:x1])

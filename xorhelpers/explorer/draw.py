@@ -63,8 +63,9 @@ class NetFigure(Blitted):
                         label="target 0 (drawn larger, so that a 1 on top of a 0 shows)"),
                  Line2D([], [], ls="", marker="o", ms=5.5, mfc=RED, mec="k", mew=0.6,
                         label="target 1")]
-        f.legend(handles=marks, loc="lower left", bbox_to_anchor=(0.005, 0.0), ncol=2,
-                 fontsize=SMALL + 1, frameon=False, handletextpad=0.2, columnspacing=1.2)
+        self._fix(f.legend(handles=marks, loc="lower left", bbox_to_anchor=(0.005, 0.0),
+                           ncol=2, fontsize=SMALL + 1, frameon=False, handletextpad=0.2,
+                           columnspacing=1.2))
 
         a = self.ax_loss
         a.set_yscale("log")
