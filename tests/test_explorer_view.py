@@ -94,6 +94,12 @@ def test_batch_sizes_follow_the_data_set(view):
     view.controls["data"].value = "xor"  # 32 rows per batch cannot exist with 4 points
     assert view.state.batch_size is None and view.controls["batch_size"].value is None
     assert [v for _, v in view.controls["batch_size"].options] == [None, 1, 2]
+    # "full batch" is selected, not nothing (a Dropdown set to the value None shows empty)
+    assert view.controls["batch_size"].label == "full batch"
+    view.load("case_b_relu")
+    view.load("case_d_deep")
+    assert view.controls["batch_size"].label == "full batch"
+    assert Explorer(FAST).controls["batch_size"].label == "full batch"
 
 
 def test_play_shows_exact_frames_step_and_reset(view):
