@@ -22,7 +22,7 @@ from .compute import GRID, NetRun, SeedRun
 
 BLUE, RED = "#1f77b4", "#d62728"  # class 0, class 1 (as xorhelpers.plots)
 SIZE = (12.5, 3.9)  # inches of the one-network figure (900 x 281 pixels in the view)
-SMALL = 8  # points: tick labels, legends
+SMALL = 9  # points (pixels in the view): tick labels, legends
 PLATEAU_STYLES = (":", "--", "-.")  # one per plateau, in the order of NetRun.plateaus
 GAP = 6  # pixels between unit maps
 LOSS_FLOOR = 1e-4
@@ -263,10 +263,10 @@ class SeedFigure(Blitted):
                           color="C0", edgecolor="white", linewidth=0.5)
         self.plateau_lines = [a.axvline(0, ls=":", c=RED, lw=1.2) for _ in range(3)]
         self.plateau_text = [a.text(0, 1.0, "", transform=a.get_xaxis_transform(),
-                                    ha="center", va="bottom", fontsize=8, color=RED)
+                                    ha="center", va="bottom", fontsize=SMALL, color=RED)
                              for _ in range(3)]
         self.note = a.text(0.98, 0.9, "", transform=a.transAxes, ha="right", va="top",
-                           fontsize=9)
+                           fontsize=SMALL + 1)
         a.set_xlabel("final loss on the 4 XOR points")
         a.set_ylabel("share of seeds")
         self.title = _title(a, "", y=1.07)
