@@ -20,7 +20,7 @@ own cells have run the presets before a learner reaches the explorer.
 
 Where the time of an update goes: the benchmark's copy of the notebook ends with a probe cell
 (``PROBE``) that times, in the kernel, every message from the page that ends in a new figure
-(and every Play frame, drawn just after its tick is answered):
+(and every Play frame, which the kernel pushes on its own clock):
 training (``sweep.train``), compute's assembly of its results (``compute.run`` or
 ``run_seeds`` less the training), matplotlib drawing (``update`` and ``render``), image
 encoding (``blit.encode``), the rest of the kernel's handler (controls, code boxes) and its
@@ -215,7 +215,7 @@ def _timed_set_state(self, sync_data):
 
 
 _widgets.Widget.set_state = _timed_set_state
-_show_frame = _view_module.Explorer._show_frame  # a Play frame drawn after its tick
+_show_frame = _view_module.Explorer._show_frame  # a Play frame, pushed by the kernel
 
 
 def _timed_show_frame(self):
@@ -393,8 +393,8 @@ def splits_of_changes(changes: list[dict], events: list[dict]) -> list[dict]:
 
 
 def splits_of_plays(plays: list[dict], events: list[dict]) -> list[dict]:
-    """Per painted Play frame: its split from the kernel's receiving the tick (the Play
-    timer ticks in the page, unseen) to painted."""
+    """Per painted Play frame: its split from the kernel's starting the frame (Play runs on
+    the kernel's clock) to painted."""
     out = []
     for play in plays:
         for t in play["times"]:
@@ -480,7 +480,7 @@ def main() -> None:
             ("one", "many", "one warm", "many warm")}
     print_split("one network", splits_of_changes(flat["one"], events))
     print_split("many seeds", splits_of_changes(flat["many"], events))
-    print_split("Play frame (from the kernel's tick)", splits_of_plays(plays, events))
+    print_split("Play frame (from the kernel's start of it)", splits_of_plays(plays, events))
     big = float("inf")
 
     def ms(ts):
