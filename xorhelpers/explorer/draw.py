@@ -137,9 +137,11 @@ class NetFigure(Blitted):
         self.im_map.set_extent((lo, hi, lo, hi))
         self.ax_map.set_xlim(lo, hi)
         self.ax_map.set_ylim(lo, hi)
-        self.points.set_offsets(r.shown_x)
-        self.points.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
-        self.points.set_sizes(_sizes(r.shown_y, len(r.shown_y) <= 8))
+        order = _zeros_first(r.shown_y)
+        y = r.shown_y[order]
+        self.points.set_offsets(r.shown_x[order])
+        self.points.set_facecolor(np.where(y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
+        self.points.set_sizes(_sizes(y, len(y) <= 8))
         self.map_note.set_text("DIVERGED" if diverged else "")
         self.title_map.set_text(f"output, step {r.step}")
 
@@ -204,9 +206,11 @@ class NetFigure(Blitted):
         line when that layer feeds the output."""
         if r.hidden_layer is not None:
             H, k = r.hidden_xy, r.hidden_layer
-            self.codes.set_offsets(H)
-            self.codes.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
-            self.codes.set_sizes(_sizes(r.shown_y, len(H) <= 8))
+            order = _zeros_first(r.shown_y)
+            y = r.shown_y[order]
+            self.codes.set_offsets(H[order])
+            self.codes.set_facecolor(np.where(y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
+            self.codes.set_sizes(_sizes(y, len(H) <= 8))
             x0, x1 = _limits(H[:, 0])
             y0, y1 = _limits(H[:, 1])
             self.ax_hidden.set_xlim(x0, x1)
@@ -313,6 +317,12 @@ def _sizes(y: np.ndarray, few: bool) -> np.ndarray:
     """Marker sizes: class 0 drawn larger than class 1, so that a 1 on top of a 0 (two points
     sharing a code) shows as a red dot inside a blue disc."""
     return np.where(y > 0.5, 28, 80) if few else np.where(y > 0.5, 8, 16)
+
+
+def _zeros_first(y: np.ndarray) -> np.ndarray:
+    """The order that draws the (larger) class-0 markers first, so that a class-1 marker on
+    the same spot is drawn on top of them, never hidden under one."""
+    return np.argsort(y > 0.5, kind="stable")
 
 
 def _limits(v: np.ndarray) -> tuple[float, float]:
