@@ -121,9 +121,9 @@ def play_frames(name: str) -> tuple[float, float]:
     for _ in range(2):
         view.reset()
         times = []
-        for k in range(1, view.timer.max + 1):
+        for _ in range(view.timer.max):
             t0 = time.perf_counter()
-            view.timer.value = k  # what the browser's timer does
+            view.step()  # what each frame of Play does (one frame further)
             times.append(1000 * (time.perf_counter() - t0))
     return statistics.median(times), max(times)
 

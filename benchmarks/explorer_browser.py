@@ -20,7 +20,7 @@ own cells have run the presets before a learner reaches the explorer.
 
 Where the time of an update goes: the benchmark's copy of the notebook ends with a probe cell
 (``PROBE``) that times, in the kernel, every message from the page that ends in a new figure
-(and every Play frame, drawn just after its tick is answered):
+(and every Play frame, which the kernel pushes on its own clock):
 training (``sweep.train``), compute's assembly of its results (``compute.run`` or
 ``run_seeds`` less the training), matplotlib drawing (``update`` and ``render``), image
 encoding (``blit.encode``), the rest of the kernel's handler (controls, code boxes) and its
@@ -37,6 +37,8 @@ Last line: ``preset_many_ms_max=<slowest 200-seed preset> one_net_ms_median=<med
 one-network changes> play_fps=<median of the plays>``; the targets are 250, 100 and 20.
 
 Run: python benchmarks/explorer_browser.py [--raw FILE.json]  (FILE.json: every time measured)
+     python benchmarks/explorer_browser.py --screenshots DIR  (no timing: a 1280 x 720 page,
+     every preset in both views, one PNG each, ``<view>_<preset>.png``)
 """
 
 from __future__ import annotations
@@ -213,7 +215,7 @@ def _timed_set_state(self, sync_data):
 
 
 _widgets.Widget.set_state = _timed_set_state
-_show_frame = _view_module.Explorer._show_frame  # a Play frame drawn after its tick
+_show_frame = _view_module.Explorer._show_frame  # a Play frame, pushed by the kernel
 
 
 def _timed_show_frame(self):
@@ -346,6 +348,28 @@ def measure(page, log: Path) -> dict:
     return out
 
 
+def screenshots(page, out: Path) -> list[Path]:
+    """Every preset in both views on a 1280 x 720 page, the figure scrolled into view with
+    the controls above it as far as they fit; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    written = []
+    for view, figure, label in (("one", ".xor-explorer-figure", "one network"),
+                                ("many", ".xor-explorer-seeds-figure", "many seeds")):
+        click_mode(page, label)
+        settle(page, 3000)
+        for name in presets():
+            change(page, ".xor-explorer-preset", name, figure)
+            settle(page, 500)
+            page.locator(f"{EXPLORER} {figure}").first.evaluate(
+                "img => img.scrollIntoView({block: 'end'})")
+            settle(page, 300)
+            path = out / f"{view}_{name}.png"
+            page.screenshot(path=str(path))
+            written.append(path)
+    return written
+
+
 def fps(times: list[float]) -> float:
     """Frames per second between the first painted frame and the last."""
     if len(times) < 2:
@@ -369,8 +393,8 @@ def splits_of_changes(changes: list[dict], events: list[dict]) -> list[dict]:
 
 
 def splits_of_plays(plays: list[dict], events: list[dict]) -> list[dict]:
-    """Per painted Play frame: its split from the kernel's receiving the tick (the Play
-    timer ticks in the page, unseen) to painted."""
+    """Per painted Play frame: its split from the kernel's starting the frame (Play runs on
+    the kernel's clock) to painted."""
     out = []
     for play in plays:
         for t in play["times"]:
@@ -423,6 +447,14 @@ def main() -> None:
             restart_and_run_all(page)
             page.locator(EXPLORER).first.scroll_into_view_if_needed()
             settle(page, 2000)
+            if len(sys.argv) > 2 and sys.argv[1] == "--screenshots":
+                for path in screenshots(page, Path(sys.argv[2])):
+                    print(path)
+                print(f"console errors: {len(log.errors)}")
+                for error in log.errors[:10]:
+                    print(f"  {error[:300]}")
+                browser.close()
+                return
             out = measure(page, probe_log)
             browser.close()
         events = read_probe(probe_log)
@@ -448,7 +480,7 @@ def main() -> None:
             ("one", "many", "one warm", "many warm")}
     print_split("one network", splits_of_changes(flat["one"], events))
     print_split("many seeds", splits_of_changes(flat["many"], events))
-    print_split("Play frame (from the kernel's tick)", splits_of_plays(plays, events))
+    print_split("Play frame (from the kernel's start of it)", splits_of_plays(plays, events))
     big = float("inf")
 
     def ms(ts):

@@ -63,9 +63,36 @@ def test_the_seed_figure_reused_draws_what_a_fresh_one_draws():
 def test_the_figure_draws_the_hidden_space_compute_chose():
     r = run(State(widths=(3, 2), activation="tanh", num_steps=100))
     f = NetFigure().update(r)
-    assert np.array_equal(f.codes.get_offsets(), r.hidden_xy)
+    order = np.argsort(r.shown_y > 0.5, kind="stable")  # targets 0 first (see below)
+    assert np.array_equal(f.codes.get_offsets(), r.hidden_xy[order])
     assert f.title_hidden.get_text() == "hidden space of layer 2"
     w1, w2, c = r.boundary
     xs, ys = f.split_line.get_data()
     assert np.allclose(w1 * np.asarray(xs) + w2 * np.asarray(ys) + c, 0)
     assert f.title_units.get_text() == f"hidden units, {r.n_dead} dead (x)"
+
+
+def test_the_fixed_caption_is_pasted_as_a_full_draw_draws_it():
+    r = run(STATES[0])
+    shared = NetFigure()
+    shared.update(r).render()
+    pixels = shared.update(run(STATES[2])).update(r).render()  # pasted, not drawn again
+    plain = NetFigure().update(r).figure()  # every artist drawn in one full draw
+    plain.canvas.draw()
+    full = np.asarray(plain.canvas.buffer_rgba())[:, :, :3]
+    (r0, r1, x0, x1), _ = shared._fixed[shared.fig.legends[0]]
+    assert r1 - r0 > 10 and x1 - x0 > 200
+    assert np.array_equal(pixels[r0:r1, x0:x1], full[r0:r1, x0:x1])
+
+
+def test_a_1_sharing_a_spot_with_a_0_shows_as_a_red_dot_on_the_larger_blue_disc():
+    """What the caption says of the marker sizes: with all four points on one hidden code
+    (the born-dead 8 x 2 stack), the centre of that spot is red, not the last point's blue."""
+    r = run(PRESETS["deep_narrow_dead"].state)
+    assert np.ptp(r.hidden_xy, axis=0).max() < 1e-9 and set(r.shown_y) == {0.0, 1.0}
+    f = NetFigure().update(r)
+    pixels = f.render()
+    x, y = f.ax_hidden.transData.transform(r.hidden_xy[0])
+    row, col = pixels.shape[0] - int(round(y)), int(round(x))
+    centre = pixels[row - 1:row + 2, col - 1:col + 2].reshape(-1, 3).astype(int)
+    assert (np.abs(centre - [214, 39, 40]).max(axis=1) < 40).any(), centre

@@ -94,6 +94,12 @@ def test_batch_sizes_follow_the_data_set(view):
     view.controls["data"].value = "xor"  # 32 rows per batch cannot exist with 4 points
     assert view.state.batch_size is None and view.controls["batch_size"].value is None
     assert [v for _, v in view.controls["batch_size"].options] == [None, 1, 2]
+    # "full batch" is selected, not nothing (a Dropdown set to the value None shows empty)
+    assert view.controls["batch_size"].label == "full batch"
+    view.load("case_b_relu")
+    view.load("case_d_deep")
+    assert view.controls["batch_size"].label == "full batch"
+    assert Explorer(FAST).controls["batch_size"].label == "full batch"
 
 
 def test_play_shows_exact_frames_step_and_reset(view):
@@ -105,15 +111,14 @@ def test_play_shows_exact_frames_step_and_reset(view):
     assert view.timer.value == 1 and "step 10 of 200" in view.status.value
     frame = run(FAST, step=10)
     assert frame.status in view.status.value.replace("&#x27;", "'")
-    view.timer.value = 20  # the browser's timer ticks like this
+    view.timer.value = 20  # a cell can move the frame position
     assert view.net.status in view.status.value.replace("&#x27;", "'")
     view.step()
     assert view.timer.value == 20  # already at the end
-    view.play()
-    assert view.timer.value == 0 and view.timer.playing  # restarts from step 0
-    assert view.buttons["play"].disabled
+    view.play()  # no event loop here: every frame from step 0 at once (test_explorer_play)
+    assert view.timer.value == 20 and not view.playing
     view.pause()
-    assert not view.timer.playing and not view.buttons["play"].disabled
+    assert not view.playing and not view.buttons["play"].disabled
 
 
 def test_many_seed_mode_and_opening_one_seed(view):

@@ -72,6 +72,7 @@ class Blitted:
         self._backgrounds: dict[tuple, np.ndarray] = {}  # (panel, key): pixels, recent last
         self._stamped: set = set()
         self._stamps: dict[tuple, np.ndarray] = {}  # (text, its place, _key): its pixels
+        self._fixed: dict = {}  # artist: its pixels (None until first drawn)
         return self.fig
 
     def _panel(self, axes, left: float, right: float) -> None:
@@ -84,6 +85,12 @@ class Blitted:
         nothing else drawn over them): drawing a text costs about 2 ms, pasting its pixels
         when it has not changed almost nothing."""
         self._stamped.update(texts)
+
+    def _fix(self, *artists) -> None:
+        """Artists that never change and stand alone on the figure's plain background (a
+        caption under the panels): drawn once, then pasted over every panel's background,
+        instead of being drawn again in every background rendered."""
+        self._fixed.update({a: None for a in artists})
 
     def _animate(self, *artists):
         for a in artists:
@@ -112,6 +119,7 @@ class Blitted:
             # package allows) drew an animated image in a full draw all the same, and a later
             # NaN or hidden image then showed the old one through
             hidden += [a for a in self._animated if a.get_visible()]
+            hidden += [a for a in self._fixed if a.get_visible()]
             for a in hidden:
                 a.set_visible(False)
             try:
@@ -131,6 +139,9 @@ class Blitted:
             for k in stale:
                 del self._backgrounds[k]
         renderer = canvas.get_renderer()
+        for artist, block in self._fixed.items():
+            if artist.get_visible():
+                self._fixed[artist] = self._paste(artist, block, pixels, renderer)
         for artist in self._animated:
             if not artist.get_visible():
                 continue
@@ -139,6 +150,20 @@ class Blitted:
             else:
                 self.fig.draw_artist(artist)
         return pixels[:, :, :3].copy()
+
+    def _paste(self, artist, block, pixels: np.ndarray, renderer):
+        """Paste ``block``, the pixels of a ``_fix`` artist with their place, or draw the
+        artist (over the plain background) when there is none yet; returns the block."""
+        if block is not None:
+            (r0, r1, x0, x1), kept = block
+            pixels[r0:r1, x0:x1] = kept
+            return block
+        height, width = pixels.shape[:2]
+        box = artist.get_window_extent(renderer)
+        x0, x1 = max(int(box.x0) - 2, 0), min(int(np.ceil(box.x1)) + 2, width)
+        r0, r1 = max(height - int(np.ceil(box.y1)) - 2, 0), min(height - int(box.y0) + 2, height)
+        self.fig.draw_artist(artist)
+        return (r0, r1, x0, x1), pixels[r0:r1, x0:x1].copy()
 
     def _draw_stamp(self, text, pixels: np.ndarray, renderer) -> None:
         """Draw a ``_stamp`` text: its pixels pasted when this text at this place was drawn

@@ -145,6 +145,10 @@ def set_controls(controls: dict, units: list, state: State) -> None:
             options = batch_options(state)
             if list(w.options) != options:
                 w.options = options
+            # by index: a Dropdown given the value None selects nothing, and the page then
+            # shows an empty menu instead of "full batch"
+            w.index = [v for _, v in options].index(value)
+            continue
         elif kind == "menu" and value not in _menu_values(w):
             w.options = sorted({*w.options, value})  # e.g. a pasted number of steps
         elif kind == "int_slider" and (value < w.min or (value - w.min) % w.step):

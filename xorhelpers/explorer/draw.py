@@ -22,7 +22,7 @@ from .compute import GRID, NetRun, SeedRun
 
 BLUE, RED = "#1f77b4", "#d62728"  # class 0, class 1 (as xorhelpers.plots)
 SIZE = (12.5, 3.9)  # inches of the one-network figure (900 x 281 pixels in the view)
-SMALL = 8  # points: tick labels, legends
+SMALL = 9  # points (pixels in the view): tick labels, legends
 PLATEAU_STYLES = (":", "--", "-.")  # one per plateau, in the order of NetRun.plateaus
 GAP = 6  # pixels between unit maps
 LOSS_FLOOR = 1e-4
@@ -63,8 +63,9 @@ class NetFigure(Blitted):
                         label="target 0 (drawn larger, so that a 1 on top of a 0 shows)"),
                  Line2D([], [], ls="", marker="o", ms=5.5, mfc=RED, mec="k", mew=0.6,
                         label="target 1")]
-        f.legend(handles=marks, loc="lower left", bbox_to_anchor=(0.005, 0.0), ncol=2,
-                 fontsize=SMALL + 1, frameon=False, handletextpad=0.2, columnspacing=1.2)
+        self._fix(f.legend(handles=marks, loc="lower left", bbox_to_anchor=(0.005, 0.0),
+                           ncol=2, fontsize=SMALL + 1, frameon=False, handletextpad=0.2,
+                           columnspacing=1.2))
 
         a = self.ax_loss
         a.set_yscale("log")
@@ -136,9 +137,11 @@ class NetFigure(Blitted):
         self.im_map.set_extent((lo, hi, lo, hi))
         self.ax_map.set_xlim(lo, hi)
         self.ax_map.set_ylim(lo, hi)
-        self.points.set_offsets(r.shown_x)
-        self.points.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
-        self.points.set_sizes(_sizes(r.shown_y, len(r.shown_y) <= 8))
+        order = _zeros_first(r.shown_y)
+        y = r.shown_y[order]
+        self.points.set_offsets(r.shown_x[order])
+        self.points.set_facecolor(np.where(y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
+        self.points.set_sizes(_sizes(y, len(y) <= 8))
         self.map_note.set_text("DIVERGED" if diverged else "")
         self.title_map.set_text(f"output, step {r.step}")
 
@@ -203,9 +206,11 @@ class NetFigure(Blitted):
         line when that layer feeds the output."""
         if r.hidden_layer is not None:
             H, k = r.hidden_xy, r.hidden_layer
-            self.codes.set_offsets(H)
-            self.codes.set_facecolor(np.where(r.shown_y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
-            self.codes.set_sizes(_sizes(r.shown_y, len(H) <= 8))
+            order = _zeros_first(r.shown_y)
+            y = r.shown_y[order]
+            self.codes.set_offsets(H[order])
+            self.codes.set_facecolor(np.where(y[:, None] > 0.5, _rgba(RED), _rgba(BLUE)))
+            self.codes.set_sizes(_sizes(y, len(H) <= 8))
             x0, x1 = _limits(H[:, 0])
             y0, y1 = _limits(H[:, 1])
             self.ax_hidden.set_xlim(x0, x1)
@@ -262,10 +267,10 @@ class SeedFigure(Blitted):
                           color="C0", edgecolor="white", linewidth=0.5)
         self.plateau_lines = [a.axvline(0, ls=":", c=RED, lw=1.2) for _ in range(3)]
         self.plateau_text = [a.text(0, 1.0, "", transform=a.get_xaxis_transform(),
-                                    ha="center", va="bottom", fontsize=8, color=RED)
+                                    ha="center", va="bottom", fontsize=SMALL, color=RED)
                              for _ in range(3)]
         self.note = a.text(0.98, 0.9, "", transform=a.transAxes, ha="right", va="top",
-                           fontsize=9)
+                           fontsize=SMALL + 1)
         a.set_xlabel("final loss on the 4 XOR points")
         a.set_ylabel("share of seeds")
         self.title = _title(a, "", y=1.07)
@@ -312,6 +317,12 @@ def _sizes(y: np.ndarray, few: bool) -> np.ndarray:
     """Marker sizes: class 0 drawn larger than class 1, so that a 1 on top of a 0 (two points
     sharing a code) shows as a red dot inside a blue disc."""
     return np.where(y > 0.5, 28, 80) if few else np.where(y > 0.5, 8, 16)
+
+
+def _zeros_first(y: np.ndarray) -> np.ndarray:
+    """The order that draws the (larger) class-0 markers first, so that a class-1 marker on
+    the same spot is drawn on top of them, never hidden under one."""
+    return np.argsort(y > 0.5, kind="stable")
 
 
 def _limits(v: np.ndarray) -> tuple[float, float]:

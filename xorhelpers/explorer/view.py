@@ -4,9 +4,10 @@
 class ``xor-explorer-<name>`` (``CLASSES`` lists them), so a browser test can find it. A
 control change builds a new ``State`` (the controls cannot express an invalid one), runs the
 pure functions of ``compute`` and redraws the figures in place as PNG images. Play trains the
-network frame by frame: each frame is an exact run of the first k steps (see ``compute``),
-driven by a hidden ``widgets.Play`` timer that ticks in the browser, so Pause is honoured
-between frames.
+network frame by frame, each frame going on from the exact state of the one before (see
+``compute``), pushed from the kernel's event loop at up to 20 frames a second (``play``); the
+page acknowledges each frame, and a page slower than the kernel sees frames skipped, never
+queued. Pause, any control change and Jupyter's Interrupt stop it between frames.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .controls import (
     set_controls,
 )
 from .draw import NetFigure, SeedFigure
+from .play import Player
 from .presets import preset
 from .state import FIELD, NOT_APPLIES, State, as_state
 
@@ -81,9 +83,12 @@ class Explorer(widgets.VBox):
         self.seed_image = widgets.Image(value=_blank_png(), format="png",
                                         layout=widgets.Layout(width="540px"))
         self.seed_image.add_class("xor-explorer-seeds-figure")
-        self.timer = widgets.Play(min=0, max=FRAMES, value=FRAMES, interval=35,
-                                  description="timer", layout=widgets.Layout(display="none"))
+        # the frame Play shows (0 .. FRAMES), and the page's acknowledgement of Play's frames
+        self.timer = widgets.IntSlider(min=0, max=FRAMES, value=FRAMES, description="frame",
+                                       layout=widgets.Layout(display="none"))
         self.timer.add_class("xor-explorer-timer")
+        self._sent, self._seen = widgets.IntText(0), widgets.IntText(0)
+        self._player = self._link = self._play_task = None
         self.buttons = {}
         for name, icon, tip in (("play", "play", "train from step 0 and show it as it goes"),
                                 ("pause", "pause", "stop at the current step"),
@@ -121,8 +126,7 @@ class Explorer(widgets.VBox):
             w.observe(self._on_preset if name == "preset" else self._on_control, "value")
         for w in self.units:
             w.observe(self._on_control, "value")
-        self.timer.observe(self._on_tick, "value")
-        self.timer.observe(self._on_playing, "playing")
+        self.timer.observe(self._on_frame, "value")
         self.buttons["play"].on_click(lambda _: self.play())
         self.buttons["pause"].on_click(lambda _: self.pause())
         self.buttons["step"].on_click(lambda _: self.step())
@@ -246,6 +250,7 @@ class Explorer(widgets.VBox):
 
     def refresh(self) -> None:
         """Recompute and redraw for the current state and mode."""
+        self.pause()
         self._enable()
         self._sync_preset()
         self.python_code.value = python_code(self.state, many=self.mode == "many")
@@ -288,55 +293,91 @@ class Explorer(widgets.VBox):
 
     # ---------------------------------------------------------------------- Play
 
+    @property
+    def playing(self) -> bool:
+        """Whether Play is running."""
+        return self._player is not None
+
     def play(self) -> None:
-        """Start showing training from step 0 (from the current frame when paused midway)."""
-        if self.mode == "many":
+        """Show training frame by frame from the frame shown (from step 0 when at the end),
+        at up to ``FPS`` frames a second, each frame going on from the previous one's exact
+        state. In a kernel, frames are pushed from its event loop (see ``play``): the cell
+        or click returns at once and Pause, any control change or Interrupt stops it.
+        Without a running event loop (a script), every frame is shown in turn at once."""
+        if self.mode == "many" or self.playing or self.net is None or \
+                self.net.state != self.state:
             return
         if self.timer.value >= self.timer.max:
-            self.timer.value = 0
-        self.timer.playing = True
+            self._go_to(0)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            while self.timer.value < self.timer.max:
+                self._go_to(self.timer.value + 1)
+            return
+        # the page acknowledges each frame: a link in the page copies the number of the frame
+        # it has taken into a widget that syncs back (only while Play runs, so that no link
+        # is left in a saved notebook)
+        self._link = widgets.jsdlink((self._sent, "value"), (self._seen, "value"))
+        self._player = Player(self._play_frame, lambda: self._sent.value - self._seen.value)
+        self.buttons["play"].disabled = True
+        self._play_task = loop.create_task(self._play(self._player))
+
+    async def _play(self, player: Player) -> None:
+        try:
+            await player.run(self.timer.value, self.timer.max)
+        finally:
+            if self._player is player:  # ended by itself or by an interrupt
+                self._end_play()
+
+    def _play_frame(self, k: int) -> None:
+        self._go_to(k)
+        self._sent.value += 1
+
+    def _end_play(self) -> None:
+        self._player.stop()
+        self._player = None
+        if self._link is not None:
+            self._link.unlink()
+            self._link = None
+        self.buttons["play"].disabled = self.mode == "many"
 
     def pause(self) -> None:
-        self.timer.playing = False
+        """Stop Play at the frame shown."""
+        if self._player is not None:
+            self._end_play()
 
     def step(self) -> None:
         """One frame further (a jump of num_steps / 20 steps)."""
+        self.pause()
         if self.mode != "many" and self.timer.value < self.timer.max:
-            self.timer.value += 1
+            self._go_to(self.timer.value + 1)
 
     def reset(self) -> None:
         """Back to step 0."""
-        self.timer.playing = False
+        self.pause()
         if self.mode != "many":
-            self.timer.value = 0
+            self._go_to(0)
 
-    _frame_due = False  # a frame is scheduled on the kernel's event loop
+    def _go_to(self, frame: int) -> None:
+        """Move the frame position to ``frame`` and show it."""
+        self._busy = True
+        try:
+            self.timer.value = frame
+        finally:
+            self._busy = False
+        self._show_frame()
 
-    def _on_tick(self, change) -> None:
-        if self._busy or self.mode == "many":
-            return
-        # A tick from the page is drawn just after the kernel has answered it: the page sends
-        # a widget's next change only once the kernel has finished with the one before, so
-        # the next tick travels while this frame is drawn. Ticks that arrive before it is
-        # drawn are skipped: the frame shown is the one the timer is at. A tick from Python
-        # (step, reset, a cell) is drawn at once.
-        loop = None
-        if self.timer._property_lock:  # ipywidgets is applying a change from the page
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                loop = None
-        if loop is None:
+    def _on_frame(self, change) -> None:
+        """The frame position set from outside (a cell): show it."""
+        if not self._busy:
+            self.pause()
             self._show_frame()
-        elif not self._frame_due:
-            self._frame_due = True
-            loop.call_soon(self._show_frame)
 
     def _show_frame(self) -> None:
-        """Show the Play frame the timer is at."""
-        self._frame_due = False
-        if self._busy or self.mode == "many":
-            return
+        """Show the Play frame the frame position is at."""
+        if self.mode == "many" or self.net is None or self.net.state != self.state:
+            return  # nothing trained for these settings (too long to train)
         t0 = time.perf_counter()
         k = self._frames[min(self.timer.value, len(self._frames) - 1)]
         prev = self._frame
@@ -352,19 +393,10 @@ class Explorer(widgets.VBox):
         self._show_net(r)
         self.timings = {"compute_ms": 1000 * (t1 - t0),
                         "draw_ms": 1000 * (time.perf_counter() - t1)}
-        # ticks come from the browser: as fast as a frame takes here (every 35 ms at most: the
-        # page adds its own delays, and 20 frames a second must remain), so that frames
-        # neither wait for a slow timer nor are skipped behind a fast one
-        interval = max(35, int(1000 * (time.perf_counter() - t0)))
-        if abs(interval - self.timer.interval) > 10:
-            self.timer.interval = interval
 
     def _on_pick(self, change) -> None:
         if change["new"] is not None:
             self.controls["seed"].value = change["new"]
-
-    def _on_playing(self, change) -> None:
-        self.buttons["play"].disabled = change["new"] or self.mode == "many"
 
     # ------------------------------------------------------------- seeds and code
 
