@@ -323,9 +323,9 @@ def _maps(state: State, weights) -> dict:
     g = np.linspace(*extent, GRID)
     G = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
     out, hidden = _outputs(weights, G, activation)
-    _, hidden_train = _outputs(weights, X, activation)
-    dead = [((H == 0).all(axis=0) if activation == "relu" else np.zeros(H.shape[1], bool))
-            for H in hidden_train]
+    with np.errstate(all="ignore"):
+        _, layers = maths.forward(weights, X, activation)
+    dead = [maths.dead(activation, layer.Z) for layer in layers[:-1]]
     shown = np.unique(np.column_stack([X, y]), axis=0) if state.data == "case_b" else \
         np.column_stack([X, y])[:MAX_SHOWN]
     _, hidden_shown = _outputs(weights, shown[:, :2], activation)
@@ -435,9 +435,8 @@ def _data_loss(weights, X, y, config) -> float:
     if not np.isfinite(p).all():
         return math.nan
     if config.loss == "mse":
-        return float(((p - y) ** 2).mean())
-    p = np.clip(p, 1e-7, 1 - 1e-7)  # as Keras clips probabilities
-    return float(-(y * np.log(p) + (1 - y) * np.log1p(-p)).mean())
+        return float(maths.squared_error(p, y).mean())
+    return float(maths.bce_from_probabilities(p, y).mean())  # clipped, as Keras clips
 
 
 def _extent(state: State) -> tuple[float, float]:
