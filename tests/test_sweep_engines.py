@@ -114,10 +114,10 @@ def test_compiled_exp_and_tanh_are_correctly_rounded():
 
 @pytest.mark.parametrize("act", range(5))
 def test_the_fused_one_hidden_layer_step_is_forward_and_gradient(act):
-    """``shallow_step`` against the general ``forward`` and ``gradient``: the same logits and
+    """``shallow_step`` against the general ``forward_rows`` and ``gradient``: the same logits and
     gradients, bit for bit, for both losses, widths 1 to 9 and 1 to 11 rows (four rows per
     backward pass and the rows left over), on random weights, inputs, targets and weights."""
-    from xorhelpers.sweep.fast_kernel import forward, gradient, shallow_step
+    from xorhelpers.sweep.fast_kernel import forward_rows, gradient, shallow_step
 
     rng = np.random.default_rng(act)
     L, leaky = 64, np.float32(0.2)
@@ -134,7 +134,7 @@ def test_the_fused_one_hidden_layer_step_is_forward_and_gradient(act):
         G = np.zeros_like(P)
         work = [np.zeros((rows, L), np.float32), np.zeros((W * rows, L), np.float32),
                 np.zeros((rows * W, L), np.float32)]
-        forward(P, sizes, offs, act, leaky, H, S, rows, rows, W)
+        forward_rows(P, sizes, offs, act, leaky, H, S, rows, rows, W)
         gradient(P, G, sizes, offs, loss, y, w, rows, rows, W, H, S, *work)
         H2 = np.zeros((2 * rows, L), np.float32)
         H2[0::2], H2[1::2] = X[:, 0], X[:, 1]

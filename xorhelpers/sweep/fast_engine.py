@@ -29,7 +29,7 @@ from ..maths import ADAM_BETA_1, ADAM_BETA_2, EPSILON, LEAKY_SLOPE, REGISTRY, RM
 from . import fast_kernel
 from .config import Config
 from .fast_kernel import FEW, FULL, GATHER, evaluate, train_steps
-from .numpy_engine import Feed
+from .feed import Feed
 from .result import DTYPE, GroupRun, cores, flatten, thread_pool
 
 # the kernel branches on these codes; their one home is the registry (xorhelpers.maths)

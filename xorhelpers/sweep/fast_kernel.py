@@ -36,11 +36,11 @@ takes from a table of their correctly rounded values (below). A cheaper
 float32 polynomial would round differently from the NumPy engine for many inputs.
 
 Networks with one hidden layer (most recipes) train through ``shallow_step``, which fuses
-``forward`` and ``gradient``: one pass over the lanes per (row, unit) forward (the unit's
+``forward_rows`` and ``gradient``: one pass over the lanes per (row, unit) forward (the unit's
 pre-activation, activation and slope, and its term of the logit's sum) and one backward
 (its terms of four gradient sums), a few hundred vector instructions per pass instead of a
 dozen passes of a few, with the same operations in the same order for every number. Deeper
-networks go through ``forward`` and ``gradient``.
+networks go through ``forward_rows`` and ``gradient``.
 
 Where the time goes (numba's ``inspect_asm`` and timings of each part, 2-core AMD EPYC with
 AVX-512, one block of 256 2-2-1 networks, Adam, full batch): every lane loop is vectorised
@@ -293,7 +293,7 @@ def _activate(act, leaky, Z, zi, S, si):
 
 
 @_jit()
-def forward(P, sizes, offs, act, leaky, H, S, rows, R, W):
+def forward_rows(P, sizes, offs, act, leaky, H, S, rows, R, W):
     """Logits of a block's networks (parameters P (n_params, LANES)) on ``rows`` rows.
 
     H holds every layer's values, row (layer * R + r) * W + unit for row r of the batch
@@ -362,7 +362,7 @@ def _dot(Z, zi, A, a0, da, B, b0, db, count):
 
 @_jit()
 def gradient(P, G, sizes, offs, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
-    """The loss gradient into G (n_params, LANES), after ``forward`` on ``rows`` rows with
+    """The loss gradient into G (n_params, LANES), after ``forward_rows`` on ``rows`` rows with
     targets y (rows, LANES) and per-row weights w (rows, LANES) summing to 1. dz: row r;
     dZ: row o * R + r; dA: row r * W + k."""
     L = H.shape[1]
@@ -411,13 +411,13 @@ def gradient(P, G, sizes, offs, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
 
 @_jit()
 def shallow_step(P, G, h, act, leaky, loss, H, W, y, w, rows, A, S, Zo, dz):
-    """``forward`` and ``gradient`` of a network with one hidden layer of h units, fused.
+    """``forward_rows`` and ``gradient`` of a network with one hidden layer of h units, fused.
 
     The same float32 operations as those two, in the same order for every number (each
     sum from zero, its terms one after the other), grouped so that one pass over the lanes
     does all the work on one (row, unit) pair: its pre-activation, activation, slope and
     term of the output's sum forward; its terms of four gradient sums backward. Parameters
-    as ``forward`` lays them out: the first kernel in rows k h + o, its bias in 2 h + o, the
+    as ``forward_rows`` lays them out: the first kernel in rows k h + o, its bias in 2 h + o, the
     output kernel in 3 h + o, its bias in 4 h. A and S: activations and slopes, row r h + o;
     Zo: the logits (rows, L); dz: the loss' slope at the logits."""
     L = P.shape[1]
@@ -571,7 +571,7 @@ def _record(logits, k, H, z0, W):
 
 @_jit()
 def _work(sizes, rows, L):
-    """Work arrays of ``forward`` and ``gradient`` for ``rows`` rows of a block: H, S, the
+    """Work arrays of ``forward_rows`` and ``gradient`` for ``rows`` rows of a block: H, S, the
     widest layer W (at least the 2 inputs) and the row of H where the logits start."""
     depth = len(sizes) - 2
     W = 2
@@ -601,7 +601,7 @@ def evaluate(P, sizes, offs, act, leaky, X4, logits, k, dead):
     H, S, W, z0 = _work(sizes, 4, L)
     _points(X4, H, W)
     for blk in range(P.shape[0]):
-        forward(P[blk], sizes, offs, act, leaky, H, S, 4, 4, W)
+        forward_rows(P[blk], sizes, offs, act, leaky, H, S, 4, 4, W)
         if k >= 0:
             _record(logits[blk], k, H, z0, W)
         if act == RELU:
@@ -685,7 +685,7 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                 if truth and step % every == 0:
                     _record(logb, step // every, Zo, 0, 1)
             else:
-                forward(Pb, sizes, offs, act, leaky, H, S, size, R, W)
+                forward_rows(Pb, sizes, offs, act, leaky, H, S, size, R, W)
                 if truth and step % every == 0:
                     _record(logb, step // every, H, z0, W)
                 gradient(Pb, G, sizes, offs, loss, yb, wb, size, R, W, H, S, dz, dZ, dA)
@@ -694,7 +694,7 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                 alpha[j] = lrb[j] * factor
             update(Pb, G, Mb, Vb, opt, lrb, momb, alpha, c)
             if not truth and step % every == 0:
-                forward(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W4)
+                forward_rows(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W4)
                 _record(logb, step // every, H4, z4, W4)
 
 
