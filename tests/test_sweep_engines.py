@@ -146,6 +146,42 @@ def test_the_fused_one_hidden_layer_step_is_forward_and_gradient(act):
         np.testing.assert_array_equal(G2, G)
 
 
+
+@pytest.mark.parametrize("act", range(5))
+def test_the_fused_deep_step_is_forward_and_gradient(act):
+    """``deep_step`` against the general ``forward_rows`` and ``gradient``: the same logits,
+    hidden values, slopes and gradients, bit for bit, for both losses, depths 1 to 4, widths
+    1 to 9 (four sums per pass and the ones left over) and 1 to 11 rows, on random weights,
+    inputs, targets and weights."""
+    from xorhelpers.sweep.fast_kernel import deep_step, forward_rows, gradient
+
+    rng = np.random.default_rng(10 + act)
+    L, leaky = 64, np.float32(0.2)
+    for widths, rows, loss in [((1,), 1, 0), ((3, 2), 4, 1), ((16,) * 3, 4, 1),
+                               ((5, 9, 4), 11, 0), ((2,) * 4, 5, 1), ((8, 7), 8, 0)]:
+        sizes = np.array([2, *widths, 1])
+        offs = np.concatenate([[0], np.cumsum((sizes[:-1] + 1) * sizes[1:])])
+        depth, W = len(widths), max(2, *widths)
+        P = rng.normal(0, 1, (offs[-1], L)).astype(np.float32)
+        y = rng.integers(0, 2, (rows, L)).astype(np.float32)
+        w = rng.uniform(0, 1, (rows, L)).astype(np.float32)
+        X = rng.normal(0, 1, (rows, 2, L)).astype(np.float32)
+        arrays = []
+        for step in range(2):
+            H = np.full(((depth + 2) * rows * W, L), np.nan, np.float32)
+            H[0:rows * W:W], H[1:rows * W:W] = X[:, 0], X[:, 1]
+            S = np.full((depth * rows * W, L), np.nan, np.float32)
+            G = np.full_like(P, np.nan)
+            work = [np.full((n, L), np.nan, np.float32) for n in (rows, W * rows, rows * W)]
+            if step == 0:
+                forward_rows(P, sizes, offs, act, leaky, H, S, rows, rows, W)
+                gradient(P, G, sizes, offs, loss, y, w, rows, rows, W, H, S, *work)
+            else:
+                deep_step(P, G, sizes, offs, act, leaky, loss, y, w, rows, rows, W, H, S, *work)
+            arrays.append((H, S, G))
+        for a, b in zip(*arrays, strict=True):
+            np.testing.assert_array_equal(a, b)
+
 def test_compiled_batch_order_matches_the_streams():
     cases = [(0, 0, 10), (7, 3, 1000), (2**32 - 1, 12, 33), (5, 0, 1), (9, 2, 2),
              (11, 7, 4096), (3, 1, 4097)]

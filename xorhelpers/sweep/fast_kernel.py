@@ -409,6 +409,178 @@ def gradient(P, G, sizes, offs, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
                             dA[ai, j] += dZ[di, j] * P[pi, j]
 
 
+@_jit(inline="always")
+def _dot4(Z, z0, dz, A, a0, da1, da2, B, b0, db1, db2, count):
+    """Four of ``_dot``'s sums at once: Z[z0 + i dz] = sum over t < count of
+    A[a0 + i da1 + t da2] * B[b0 + i db1 + t db2] for i = 0..3, each from zero with its
+    terms one after the other (the same roundings as ``_dot``), four terms of the four sums
+    per pass over the lanes, so one pass does sixteen products where ``_dot`` does four."""
+    L = Z.shape[1]
+    zero = np.float32(0.0)
+    z1, z2, z3 = z0 + dz, z0 + 2 * dz, z0 + 3 * dz
+    t = 0
+    while t + 4 <= count:
+        fresh = t == 0
+        p0, q0 = a0 + t * da2, b0 + t * db2
+        p1, q1, p2, q2, p3, q3 = p0 + da1, q0 + db1, p0 + 2 * da1, q0 + 2 * db1, \
+            p0 + 3 * da1, q0 + 3 * db1
+        e2, f2, e3, f3 = 2 * da2, 2 * db2, 3 * da2, 3 * db2
+        for j in range(L):
+            s0, s1, s2, s3 = Z[z0, j], Z[z1, j], Z[z2, j], Z[z3, j]
+            s0, s1 = (zero if fresh else s0), (zero if fresh else s1)
+            s2, s3 = (zero if fresh else s2), (zero if fresh else s3)
+            Z[z0, j] = (((s0 + A[p0, j] * B[q0, j]) + A[p0 + da2, j] * B[q0 + db2, j])
+                        + A[p0 + e2, j] * B[q0 + f2, j]) + A[p0 + e3, j] * B[q0 + f3, j]
+            Z[z1, j] = (((s1 + A[p1, j] * B[q1, j]) + A[p1 + da2, j] * B[q1 + db2, j])
+                        + A[p1 + e2, j] * B[q1 + f2, j]) + A[p1 + e3, j] * B[q1 + f3, j]
+            Z[z2, j] = (((s2 + A[p2, j] * B[q2, j]) + A[p2 + da2, j] * B[q2 + db2, j])
+                        + A[p2 + e2, j] * B[q2 + f2, j]) + A[p2 + e3, j] * B[q2 + f3, j]
+            Z[z3, j] = (((s3 + A[p3, j] * B[q3, j]) + A[p3 + da2, j] * B[q3 + db2, j])
+                        + A[p3 + e2, j] * B[q3 + f2, j]) + A[p3 + e3, j] * B[q3 + f3, j]
+        t += 4
+    while t < count:
+        fresh = t == 0
+        p0, q0 = a0 + t * da2, b0 + t * db2
+        p1, q1, p2, q2, p3, q3 = p0 + da1, q0 + db1, p0 + 2 * da1, q0 + 2 * db1, \
+            p0 + 3 * da1, q0 + 3 * db1
+        for j in range(L):
+            s0, s1, s2, s3 = Z[z0, j], Z[z1, j], Z[z2, j], Z[z3, j]
+            s0, s1 = (zero if fresh else s0), (zero if fresh else s1)
+            s2, s3 = (zero if fresh else s2), (zero if fresh else s3)
+            Z[z0, j] = s0 + A[p0, j] * B[q0, j]
+            Z[z1, j] = s1 + A[p1, j] * B[q1, j]
+            Z[z2, j] = s2 + A[p2, j] * B[q2, j]
+            Z[z3, j] = s3 + A[p3, j] * B[q3, j]
+        t += 1
+
+
+@_jit(inline="always")
+def _sum_rows(G, gi, D, d0, rows):
+    """G[gi] = D[d0] + D[d0 + 1] + ... (rows terms), from zero, one after the other, four
+    per pass."""
+    L = G.shape[1]
+    zero = np.float32(0.0)
+    for j in range(L):
+        G[gi, j] = zero
+    r = 0
+    while r + 4 <= rows:
+        for j in range(L):
+            G[gi, j] = (((G[gi, j] + D[d0 + r, j]) + D[d0 + r + 1, j]) + D[d0 + r + 2, j]) \
+                + D[d0 + r + 3, j]
+        r += 4
+    while r < rows:
+        for j in range(L):
+            G[gi, j] += D[d0 + r, j]
+        r += 1
+
+
+@_jit()
+def deep_step(P, G, sizes, offs, act, leaky, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
+    """``forward_rows`` and ``gradient`` of a network of any depth in one function: the same
+    float32 operations, in the same order for every number (each sum from zero, its terms
+    one after the other), with the arrays laid out as theirs, grouped into fewer and fuller
+    passes over the lanes: four sums per pass (four rows of a unit's pre-activation, four
+    units' gradients of one input, four rows of a back-propagated sum), a unit's bias and
+    activation in one pass, the loss' slope times the output weight times the hidden slope
+    in one. For a 7 x 16 network on the four points, about 1,500 passes per step where the
+    two functions make about 13,000, most of them too short to fill the vector loop."""
+    L = H.shape[1]
+    one, zero, two = np.float32(1.0), np.float32(0.0), np.float32(2.0)
+    depth = len(sizes) - 2
+    for layer in range(depth + 1):
+        fan_in, fan_out, off = sizes[layer], sizes[layer + 1], offs[layer]
+        a0, z0 = layer * R * W, (layer + 1) * R * W
+        for o in range(fan_out):
+            r = 0
+            while r + 4 <= rows:
+                _dot4(H, z0 + r * W + o, W, H, a0 + r * W, W, 1, P, off + o, 0, fan_out,
+                      fan_in)
+                r += 4
+            while r < rows:
+                _dot(H, z0 + r * W + o, H, a0 + r * W, 1, P, off + o, fan_out, fan_in)
+                r += 1
+            bi = off + fan_in * fan_out + o
+            for r in range(rows):
+                zi, si = z0 + r * W + o, a0 + r * W + o
+                if layer == depth:
+                    for j in range(L):
+                        H[zi, j] += P[bi, j]
+                elif act == RELU or act == LEAKY:
+                    below = zero if act == RELU else leaky
+                    for j in range(L):
+                        z = H[zi, j] + P[bi, j]
+                        s = one if z > zero else below
+                        S[si, j] = s
+                        H[zi, j] = z * s
+                elif act == SIGMOID:
+                    for j in range(L):
+                        a = one / (_exp32(-(H[zi, j] + P[bi, j])) + one)
+                        H[zi, j] = a
+                        S[si, j] = (one - a) * a
+                elif act == TANH:
+                    for j in range(L):
+                        a = _tanh32(H[zi, j] + P[bi, j])
+                        H[zi, j] = a
+                        S[si, j] = one - a * a
+                else:
+                    for j in range(L):
+                        H[zi, j] += P[bi, j]
+                        S[si, j] = one
+    for r in range(rows):  # the loss' slope at the logit, weighted
+        zi = ((depth + 1) * R + r) * W
+        if loss == MSE:
+            for j in range(L):
+                q = one / (_exp32(-H[zi, j]) + one)
+                dz[r, j] = ((q - y[r, j]) * ((two * q) * (one - q))) * w[r, j]
+        else:
+            for j in range(L):
+                q = one / (_exp32(-H[zi, j]) + one)
+                dz[r, j] = (q - y[r, j]) * w[r, j]
+    fan_in, off = sizes[depth], offs[depth]
+    a0 = depth * R * W
+    k = 0
+    while k + 4 <= fan_in:  # the output kernel, four inputs per pass
+        _dot4(G, off + k, 1, H, a0 + k, 1, W, dz, 0, 0, 1, rows)
+        k += 4
+    while k < fan_in:
+        _dot(G, off + k, H, a0 + k, W, dz, 0, 1, rows)
+        k += 1
+    _sum_rows(G, off + fan_in, dz, 0, rows)
+    for r in range(rows):  # dZ of the last hidden layer: (dz * output weight) * slope
+        for o in range(fan_in):
+            di, si, pi = o * R + r, a0 + r * W + o, off + o
+            for j in range(L):
+                dZ[di, j] = (dz[r, j] * P[pi, j]) * S[si - R * W, j]
+    for layer in range(depth - 1, -1, -1):
+        fan_in, fan_out, off = sizes[layer], sizes[layer + 1], offs[layer]
+        a0 = layer * R * W
+        for k in range(fan_in):
+            o = 0
+            while o + 4 <= fan_out:
+                _dot4(G, off + k * fan_out + o, 1, H, a0 + k, 0, W, dZ, o * R, R, 1, rows)
+                o += 4
+            while o < fan_out:
+                _dot(G, off + k * fan_out + o, H, a0 + k, W, dZ, o * R, 1, rows)
+                o += 1
+        for o in range(fan_out):
+            _sum_rows(G, off + fan_in * fan_out + o, dZ, o * R, rows)
+        if layer:
+            for k in range(fan_in):
+                r = 0
+                while r + 4 <= rows:
+                    _dot4(dA, r * W + k, W, dZ, r, 1, R, P, off + k * fan_out, 0, 1, fan_out)
+                    r += 4
+                while r < rows:
+                    _dot(dA, r * W + k, dZ, r, R, P, off + k * fan_out, 1, fan_out)
+                    r += 1
+            s0 = (layer - 1) * R * W
+            for r in range(rows):
+                for k in range(fan_in):
+                    di, ai = k * R + r, r * W + k
+                    for j in range(L):
+                        dZ[di, j] = dA[ai, j] * S[s0 + ai, j]
+
+
 @_jit()
 def shallow_step(P, G, h, act, leaky, loss, H, W, y, w, rows, A, S, Zo, dz):
     """``forward_rows`` and ``gradient`` of a network with one hidden layer of h units, fused.
@@ -685,10 +857,10 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                 if truth and step % every == 0:
                     _record(logb, step // every, Zo, 0, 1)
             else:
-                forward_rows(Pb, sizes, offs, act, leaky, H, S, size, R, W)
+                deep_step(Pb, G, sizes, offs, act, leaky, loss, yb, wb, size, R, W, H, S, dz,
+                          dZ, dA)
                 if truth and step % every == 0:
                     _record(logb, step // every, H, z0, W)
-                gradient(Pb, G, sizes, offs, loss, yb, wb, size, R, W, H, S, dz, dZ, dA)
             factor = alphas[min(step, len(alphas) - 1)]
             for j in range(L):
                 alpha[j] = lrb[j] * factor
