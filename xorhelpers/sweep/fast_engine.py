@@ -104,13 +104,17 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
         moments = (np.zeros_like(P), np.zeros_like(P))
     jobs = []
     chunks, lanes = _chunks(M, P.shape[1])
-    for s in chunks:
+    size = -(-(chunks[0].stop - chunks[0].start) // lanes) * lanes  # networks of a full chunk
+    # the logits, network first, written by the kernel where the result wants them; every
+    # chunk but the last is whole blocks, so the chunks' parts are consecutive
+    logits = np.empty((len(chunks) * size, records, 4), DTYPE)
+    for i, s in enumerate(chunks):
         m = s.stop - s.start
         blocks = -(-m // lanes)
         jobs.append(dict(P=_to_blocks(P[s], lanes), Mo=_to_blocks(moments[0][s], lanes),
                          V=_to_blocks(moments[1][s], lanes), lr=_to_blocks(lr[s], lanes),
                          mom=_to_blocks(mom[s], lanes), seeds=_to_blocks(seeds[s], lanes),
-                         logits=np.empty((blocks, records, 4, lanes), DTYPE),
+                         logits=logits[i * size:i * size + blocks * lanes],
                          dead=np.zeros((2, blocks, lanes), np.int64),
                          order=np.zeros((blocks, len(inverse), lanes), np.int64),
                          order_epoch=np.full(blocks, -1, np.int64), m=m))
@@ -138,7 +142,7 @@ def train_group(configs: list[Config], seeds: np.ndarray, start, X, y,
     P = gather("P")
     dead = np.concatenate([_from_blocks(job["dead"].transpose(1, 0, 2), job["m"])
                            for job in jobs])  # (M, 2)
-    return GroupRun(logits=gather("logits"), initial=initial, final=_unflatten(P, sizes, offs),
+    return GroupRun(logits=logits[:M], initial=initial, final=_unflatten(P, sizes, offs),
                     dead_units_init=dead[:, 0], dead_units=dead[:, 1],
                     finite=np.isfinite(P).all(axis=1), moments=(gather("Mo"), gather("V")))
 

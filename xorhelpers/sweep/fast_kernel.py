@@ -733,12 +733,13 @@ def _count_dead(S, sizes, R, W, dead):
 
 
 @_jit()
-def _record(logits, k, H, z0, W):
-    """logits[k] = the logits on the four XOR points, rows z0 + r * W of H."""
+def _record(logits, n0, k, H, z0, W):
+    """logits[n0 + j, k] = network j's logits on the four XOR points, rows z0 + r * W of H
+    (written where the result wants them, network first: no copy afterwards)."""
     L = H.shape[1]
     for r in range(4):
         for j in range(L):
-            logits[k, r, j] = H[z0 + r * W, j]
+            logits[n0 + j, k, r] = H[z0 + r * W, j]
 
 
 @_jit()
@@ -767,15 +768,15 @@ def _points(X4, H, W):
 @_jit(nogil=True)
 def evaluate(P, sizes, offs, act, leaky, X4, logits, k, dead):
     """Run the networks of the blocks P (blocks, n_params, LANES) on the four XOR points
-    X4 (4, 2): logits[block, k] = their logits (k >= 0), dead[block, j] = network j's
-    hidden ReLUs off on all four points (act 0 only)."""
+    X4 (4, 2): logits[block * LANES + j, k] = network j's logits (k >= 0), dead[block, j] =
+    network j's hidden ReLUs off on all four points (act 0 only)."""
     L = P.shape[2]
     H, S, W, z0 = _work(sizes, 4, L)
     _points(X4, H, W)
     for blk in range(P.shape[0]):
         forward_rows(P[blk], sizes, offs, act, leaky, H, S, 4, 4, W)
         if k >= 0:
-            _record(logits[blk], k, H, z0, W)
+            _record(logits, blk * L, k, H, z0, W)
         if act == RELU:
             _count_dead(S, sizes, 4, W, dead[blk])
 
@@ -793,9 +794,10 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     fixes the minibatch position; alphas[s] is Adam's factor of step s, its last entry that
     of all later steps); data (D, 2), y (D,), wfull (D,): the rows and full-batch weights;
     inverse (n,): each training row's index in data; X4 (4, 2): the XOR points; logits
-    (blocks, records, 4, LANES) is filled at the recorded steps; order (blocks, n, LANES)
-    holds the minibatch order of epoch order_epoch[block] (-1: none yet), kept from call to
-    call: the rows in that order, or with few distinct rows (FEW) their distinct rows."""
+    (blocks * LANES, records, 4), network first, is filled at the recorded steps; order
+    (blocks, n, LANES) holds the minibatch order of epoch order_epoch[block] (-1: none
+    yet), kept from call to call: the rows in that order, or with few distinct rows (FEW)
+    their distinct rows."""
     L = P.shape[2]
     act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth, first = codes
     n = len(inverse)
@@ -828,7 +830,7 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                 yb[r, j] = y[r]
                 wb[r, j] = wfull[r]
     for blk in range(P.shape[0]):
-        Pb, Mb, Vb, lrb, logb, ob = P[blk], Mo[blk], V[blk], lr[blk], logits[blk], order[blk]
+        Pb, Mb, Vb, lrb, ob, n0 = P[blk], Mo[blk], V[blk], lr[blk], order[blk], blk * L
         momb = mom[blk]
         size = len(data)
         for step in range(a, b):
@@ -855,19 +857,19 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
             if shallow:
                 shallow_step(Pb, G, h, act, leaky, loss, H, W, yb, wb, size, A1, S1, Zo, dz)
                 if truth and step % every == 0:
-                    _record(logb, step // every, Zo, 0, 1)
+                    _record(logits, n0, step // every, Zo, 0, 1)
             else:
                 deep_step(Pb, G, sizes, offs, act, leaky, loss, yb, wb, size, R, W, H, S, dz,
                           dZ, dA)
                 if truth and step % every == 0:
-                    _record(logb, step // every, H, z0, W)
+                    _record(logits, n0, step // every, H, z0, W)
             factor = alphas[min(step, len(alphas) - 1)]
             for j in range(L):
                 alpha[j] = lrb[j] * factor
             update(Pb, G, Mb, Vb, opt, lrb, momb, alpha, c)
             if not truth and step % every == 0:
                 forward_rows(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W4)
-                _record(logb, step // every, H4, z4, W4)
+                _record(logits, n0, step // every, H4, z4, W4)
 
 
 ORDER_GROUP = 16  # lanes whose orders are sorted, then written into the block together
