@@ -40,23 +40,43 @@ Networks with one hidden layer (most recipes) train through ``shallow_step``, wh
 pre-activation, activation and slope, and its term of the logit's sum) and one backward
 (its terms of four gradient sums), a few hundred vector instructions per pass instead of a
 dozen passes of a few, with the same operations in the same order for every number. Deeper
-networks go through ``forward_rows`` and ``gradient``.
+networks train through ``deep_step``, the same two functions in one with four sums per pass
+(``_dot4``): 2,330 passes per step for case D's 7 x 16 network on the four points where the
+two make 13,745. ``forward_rows`` and ``gradient`` remain the readable form, and the tests
+hold both fused steps to them bit for bit.
 
-Where the time goes (numba's ``inspect_asm`` and timings of each part, 2-core AMD EPYC with
-AVX-512, one block of 256 2-2-1 networks, Adam, full batch): every lane loop is vectorised
-(zmm instructions, 16 networks each, 8 in the double-precision exp), behind LLVM's runtime
+Where the time goes (numba's ``inspect_asm``, ``perf`` and timings of each part, 2-core AMD
+EPYC with AVX-512; the machine was shared, so these are CPU-time figures, noisy by 10-20%).
+A 2-2-1 network, Adam, full batch, one block of 256: every lane loop is vectorised (zmm
+instructions, 16 networks each, 8 in the double-precision exp), behind LLVM's runtime
 checks that the arrays do not overlap (the compare-and-or chains before each loop); the
-only calls are numba's reference counts on entering and leaving a function, which is why
-the fused step, one function, beats a hundred calls of small ones. Per step, the four
-exps of the output sigmoid cost about 1.3 us (some 50 double multiplies and adds per 16
-values, the arithmetic is the bound; a table-driven exp with a shorter
-polynomial ran no faster, its gather cost what the polynomial saved, and it rounded one
-float32 input differently), the rest of the forward and backward passes about 1.4 us
-(mostly loads and stores of the rows), Adam's update about 0.7 us (a float32 square root
-and division per parameter, the divider unit's pace; 1.6 us once second moments fall
-below float32's normal range, from gradients under 1e-19: subnormal arithmetic is slow on
-this processor, and flushing it to zero would change the numbers). Before the fused step
-the forward and backward passes took 3.6 us in about a hundred short passes, each a call.
+only calls are numba's reference counts on entering and leaving a function. Per step, the
+four exps of the output sigmoid cost about 1.3 us (some 50 double multiplies and adds per
+16 values, the arithmetic is the bound; a table-driven exp with a shorter polynomial ran
+no faster, its gather cost what the polynomial saved, and it rounded one float32 input
+differently), the rest of the forward and backward passes about 1.4 us (mostly loads and
+stores of the rows), Adam's update about 0.7 us (a float32 square root and division per
+parameter, the divider unit's pace; 1.6 us once second moments fall below float32's normal
+range, from gradients under 1e-19: subnormal arithmetic is slow on this processor, and
+flushing it to zero would change the numbers): 15 ns per network-step in all (blocks of
+64: 19.6 ns, 128: 15.9, 256: 15.0, 512: 14.7; the set-up of each pass is paid per block).
+The 33 ns per network-step per CPU that ``benchmarks/sweep.py`` measured for 1,000 such
+networks (2,000 steps, ``train`` as a whole) was the kernel's 17 ns (two blocks of 256 per
+core, 24 padding networks) plus, per call: the result's float64 loss curves (11 ms of CPU
+for 1,000 x 101 records x 4 points, C library exp and log1p, which the NumPy engine pays
+as well; the same calls compiled in numba ran only 27% faster, so they stay in NumPy),
+the solved steps (3.4 ms, now 0.4 ms: two comparisons per logit), and the transposing
+copies of the recorded logits out of the blocks (about 3 ms, now none: the kernel writes
+them network first); thread hand-off and the 50 ms pacing of the calls cost under 1%. So
+at 2,000 steps the engine runs at about 7 times the NumPy engine's pace per CPU-second and
+about twice that in wall time with both cores free; the exact exp (24% of the kernel's
+time) is the largest part a bit-changing variant could remove, not enough for 10 times per
+CPU either, so none is offered. Case D's 7 x 16 network (1,697 parameters; 200 networks,
+500 steps): 3.9 us per network-step before ``deep_step`` and in blocks of 64, the passes'
+set-up the bound (a pass of 16 products over 64 lanes costs 0.21 ns per product, over 256
+lanes 0.11, the same products in one plain loop 0.06-0.08); ``deep_step`` with one block of
+128 per core instead of two of 64 took the 200 networks from 339 to about 240 ms of wall
+time on a quiet machine.
 Checked over all 2**32 float32 inputs, the double-precision exp rounded to float32 differs
 from NumPy's correctly rounded one (float64 exp, rounded) at exactly two, 65.51379 and
 -1.0149802, by one unit in the last place (their exact values lie within 1e-13 of a float32
@@ -64,8 +84,13 @@ midpoint); ``_exp32`` returns the correctly rounded value for those two from a t
 compares per value, so the engines agree on every input.
 
 Minibatches: each network's order of the rows is a sort of their hashed keys, once per
-epoch (``_new_orders``): about 9 ns per row and network, which for a batch of 4 costs
-more than the step itself.
+epoch (``_new_orders``): about 8 ns per row and network (5.8 the bucket sort, see
+``_epoch_order_into``, the rest writing the orders into the block; 9.2 before the sort's
+hashing got a loop of its own), which for a batch of 4 (250 steps per epoch of 1,000 rows)
+is about 32 ns per step, twice the step itself: the case B presets (200 networks, 25,000
+steps) spend about 40% of their CPU time sorting. A cheaper
+order (a hashed permutation of the rows in closed form, say) would change every minibatch
+result the notebooks print; it is not made.
 """
 
 from __future__ import annotations
