@@ -195,8 +195,13 @@ def test_solved_from_logits_is_the_criterion_on_the_outputs():
     from xorhelpers.sweep.result import solved_from_logits
 
     rng = np.random.default_rng(3)
-    edge = np.array([0.0, -0.0, 1e-3, -1e-3, 1.0001e-3, 6e-8, -6e-8, 1e-9, np.inf, -np.inf,
-                     np.nan], np.float32)
+    from xorhelpers.sweep.result import _half_bounds
+
+    bounds = np.array(_half_bounds(), np.float32)  # where the float32 output leaves 0.5
+    around = np.concatenate([bounds, np.nextafter(bounds, np.float32(9)),
+                             np.nextafter(bounds, np.float32(-9))])
+    edge = np.concatenate([np.array([0.0, -0.0, 1e-3, -1e-3, 1.0001e-3, 6e-8, -6e-8, 1e-9,
+                                     np.inf, -np.inf, np.nan], np.float32), around])
     z = np.concatenate([rng.normal(0, 3, 40_000), rng.normal(0, 1e-3, 40_000),
                         rng.choice(edge, 40_000)]).astype(np.float32).reshape(-1, 4)
     y = np.array([0.0, 1.0, 1.0, 0.0])
