@@ -30,6 +30,11 @@ step), so it cannot bring a bit-changing variant anywhere near 10x per CPU-secon
 none is offered. The compiled engine runs one thread per core, the NumPy engine one thread:
 the wall-clock ratio counts both cores, the per-CPU-second figures compare the code.
 
+Of the whole ``train`` call's CPU time, the compiled engine's part is printed beside the
+rest, which both engines pay: mostly the result's float64 loss curves (C library exp and
+log1p on 1,000 x 101 x 4 logits, about 11 ms). See ``fast_kernel``'s docstring for the
+measured breakdown.
+
 Minibatch rows: batch 4 of 1,000 points (case B's pairs of bits, few distinct rows; noisy
 points, every row distinct): each network shuffles its 1,000 rows afresh every epoch (a
 sort of 1,000 hashed keys per network per 250 steps), which a full-batch step does not pay.
@@ -104,6 +109,30 @@ def single_net_ms() -> float:
     return 1e3 * statistics.median(times)
 
 
+def engine_share(width: int = 2, repeats: int = REPEATS) -> tuple[float, float]:
+    """Median CPU milliseconds of one ``train`` call (M networks, NUM_STEPS steps, the
+    compiled engine) and of the engine's own part of it (``fast_engine.train_group``); the
+    rest is shared with the NumPy engine: the result's float64 loss curves, solved steps,
+    initial weights."""
+    from xorhelpers.data import truth_table
+    from xorhelpers.sweep import fast_engine
+    from xorhelpers.sweep.streams import init_stack
+
+    config = recipe(width)
+    seeds = np.arange(M)
+    start = init_stack(config, seeds)
+    X, y = truth_table()
+    whole, engine = [], []
+    for _ in range(repeats):
+        cpu = time.process_time()
+        train(config, M)
+        whole.append(time.process_time() - cpu)
+        cpu = time.process_time()
+        fast_engine.train_group([config] * M, seeds, start, X, y, NUM_STEPS // 100)
+        engine.append(time.process_time() - cpu)
+    return 1e3 * statistics.median(whole), 1e3 * statistics.median(engine)
+
+
 def exp_ns(repeats: int = 200) -> float:
     """Nanoseconds of one of the compiled kernel's float32 exps (in a vector loop over
     64 x 256 values, the kernel's layout), median of ``repeats`` calls, per CPU-second."""
@@ -174,6 +203,10 @@ def main() -> None:
     for width in range(2, 9):
         rates[width], per_cpu[width], solved = engine_throughput(width)
         print(f"{width:>3} {rates[width]:>14.3e} {per_cpu[width]:>12.3e} {solved:>7.1%}")
+    whole, engine = engine_share()
+    print(f"H=2, CPU time of one train() call: {whole:.1f} ms, of which the compiled engine "
+          f"{engine:.1f} ms; the rest (float64 loss curves, solved steps) the NumPy engine "
+          f"pays too")
     one_exp, step = exp_ns(), 1e9 / per_cpu[2]
     print(f"the kernel's exact exp: {one_exp:.2f} ns per value per CPU; 4 per 2-2-1 step: "
           f"{4 * one_exp:.1f} of {step:.1f} ns per network-step per CPU "

@@ -96,7 +96,7 @@ def test_the_compiled_kernel_computes_the_registry_bit_for_bit(name):
     H = np.zeros((3 * R * W, lanes), np.float32)  # inputs, hidden layer, logits
     H[0] = z  # row 0, input 0
     S = np.zeros((1 * R * W, lanes), np.float32)
-    fast_kernel.forward(P, sizes, offs, maths.activation(name).code,
+    fast_kernel.forward_rows(P, sizes, offs, maths.activation(name).code,
                         np.float32(maths.LEAKY_SLOPE), H, S, 1, R, W)
     assert np.array_equal(H[1 * R * W], maths.activate(name, z))  # hidden layer, row 0, unit 0
     assert np.array_equal(S[0], maths.slope(name, z))

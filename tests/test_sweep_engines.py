@@ -114,10 +114,10 @@ def test_compiled_exp_and_tanh_are_correctly_rounded():
 
 @pytest.mark.parametrize("act", range(5))
 def test_the_fused_one_hidden_layer_step_is_forward_and_gradient(act):
-    """``shallow_step`` against the general ``forward`` and ``gradient``: the same logits and
+    """``shallow_step`` against the general ``forward_rows`` and ``gradient``: the same logits and
     gradients, bit for bit, for both losses, widths 1 to 9 and 1 to 11 rows (four rows per
     backward pass and the rows left over), on random weights, inputs, targets and weights."""
-    from xorhelpers.sweep.fast_kernel import forward, gradient, shallow_step
+    from xorhelpers.sweep.fast_kernel import forward_rows, gradient, shallow_step
 
     rng = np.random.default_rng(act)
     L, leaky = 64, np.float32(0.2)
@@ -134,7 +134,7 @@ def test_the_fused_one_hidden_layer_step_is_forward_and_gradient(act):
         G = np.zeros_like(P)
         work = [np.zeros((rows, L), np.float32), np.zeros((W * rows, L), np.float32),
                 np.zeros((rows * W, L), np.float32)]
-        forward(P, sizes, offs, act, leaky, H, S, rows, rows, W)
+        forward_rows(P, sizes, offs, act, leaky, H, S, rows, rows, W)
         gradient(P, G, sizes, offs, loss, y, w, rows, rows, W, H, S, *work)
         H2 = np.zeros((2 * rows, L), np.float32)
         H2[0::2], H2[1::2] = X[:, 0], X[:, 1]
@@ -145,6 +145,42 @@ def test_the_fused_one_hidden_layer_step_is_forward_and_gradient(act):
         np.testing.assert_array_equal(Zo, H[2 * rows * W::W][:rows])
         np.testing.assert_array_equal(G2, G)
 
+
+
+@pytest.mark.parametrize("act", range(5))
+def test_the_fused_deep_step_is_forward_and_gradient(act):
+    """``deep_step`` against the general ``forward_rows`` and ``gradient``: the same logits,
+    hidden values, slopes and gradients, bit for bit, for both losses, depths 1 to 4, widths
+    1 to 9 (four sums per pass and the ones left over) and 1 to 11 rows, on random weights,
+    inputs, targets and weights."""
+    from xorhelpers.sweep.fast_kernel import deep_step, forward_rows, gradient
+
+    rng = np.random.default_rng(10 + act)
+    L, leaky = 64, np.float32(0.2)
+    for widths, rows, loss in [((1,), 1, 0), ((3, 2), 4, 1), ((16,) * 3, 4, 1),
+                               ((5, 9, 4), 11, 0), ((2,) * 4, 5, 1), ((8, 7), 8, 0)]:
+        sizes = np.array([2, *widths, 1])
+        offs = np.concatenate([[0], np.cumsum((sizes[:-1] + 1) * sizes[1:])])
+        depth, W = len(widths), max(2, *widths)
+        P = rng.normal(0, 1, (offs[-1], L)).astype(np.float32)
+        y = rng.integers(0, 2, (rows, L)).astype(np.float32)
+        w = rng.uniform(0, 1, (rows, L)).astype(np.float32)
+        X = rng.normal(0, 1, (rows, 2, L)).astype(np.float32)
+        arrays = []
+        for step in range(2):
+            H = np.full(((depth + 2) * rows * W, L), np.nan, np.float32)
+            H[0:rows * W:W], H[1:rows * W:W] = X[:, 0], X[:, 1]
+            S = np.full((depth * rows * W, L), np.nan, np.float32)
+            G = np.full_like(P, np.nan)
+            work = [np.full((n, L), np.nan, np.float32) for n in (rows, W * rows, rows * W)]
+            if step == 0:
+                forward_rows(P, sizes, offs, act, leaky, H, S, rows, rows, W)
+                gradient(P, G, sizes, offs, loss, y, w, rows, rows, W, H, S, *work)
+            else:
+                deep_step(P, G, sizes, offs, act, leaky, loss, y, w, rows, rows, W, H, S, *work)
+            arrays.append((H, S, G))
+        for a, b in zip(*arrays, strict=True):
+            np.testing.assert_array_equal(a, b)
 
 def test_compiled_batch_order_matches_the_streams():
     cases = [(0, 0, 10), (7, 3, 1000), (2**32 - 1, 12, 33), (5, 0, 1), (9, 2, 2),
@@ -159,8 +195,13 @@ def test_solved_from_logits_is_the_criterion_on_the_outputs():
     from xorhelpers.sweep.result import solved_from_logits
 
     rng = np.random.default_rng(3)
-    edge = np.array([0.0, -0.0, 1e-3, -1e-3, 1.0001e-3, 6e-8, -6e-8, 1e-9, np.inf, -np.inf,
-                     np.nan], np.float32)
+    from xorhelpers.sweep.result import _half_bounds
+
+    bounds = np.array(_half_bounds(), np.float32)  # where the float32 output leaves 0.5
+    around = np.concatenate([bounds, np.nextafter(bounds, np.float32(9)),
+                             np.nextafter(bounds, np.float32(-9))])
+    edge = np.concatenate([np.array([0.0, -0.0, 1e-3, -1e-3, 1.0001e-3, 6e-8, -6e-8, 1e-9,
+                                     np.inf, -np.inf, np.nan], np.float32), around])
     z = np.concatenate([rng.normal(0, 3, 40_000), rng.normal(0, 1e-3, 40_000),
                         rng.choice(edge, 40_000)]).astype(np.float32).reshape(-1, 4)
     y = np.array([0.0, 1.0, 1.0, 0.0])

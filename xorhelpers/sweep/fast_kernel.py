@@ -36,27 +36,47 @@ takes from a table of their correctly rounded values (below). A cheaper
 float32 polynomial would round differently from the NumPy engine for many inputs.
 
 Networks with one hidden layer (most recipes) train through ``shallow_step``, which fuses
-``forward`` and ``gradient``: one pass over the lanes per (row, unit) forward (the unit's
+``forward_rows`` and ``gradient``: one pass over the lanes per (row, unit) forward (the unit's
 pre-activation, activation and slope, and its term of the logit's sum) and one backward
 (its terms of four gradient sums), a few hundred vector instructions per pass instead of a
 dozen passes of a few, with the same operations in the same order for every number. Deeper
-networks go through ``forward`` and ``gradient``.
+networks train through ``deep_step``, the same two functions in one with four sums per pass
+(``_dot4``): 2,330 passes per step for case D's 7 x 16 network on the four points where the
+two make 13,745. ``forward_rows`` and ``gradient`` remain the readable form, and the tests
+hold both fused steps to them bit for bit.
 
-Where the time goes (numba's ``inspect_asm`` and timings of each part, 2-core AMD EPYC with
-AVX-512, one block of 256 2-2-1 networks, Adam, full batch): every lane loop is vectorised
-(zmm instructions, 16 networks each, 8 in the double-precision exp), behind LLVM's runtime
+Where the time goes (numba's ``inspect_asm``, ``perf`` and timings of each part, 2-core AMD
+EPYC with AVX-512; the machine was shared, so these are CPU-time figures, noisy by 10-20%).
+A 2-2-1 network, Adam, full batch, one block of 256: every lane loop is vectorised (zmm
+instructions, 16 networks each, 8 in the double-precision exp), behind LLVM's runtime
 checks that the arrays do not overlap (the compare-and-or chains before each loop); the
-only calls are numba's reference counts on entering and leaving a function, which is why
-the fused step, one function, beats a hundred calls of small ones. Per step, the four
-exps of the output sigmoid cost about 1.3 us (some 50 double multiplies and adds per 16
-values, the arithmetic is the bound; a table-driven exp with a shorter
-polynomial ran no faster, its gather cost what the polynomial saved, and it rounded one
-float32 input differently), the rest of the forward and backward passes about 1.4 us
-(mostly loads and stores of the rows), Adam's update about 0.7 us (a float32 square root
-and division per parameter, the divider unit's pace; 1.6 us once second moments fall
-below float32's normal range, from gradients under 1e-19: subnormal arithmetic is slow on
-this processor, and flushing it to zero would change the numbers). Before the fused step
-the forward and backward passes took 3.6 us in about a hundred short passes, each a call.
+only calls are numba's reference counts on entering and leaving a function. Per step, the
+four exps of the output sigmoid cost about 1.3 us (some 50 double multiplies and adds per
+16 values, the arithmetic is the bound; a table-driven exp with a shorter polynomial ran
+no faster, its gather cost what the polynomial saved, and it rounded one float32 input
+differently), the rest of the forward and backward passes about 1.4 us (mostly loads and
+stores of the rows), Adam's update about 0.7 us (a float32 square root and division per
+parameter, the divider unit's pace; 1.6 us once second moments fall below float32's normal
+range, from gradients under 1e-19: subnormal arithmetic is slow on this processor, and
+flushing it to zero would change the numbers): 15 ns per network-step in all (blocks of
+64: 19.6 ns, 128: 15.9, 256: 15.0, 512: 14.7; the set-up of each pass is paid per block).
+The 33 ns per network-step per CPU that ``benchmarks/sweep.py`` measured for 1,000 such
+networks (2,000 steps, ``train`` as a whole) was the kernel's 17 ns (two blocks of 256 per
+core, 24 padding networks) plus, per call: the result's float64 loss curves (11 ms of CPU
+for 1,000 x 101 records x 4 points, C library exp and log1p, which the NumPy engine pays
+as well; the same calls compiled in numba ran only 27% faster, so they stay in NumPy),
+the solved steps (3.4 ms, now 0.4 ms: two comparisons per logit), and the transposing
+copies of the recorded logits out of the blocks (about 3 ms, now none: the kernel writes
+them network first); thread hand-off and the 50 ms pacing of the calls cost under 1%. So
+at 2,000 steps the engine runs at about 7 times the NumPy engine's pace per CPU-second and
+about twice that in wall time with both cores free; the exact exp (24% of the kernel's
+time) is the largest part a bit-changing variant could remove, not enough for 10 times per
+CPU either, so none is offered. Case D's 7 x 16 network (1,697 parameters; 200 networks,
+500 steps): 3.9 us per network-step before ``deep_step`` and in blocks of 64, the passes'
+set-up the bound (a pass of 16 products over 64 lanes costs 0.21 ns per product, over 256
+lanes 0.11, the same products in one plain loop 0.06-0.08); ``deep_step`` with one block of
+128 per core instead of two of 64 took the 200 networks from 339 to about 240 ms of wall
+time on a quiet machine.
 Checked over all 2**32 float32 inputs, the double-precision exp rounded to float32 differs
 from NumPy's correctly rounded one (float64 exp, rounded) at exactly two, 65.51379 and
 -1.0149802, by one unit in the last place (their exact values lie within 1e-13 of a float32
@@ -64,8 +84,13 @@ midpoint); ``_exp32`` returns the correctly rounded value for those two from a t
 compares per value, so the engines agree on every input.
 
 Minibatches: each network's order of the rows is a sort of their hashed keys, once per
-epoch (``_new_orders``): about 9 ns per row and network, which for a batch of 4 costs
-more than the step itself.
+epoch (``_new_orders``): about 8 ns per row and network (5.8 the bucket sort, see
+``_epoch_order_into``, the rest writing the orders into the block; 9.2 before the sort's
+hashing got a loop of its own), which for a batch of 4 (250 steps per epoch of 1,000 rows)
+is about 32 ns per step, twice the step itself: the case B presets (200 networks, 25,000
+steps) spend about 40% of their CPU time sorting. A cheaper
+order (a hashed permutation of the rows in closed form, say) would change every minibatch
+result the notebooks print; it is not made.
 """
 
 from __future__ import annotations
@@ -141,7 +166,10 @@ def _epoch_order_into(seed, epoch, n, keys, start, fill, order):
     over about n buckets with one row each on average; rows (with their keys) are placed
     bucket by bucket, which leaves them sorted but within buckets, and one insertion pass
     over the placed keys sorts the few sharing a bucket by their full keys. Linear time on
-    average, where a comparison sort of case B's 1,000 rows cost ten passes."""
+    average, where a comparison sort of case B's 1,000 rows cost ten passes. Per row of
+    1,000: hashing 0.3 ns (vector code, in a loop of its own), counting and the running
+    sum about 2.5 ns, placing 2.3 ns, the insertion pass 1.7 ns (mostly mispredicted
+    branches); the hashes hashed inside the counting loop cost 1.3 ns more."""
     base = np.uint64(epoch) << np.uint64(32)
     top = np.uint64(1) << np.uint64(63)
     buckets, bits = len(fill), 0
@@ -150,13 +178,14 @@ def _epoch_order_into(seed, epoch, n, keys, start, fill, order):
     shift = np.uint64(64 - bits)
     for b in range(buckets + 1):
         start[b] = 0
+    for i in range(n):  # apart from the counting: this loop runs as vector code
+        keys[i] = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
     for i in range(n):
-        key = splitmix64(np.uint64(seed), (base + np.uint64(i)) | top)
-        keys[i] = key
-        start[np.int64(key >> shift) + 1] += 1
+        start[np.int64(keys[i] >> shift) + 1] += 1
+    placed = 0  # rows in the buckets before b, in a register (not reloaded from start)
     for b in range(buckets):
-        start[b + 1] += start[b]
-        fill[b] = start[b]
+        fill[b] = placed
+        placed += start[b + 1]
     for i in range(n):  # placed: keys[n + p] is the key of order[p]
         key = keys[i]
         b = np.int64(key >> shift)
@@ -293,7 +322,7 @@ def _activate(act, leaky, Z, zi, S, si):
 
 
 @_jit()
-def forward(P, sizes, offs, act, leaky, H, S, rows, R, W):
+def forward_rows(P, sizes, offs, act, leaky, H, S, rows, R, W):
     """Logits of a block's networks (parameters P (n_params, LANES)) on ``rows`` rows.
 
     H holds every layer's values, row (layer * R + r) * W + unit for row r of the batch
@@ -362,7 +391,7 @@ def _dot(Z, zi, A, a0, da, B, b0, db, count):
 
 @_jit()
 def gradient(P, G, sizes, offs, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
-    """The loss gradient into G (n_params, LANES), after ``forward`` on ``rows`` rows with
+    """The loss gradient into G (n_params, LANES), after ``forward_rows`` on ``rows`` rows with
     targets y (rows, LANES) and per-row weights w (rows, LANES) summing to 1. dz: row r;
     dZ: row o * R + r; dA: row r * W + k."""
     L = H.shape[1]
@@ -409,15 +438,187 @@ def gradient(P, G, sizes, offs, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
                             dA[ai, j] += dZ[di, j] * P[pi, j]
 
 
+@_jit(inline="always")
+def _dot4(Z, z0, dz, A, a0, da1, da2, B, b0, db1, db2, count):
+    """Four of ``_dot``'s sums at once: Z[z0 + i dz] = sum over t < count of
+    A[a0 + i da1 + t da2] * B[b0 + i db1 + t db2] for i = 0..3, each from zero with its
+    terms one after the other (the same roundings as ``_dot``), four terms of the four sums
+    per pass over the lanes, so one pass does sixteen products where ``_dot`` does four."""
+    L = Z.shape[1]
+    zero = np.float32(0.0)
+    z1, z2, z3 = z0 + dz, z0 + 2 * dz, z0 + 3 * dz
+    t = 0
+    while t + 4 <= count:
+        fresh = t == 0
+        p0, q0 = a0 + t * da2, b0 + t * db2
+        p1, q1, p2, q2, p3, q3 = p0 + da1, q0 + db1, p0 + 2 * da1, q0 + 2 * db1, \
+            p0 + 3 * da1, q0 + 3 * db1
+        e2, f2, e3, f3 = 2 * da2, 2 * db2, 3 * da2, 3 * db2
+        for j in range(L):
+            s0, s1, s2, s3 = Z[z0, j], Z[z1, j], Z[z2, j], Z[z3, j]
+            s0, s1 = (zero if fresh else s0), (zero if fresh else s1)
+            s2, s3 = (zero if fresh else s2), (zero if fresh else s3)
+            Z[z0, j] = (((s0 + A[p0, j] * B[q0, j]) + A[p0 + da2, j] * B[q0 + db2, j])
+                        + A[p0 + e2, j] * B[q0 + f2, j]) + A[p0 + e3, j] * B[q0 + f3, j]
+            Z[z1, j] = (((s1 + A[p1, j] * B[q1, j]) + A[p1 + da2, j] * B[q1 + db2, j])
+                        + A[p1 + e2, j] * B[q1 + f2, j]) + A[p1 + e3, j] * B[q1 + f3, j]
+            Z[z2, j] = (((s2 + A[p2, j] * B[q2, j]) + A[p2 + da2, j] * B[q2 + db2, j])
+                        + A[p2 + e2, j] * B[q2 + f2, j]) + A[p2 + e3, j] * B[q2 + f3, j]
+            Z[z3, j] = (((s3 + A[p3, j] * B[q3, j]) + A[p3 + da2, j] * B[q3 + db2, j])
+                        + A[p3 + e2, j] * B[q3 + f2, j]) + A[p3 + e3, j] * B[q3 + f3, j]
+        t += 4
+    while t < count:
+        fresh = t == 0
+        p0, q0 = a0 + t * da2, b0 + t * db2
+        p1, q1, p2, q2, p3, q3 = p0 + da1, q0 + db1, p0 + 2 * da1, q0 + 2 * db1, \
+            p0 + 3 * da1, q0 + 3 * db1
+        for j in range(L):
+            s0, s1, s2, s3 = Z[z0, j], Z[z1, j], Z[z2, j], Z[z3, j]
+            s0, s1 = (zero if fresh else s0), (zero if fresh else s1)
+            s2, s3 = (zero if fresh else s2), (zero if fresh else s3)
+            Z[z0, j] = s0 + A[p0, j] * B[q0, j]
+            Z[z1, j] = s1 + A[p1, j] * B[q1, j]
+            Z[z2, j] = s2 + A[p2, j] * B[q2, j]
+            Z[z3, j] = s3 + A[p3, j] * B[q3, j]
+        t += 1
+
+
+@_jit(inline="always")
+def _sum_rows(G, gi, D, d0, rows):
+    """G[gi] = D[d0] + D[d0 + 1] + ... (rows terms), from zero, one after the other, four
+    per pass."""
+    L = G.shape[1]
+    zero = np.float32(0.0)
+    for j in range(L):
+        G[gi, j] = zero
+    r = 0
+    while r + 4 <= rows:
+        for j in range(L):
+            G[gi, j] = (((G[gi, j] + D[d0 + r, j]) + D[d0 + r + 1, j]) + D[d0 + r + 2, j]) \
+                + D[d0 + r + 3, j]
+        r += 4
+    while r < rows:
+        for j in range(L):
+            G[gi, j] += D[d0 + r, j]
+        r += 1
+
+
+@_jit()
+def deep_step(P, G, sizes, offs, act, leaky, loss, y, w, rows, R, W, H, S, dz, dZ, dA):
+    """``forward_rows`` and ``gradient`` of a network of any depth in one function: the same
+    float32 operations, in the same order for every number (each sum from zero, its terms
+    one after the other), with the arrays laid out as theirs, grouped into fewer and fuller
+    passes over the lanes: four sums per pass (four rows of a unit's pre-activation, four
+    units' gradients of one input, four rows of a back-propagated sum), a unit's bias and
+    activation in one pass, the loss' slope times the output weight times the hidden slope
+    in one. For a 7 x 16 network on the four points, about 1,500 passes per step where the
+    two functions make about 13,000, most of them too short to fill the vector loop."""
+    L = H.shape[1]
+    one, zero, two = np.float32(1.0), np.float32(0.0), np.float32(2.0)
+    depth = len(sizes) - 2
+    for layer in range(depth + 1):
+        fan_in, fan_out, off = sizes[layer], sizes[layer + 1], offs[layer]
+        a0, z0 = layer * R * W, (layer + 1) * R * W
+        for o in range(fan_out):
+            r = 0
+            while r + 4 <= rows:
+                _dot4(H, z0 + r * W + o, W, H, a0 + r * W, W, 1, P, off + o, 0, fan_out,
+                      fan_in)
+                r += 4
+            while r < rows:
+                _dot(H, z0 + r * W + o, H, a0 + r * W, 1, P, off + o, fan_out, fan_in)
+                r += 1
+            bi = off + fan_in * fan_out + o
+            for r in range(rows):
+                zi, si = z0 + r * W + o, a0 + r * W + o
+                if layer == depth:
+                    for j in range(L):
+                        H[zi, j] += P[bi, j]
+                elif act == RELU or act == LEAKY:
+                    below = zero if act == RELU else leaky
+                    for j in range(L):
+                        z = H[zi, j] + P[bi, j]
+                        s = one if z > zero else below
+                        S[si, j] = s
+                        H[zi, j] = z * s
+                elif act == SIGMOID:
+                    for j in range(L):
+                        a = one / (_exp32(-(H[zi, j] + P[bi, j])) + one)
+                        H[zi, j] = a
+                        S[si, j] = (one - a) * a
+                elif act == TANH:
+                    for j in range(L):
+                        a = _tanh32(H[zi, j] + P[bi, j])
+                        H[zi, j] = a
+                        S[si, j] = one - a * a
+                else:
+                    for j in range(L):
+                        H[zi, j] += P[bi, j]
+                        S[si, j] = one
+    for r in range(rows):  # the loss' slope at the logit, weighted
+        zi = ((depth + 1) * R + r) * W
+        if loss == MSE:
+            for j in range(L):
+                q = one / (_exp32(-H[zi, j]) + one)
+                dz[r, j] = ((q - y[r, j]) * ((two * q) * (one - q))) * w[r, j]
+        else:
+            for j in range(L):
+                q = one / (_exp32(-H[zi, j]) + one)
+                dz[r, j] = (q - y[r, j]) * w[r, j]
+    fan_in, off = sizes[depth], offs[depth]
+    a0 = depth * R * W
+    k = 0
+    while k + 4 <= fan_in:  # the output kernel, four inputs per pass
+        _dot4(G, off + k, 1, H, a0 + k, 1, W, dz, 0, 0, 1, rows)
+        k += 4
+    while k < fan_in:
+        _dot(G, off + k, H, a0 + k, W, dz, 0, 1, rows)
+        k += 1
+    _sum_rows(G, off + fan_in, dz, 0, rows)
+    for r in range(rows):  # dZ of the last hidden layer: (dz * output weight) * slope
+        for o in range(fan_in):
+            di, si, pi = o * R + r, a0 + r * W + o, off + o
+            for j in range(L):
+                dZ[di, j] = (dz[r, j] * P[pi, j]) * S[si - R * W, j]
+    for layer in range(depth - 1, -1, -1):
+        fan_in, fan_out, off = sizes[layer], sizes[layer + 1], offs[layer]
+        a0 = layer * R * W
+        for k in range(fan_in):
+            o = 0
+            while o + 4 <= fan_out:
+                _dot4(G, off + k * fan_out + o, 1, H, a0 + k, 0, W, dZ, o * R, R, 1, rows)
+                o += 4
+            while o < fan_out:
+                _dot(G, off + k * fan_out + o, H, a0 + k, W, dZ, o * R, 1, rows)
+                o += 1
+        for o in range(fan_out):
+            _sum_rows(G, off + fan_in * fan_out + o, dZ, o * R, rows)
+        if layer:
+            for k in range(fan_in):
+                r = 0
+                while r + 4 <= rows:
+                    _dot4(dA, r * W + k, W, dZ, r, 1, R, P, off + k * fan_out, 0, 1, fan_out)
+                    r += 4
+                while r < rows:
+                    _dot(dA, r * W + k, dZ, r, R, P, off + k * fan_out, 1, fan_out)
+                    r += 1
+            s0 = (layer - 1) * R * W
+            for r in range(rows):
+                for k in range(fan_in):
+                    di, ai = k * R + r, r * W + k
+                    for j in range(L):
+                        dZ[di, j] = dA[ai, j] * S[s0 + ai, j]
+
+
 @_jit()
 def shallow_step(P, G, h, act, leaky, loss, H, W, y, w, rows, A, S, Zo, dz):
-    """``forward`` and ``gradient`` of a network with one hidden layer of h units, fused.
+    """``forward_rows`` and ``gradient`` of a network with one hidden layer of h units, fused.
 
     The same float32 operations as those two, in the same order for every number (each
     sum from zero, its terms one after the other), grouped so that one pass over the lanes
     does all the work on one (row, unit) pair: its pre-activation, activation, slope and
     term of the output's sum forward; its terms of four gradient sums backward. Parameters
-    as ``forward`` lays them out: the first kernel in rows k h + o, its bias in 2 h + o, the
+    as ``forward_rows`` lays them out: the first kernel in rows k h + o, its bias in 2 h + o, the
     output kernel in 3 h + o, its bias in 4 h. A and S: activations and slopes, row r h + o;
     Zo: the logits (rows, L); dz: the loss' slope at the logits."""
     L = P.shape[1]
@@ -561,17 +762,18 @@ def _count_dead(S, sizes, R, W, dead):
 
 
 @_jit()
-def _record(logits, k, H, z0, W):
-    """logits[k] = the logits on the four XOR points, rows z0 + r * W of H."""
+def _record(logits, n0, k, H, z0, W):
+    """logits[n0 + j, k] = network j's logits on the four XOR points, rows z0 + r * W of H
+    (written where the result wants them, network first: no copy afterwards)."""
     L = H.shape[1]
     for r in range(4):
         for j in range(L):
-            logits[k, r, j] = H[z0 + r * W, j]
+            logits[n0 + j, k, r] = H[z0 + r * W, j]
 
 
 @_jit()
 def _work(sizes, rows, L):
-    """Work arrays of ``forward`` and ``gradient`` for ``rows`` rows of a block: H, S, the
+    """Work arrays of ``forward_rows`` and ``gradient`` for ``rows`` rows of a block: H, S, the
     widest layer W (at least the 2 inputs) and the row of H where the logits start."""
     depth = len(sizes) - 2
     W = 2
@@ -595,15 +797,15 @@ def _points(X4, H, W):
 @_jit(nogil=True)
 def evaluate(P, sizes, offs, act, leaky, X4, logits, k, dead):
     """Run the networks of the blocks P (blocks, n_params, LANES) on the four XOR points
-    X4 (4, 2): logits[block, k] = their logits (k >= 0), dead[block, j] = network j's
-    hidden ReLUs off on all four points (act 0 only)."""
+    X4 (4, 2): logits[block * LANES + j, k] = network j's logits (k >= 0), dead[block, j] =
+    network j's hidden ReLUs off on all four points (act 0 only)."""
     L = P.shape[2]
     H, S, W, z0 = _work(sizes, 4, L)
     _points(X4, H, W)
     for blk in range(P.shape[0]):
-        forward(P[blk], sizes, offs, act, leaky, H, S, 4, 4, W)
+        forward_rows(P[blk], sizes, offs, act, leaky, H, S, 4, 4, W)
         if k >= 0:
-            _record(logits[blk], k, H, z0, W)
+            _record(logits, blk * L, k, H, z0, W)
         if act == RELU:
             _count_dead(S, sizes, 4, W, dead[blk])
 
@@ -621,9 +823,10 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
     fixes the minibatch position; alphas[s] is Adam's factor of step s, its last entry that
     of all later steps); data (D, 2), y (D,), wfull (D,): the rows and full-batch weights;
     inverse (n,): each training row's index in data; X4 (4, 2): the XOR points; logits
-    (blocks, records, 4, LANES) is filled at the recorded steps; order (blocks, n, LANES)
-    holds the minibatch order of epoch order_epoch[block] (-1: none yet), kept from call to
-    call: the rows in that order, or with few distinct rows (FEW) their distinct rows."""
+    (blocks * LANES, records, 4), network first, is filled at the recorded steps; order
+    (blocks, n, LANES) holds the minibatch order of epoch order_epoch[block] (-1: none
+    yet), kept from call to call: the rows in that order, or with few distinct rows (FEW)
+    their distinct rows."""
     L = P.shape[2]
     act, loss, opt, feed, batch_size, per_epoch, num_steps, every, truth, first = codes
     n = len(inverse)
@@ -656,7 +859,7 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
                 yb[r, j] = y[r]
                 wb[r, j] = wfull[r]
     for blk in range(P.shape[0]):
-        Pb, Mb, Vb, lrb, logb, ob = P[blk], Mo[blk], V[blk], lr[blk], logits[blk], order[blk]
+        Pb, Mb, Vb, lrb, ob, n0 = P[blk], Mo[blk], V[blk], lr[blk], order[blk], blk * L
         momb = mom[blk]
         size = len(data)
         for step in range(a, b):
@@ -683,19 +886,19 @@ def train_steps(P, Mo, V, sizes, offs, codes, lr, mom, c, alphas, data, y, wfull
             if shallow:
                 shallow_step(Pb, G, h, act, leaky, loss, H, W, yb, wb, size, A1, S1, Zo, dz)
                 if truth and step % every == 0:
-                    _record(logb, step // every, Zo, 0, 1)
+                    _record(logits, n0, step // every, Zo, 0, 1)
             else:
-                forward(Pb, sizes, offs, act, leaky, H, S, size, R, W)
+                deep_step(Pb, G, sizes, offs, act, leaky, loss, yb, wb, size, R, W, H, S, dz,
+                          dZ, dA)
                 if truth and step % every == 0:
-                    _record(logb, step // every, H, z0, W)
-                gradient(Pb, G, sizes, offs, loss, yb, wb, size, R, W, H, S, dz, dZ, dA)
+                    _record(logits, n0, step // every, H, z0, W)
             factor = alphas[min(step, len(alphas) - 1)]
             for j in range(L):
                 alpha[j] = lrb[j] * factor
             update(Pb, G, Mb, Vb, opt, lrb, momb, alpha, c)
             if not truth and step % every == 0:
-                forward(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W4)
-                _record(logb, step // every, H4, z4, W4)
+                forward_rows(Pb, sizes, offs, act, leaky, H4, S4, 4, 4, W4)
+                _record(logits, n0, step // every, H4, z4, W4)
 
 
 ORDER_GROUP = 16  # lanes whose orders are sorted, then written into the block together

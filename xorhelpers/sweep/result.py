@@ -342,17 +342,57 @@ def thread_pool() -> ThreadPoolExecutor:
 
 def solved_from_logits(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``maths.solved`` (margin 0) of the float32 outputs ``sigmoid(z)`` for float32 logits
-    z (..., 4) and targets y (4,): shape (...). Where |z| > 1e-3 the logit's sign settles the
-    side (the float32 output is then at least 2.5e-4 from 0.5), so only the logits near 0
-    (and NaN) go through the sigmoid: the same answer, without an exp per logit."""
+    z (..., 4) and targets y (4,): shape (...). The float32 output is a non-decreasing
+    function of z (a correctly rounded exp, an addition and a division, each monotone), so
+    it is above 0.5 exactly for z above one float32 number and below 0.5 exactly for z below
+    another (``_half_bounds``, found once by bisection on the output itself): the same
+    answer as computing every output, two comparisons per logit instead of an exp (NaN is
+    on neither side, as its output is not)."""
+    above, below = _half_bounds()
     with np.errstate(invalid="ignore"):
-        up, down = z > 1e-3, z < -1e-3
-        unsure = ~(up | down)
-        if unsure.any():
-            p = logistic(z[unsure])
-            up[unsure], down[unsure] = p > 0.5, p < 0.5
-        right = np.where(y > 0.5, up, down)
-        out = right[..., 0].copy()
-        for k in range(1, right.shape[-1]):  # faster than .all(axis=-1) over 4 points
-            out &= right[..., k]
+        out = None
+        for k in range(z.shape[-1]):  # faster than .all(axis=-1) over 4 points
+            zk = z[..., k]
+            right = zk > above if y[k] > 0.5 else zk < below
+            out = right if out is None else np.logical_and(out, right, out=out)
         return out
+
+
+@lru_cache(maxsize=1)
+def _half_bounds() -> tuple[np.float32, np.float32]:
+    """(above, below): the float32 output ``logistic(z)`` of a float32 z is > 0.5 exactly
+    when z > above, and < 0.5 exactly when z < below. Found by bisection over the float32
+    numbers in order (as integers), asking ``logistic`` itself, and checked on both sides."""
+
+    def first(pred) -> np.float32:
+        """The least float32 z in [-1, 1] with pred(logistic(z)) (pred monotone in z)."""
+        lo, hi = _ordered(np.float32(-1)), _ordered(np.float32(1))  # pred false at lo, true at hi
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if pred(logistic(_unordered(mid))):
+                hi = mid
+            else:
+                lo = mid
+        return _unordered(hi)[0]
+
+    up = first(lambda p: p > 0.5)  # least z with output above 0.5
+    half = first(lambda p: p >= 0.5)  # least z with output not below 0.5
+    above = np.nextafter(up, np.float32(-np.inf))
+    below = half
+    for z, want in ((above, False), (up, True)):
+        assert bool(logistic(np.float32([z]))[0] > 0.5) == want
+    for z, want in ((np.nextafter(below, np.float32(-np.inf)), True), (below, False)):
+        assert bool(logistic(np.float32([z]))[0] < 0.5) == want
+    return above, below
+
+
+def _ordered(x: np.float32) -> int:
+    """The float32 x as an integer in the order of the numbers (-0 and 0 next to each other)."""
+    bits = int(np.array([x], np.float32).view(np.int32)[0])
+    return bits if bits >= 0 else -(bits & 0x7FFFFFFF) - 1
+
+
+def _unordered(i: int) -> np.float32:
+    """The float32 of ``_ordered``'s integer i, as an array of one number."""
+    bits = i if i >= 0 else -(i + 1) | -0x80000000
+    return np.array([bits], np.int32).view(np.float32)
