@@ -180,6 +180,39 @@ def test_squared_error():
     assert maths.squared_error([0.5, 2.0], [1.0, 0.0]).tolist() == [0.25, 4.0]
 
 
+@pytest.mark.parametrize("name", maths.LOSSES)
+def test_the_loss_records_slope_is_the_derivative_at_the_logit(name):
+    record = maths.loss(name)
+    z = np.linspace(-8, 8, 41)
+    eps = 1e-6
+    for y in (0.0, 1.0, 0.3):
+        fd = (record.with_logits(z + eps, y) - record.with_logits(z - eps, y)) / (2 * eps)
+        assert np.allclose(record.logit_slope(maths.sigmoid(z), y), fd, rtol=1e-6, atol=1e-9)
+    assert record.with_logits(z, 1.0).tolist() == (
+        maths.bce_with_logits(z, 1.0) if name == "binary_crossentropy"
+        else maths.squared_error_with_logits(z, 1.0)).tolist()
+
+
+@pytest.mark.parametrize("name", maths.LOSSES)
+def test_the_loss_slope_stays_in_float32_as_the_engines_compute_it(name):
+    p = maths.sigmoid(Z32)
+    y = (Z32 > 1).astype(np.float32)
+    got = maths.loss(name).logit_slope(p, [float(t) for t in y])  # y follows p's precision
+    assert got.dtype == np.float32
+    want = p - y if name == "binary_crossentropy" else (p - y) * ((2 * p) * (1 - p))
+    assert np.array_equal(got, want)
+
+
+def test_the_loss_codes_are_the_compiled_kernels():
+    from xorhelpers.sweep import fast_engine, fast_kernel
+
+    assert {name: maths.loss(name).code for name in maths.LOSSES} == fast_engine.LOSS_CODES
+    assert (maths.loss("binary_crossentropy").code, maths.loss("mse").code) == (
+        fast_kernel.BCE, fast_kernel.MSE)
+    with pytest.raises(ValueError, match="loss"):
+        maths.loss("hinge")
+
+
 # ------------------------------------------------------------------------------ forward
 
 def test_forward_is_the_layers_written_out_for_one_net_and_a_stack():

@@ -15,7 +15,9 @@ kernel (whose integer ``code`` the record holds), nothing else.
   ``logistic`` is the sweep's one-branch output sigmoid; ``sigmoid32`` and ``tanh32`` are
   the fast float32 forms (from NumPy's float32 exp) the parity recurrences run on.
 - ``bce_with_logits``, ``bce_from_probabilities`` (and its slope), ``squared_error``,
-  ``squared_error_with_logits``: losses per example, the mean is the caller's.
+  ``squared_error_with_logits``: losses per example, the mean is the caller's;
+  ``LOSSES`` and ``loss(name)``: the ``Loss`` records of a sigmoid output's losses (per
+  example from the logit, and the slope at the logit that every backward pass starts from).
 - ``forward``: stacked or single networks, one weight layout, an explicit dtype; the
   package's one forward pass (``Layer``: one layer's input, pre-activation and activation).
 - ``solved`` / ``solved_fast``: every output on its target's side of 0.5 by a margin; an
@@ -61,9 +63,6 @@ SGD_MOMENTUM = 0.9
 
 #: Keras' binary cross-entropy on probabilities clips them into [CLIP_EPS, 1 - CLIP_EPS].
 CLIP_EPS = 1e-7
-
-#: The losses of the from-scratch net and the sweep engines.
-LOSSES = ("binary_crossentropy", "mse")
 
 
 # ------------------------------------------------------------------------- activations
@@ -291,6 +290,57 @@ def squared_error_with_logits(z, y) -> np.ndarray:
     """(p - y)**2 per example for the output p = ``logistic(z)`` of a sigmoid with logit z:
     the sweep's mean squared error."""
     return squared_error(logistic(_as_real(z)), y)
+
+
+def _bce_logit_slope(p, y):
+    return p - y
+
+
+def _mse_logit_slope(p, y):
+    return (p - y) * ((2 * p) * (1 - p))
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One loss of a network with one sigmoid output unit: its Keras ``name``, the compiled
+    sweep kernel's integer ``code`` for it, the loss per example from the logit z
+    (``with_logits``) and its slope at the logit (``logit_slope``), from p = sigmoid(z).
+
+    Both work elementwise in p's precision (float64, or float32 as the sweep engines compute
+    it): binary cross-entropy's slope is p - y, the squared error's (p - y) (2 p (1 - p)),
+    with the products in the order both sweep engines take them."""
+
+    name: str
+    code: int
+    _with_logits: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(repr=False,
+                                                                         compare=False)
+    _logit_slope: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(repr=False,
+                                                                         compare=False)
+
+    def with_logits(self, z, y) -> np.ndarray:
+        """The loss per example of the output sigmoid(z) for the target y."""
+        return self._with_logits(z, y)
+
+    def logit_slope(self, p, y) -> np.ndarray:
+        """d loss / d z per example, from the output p = sigmoid(z) and the target y (y is
+        taken in p's precision)."""
+        p = _as_real(p)
+        return self._logit_slope(p, np.asarray(y, p.dtype))
+
+
+#: Every loss record by name.
+LOSS_REGISTRY: dict[str, Loss] = {
+    "binary_crossentropy": Loss("binary_crossentropy", 0, bce_with_logits, _bce_logit_slope),
+    "mse": Loss("mse", 1, squared_error_with_logits, _mse_logit_slope),
+}
+
+#: The losses of the from-scratch net, the sweep engines and ``layer_gradients``.
+LOSSES = tuple(LOSS_REGISTRY)
+
+
+def loss(name: str) -> Loss:
+    """The ``Loss`` record of ``name`` (one of ``LOSSES``)."""
+    return LOSS_REGISTRY[check_choice("loss", name, LOSSES)]
 
 
 # ---------------------------------------------------------------------------- forward
