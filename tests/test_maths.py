@@ -301,3 +301,4 @@ def test_every_module_reads_the_registry():
 
     assert scratch.ACTIVATIONS is models.ACTIVATIONS is sweep.ACTIVATIONS is maths.ACTIVATIONS
     assert models.OPTIMIZERS is sweep.OPTIMIZERS is maths.OPTIMIZERS
+    assert scratch.LOSSES is sweep.LOSSES is maths.LOSSES
