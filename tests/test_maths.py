@@ -176,8 +176,9 @@ def test_bce_from_probabilities_clips_as_keras_does():
     assert np.allclose(inside, fd, rtol=1e-5)
 
 
-def test_squared_error():
+def test_squared_error_and_its_slope():
     assert maths.squared_error([0.5, 2.0], [1.0, 0.0]).tolist() == [0.25, 4.0]
+    assert maths.squared_error_slope([0.5, 2.0], [1.0, 0.0]).tolist() == [-1.0, 4.0]
 
 
 @pytest.mark.parametrize("name", maths.LOSSES)

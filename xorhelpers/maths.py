@@ -14,8 +14,8 @@ kernel (whose integer ``code`` the record holds), nothing else.
   range, whether a unit can die or saturate); ``activate`` and ``slope`` apply one;
   ``logistic`` is the sweep's one-branch output sigmoid; ``sigmoid32`` and ``tanh32`` are
   the fast float32 forms (from NumPy's float32 exp) the parity recurrences run on.
-- ``bce_with_logits``, ``bce_from_probabilities`` (and its slope), ``squared_error``,
-  ``squared_error_with_logits``: losses per example, the mean is the caller's;
+- ``bce_with_logits``, ``bce_from_probabilities`` (and its slope), ``squared_error`` (and
+  its slope), ``squared_error_with_logits``: losses per example, the mean is the caller's;
   ``LOSSES`` and ``loss(name)``: the ``Loss`` records of a sigmoid output's losses (per
   example from the logit, and the slope at the logit that every backward pass starts from).
 - ``forward``: stacked or single networks, one weight layout, an explicit dtype; the
@@ -284,6 +284,11 @@ def bce_from_probabilities_slope(p, y, eps: float = CLIP_EPS) -> np.ndarray:
 def squared_error(p, y) -> np.ndarray:
     """(p - y)**2 per example."""
     return (_as_real(p) - _as_real(y)) ** 2
+
+
+def squared_error_slope(p, y) -> np.ndarray:
+    """d ``squared_error`` / d p: 2 (p - y)."""
+    return 2 * (_as_real(p) - _as_real(y))
 
 
 def squared_error_with_logits(z, y) -> np.ndarray:

@@ -254,10 +254,10 @@ def _backward(net: Net, X: np.ndarray, Y: np.ndarray) -> list[tuple[np.ndarray, 
     output, cache = _forward(net, X)
     n = Y.shape[0]
     _, Z_out, A_out = cache[-1]
-    if net.loss == "binary_crossentropy":
-        dZ = (A_out - Y) / n              # d loss / d Z of a sigmoid output
-    else:
-        dA = 2 * (A_out - Y) / n          # d loss / d output of the mean squared error
+    if net.loss == "binary_crossentropy":  # d loss / d Z of a sigmoid output
+        dZ = maths.LOSS_REGISTRY["binary_crossentropy"].logit_slope(A_out, Y) / n
+    else:                                  # d loss / d output of the mean squared error
+        dA = maths.squared_error_slope(A_out, Y) / n
         dZ = dA * _slope(net.activations[-1], Z_out, A_out, net.relu_grad)
     grads = []
     for layer in range(len(net.weights) - 1, -1, -1):
