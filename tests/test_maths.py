@@ -49,6 +49,8 @@ def test_the_record_describes_the_function(name):
     off = z <= 0
     assert record.can_die == bool((value[off] == 0).all() and (s[off] == 0).all())
     assert record.saturates == bool(s[0] < 1e-6 and s[-1] < 1e-6)
+    left, right = record.slope(np.array([-1e-12, 1e-12]))
+    assert record.kink == bool(abs(left - right) > 1e-6)
     assert maths.output_range(name) == (record.low, record.high)
 
 

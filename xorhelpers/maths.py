@@ -167,7 +167,8 @@ class Activation:
     """One activation: its Keras ``name``, the compiled sweep kernel's integer ``code`` for
     it, its output range [``low``, ``high``], its largest slope, whether a unit ``can_die``
     (output 0 and slope 0 for every input <= 0, so a unit off on every row passes no
-    gradient and gets none) and whether it ``saturates`` (slope -> 0 at both ends).
+    gradient and gets none), whether it ``saturates`` (slope -> 0 at both ends) and whether
+    it has a ``kink`` (its slope jumps at 0, where finite differences across 0 are wrong).
 
     ``value(Z)`` and ``slope(Z, A)`` work elementwise in Z's precision (float64, or float32
     as the sweep engines compute it); ``slope`` takes A = value(Z) when the caller has it.
@@ -181,6 +182,7 @@ class Activation:
     max_slope: float
     can_die: bool
     saturates: bool
+    kink: bool
     _value: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
     _slope: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(repr=False, compare=False)
 
@@ -195,11 +197,13 @@ class Activation:
 
 
 _RECORDS = (
-    Activation("relu", 0, 0.0, math.inf, 1.0, True, False, _relu, _relu_slope),
-    Activation("leaky_relu", 1, -math.inf, math.inf, 1.0, False, False, _leaky, _leaky_slope),
-    Activation("sigmoid", 2, 0.0, 1.0, 0.25, False, True, sigmoid, _sigmoid_slope),
-    Activation("tanh", 3, -1.0, 1.0, 1.0, False, True, _tanh, _tanh_slope),
-    Activation("linear", 4, -math.inf, math.inf, 1.0, False, False, _linear, _linear_slope),
+    Activation("relu", 0, 0.0, math.inf, 1.0, True, False, True, _relu, _relu_slope),
+    Activation("leaky_relu", 1, -math.inf, math.inf, 1.0, False, False, True, _leaky,
+               _leaky_slope),
+    Activation("sigmoid", 2, 0.0, 1.0, 0.25, False, True, False, sigmoid, _sigmoid_slope),
+    Activation("tanh", 3, -1.0, 1.0, 1.0, False, True, False, _tanh, _tanh_slope),
+    Activation("linear", 4, -math.inf, math.inf, 1.0, False, False, False, _linear,
+               _linear_slope),
 )
 
 #: Every record by name.

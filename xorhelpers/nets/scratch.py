@@ -421,9 +421,9 @@ def gradient_check(net: Net, X, y, eps: float = 1e-6, tolerance: float = 1e-6) -
         denom = np.linalg.norm(a) + np.linalg.norm(n)
         errors.append(0.0 if denom == 0 else float(np.linalg.norm(a - n) / denom))
     _, cache = forward(net, X)
-    relu_inputs = [np.abs(Z).min() for (_, Z, _), name in zip(cache, net.activations,
+    kink_inputs = [np.abs(Z).min() for (_, Z, _), name in zip(cache, net.activations,
                                                                 strict=True)
-                   if name in ("relu", "leaky_relu")]  # the activations with a kink
-    smallest = float(min(relu_inputs)) if relu_inputs else math.inf
+                   if maths.activation(name).kink]  # relu, leaky_relu: the slope jumps at 0
+    smallest = float(min(kink_inputs)) if kink_inputs else math.inf
     return GradientCheck(tuple(errors), net.layer_sizes, net.activations, tolerance, eps,
                          smallest)
