@@ -206,6 +206,30 @@ def test_the_loss_slope_stays_in_float32_as_the_engines_compute_it(name):
     assert np.array_equal(got, want)
 
 
+@pytest.mark.parametrize("name", maths.LOSSES)
+def test_the_kernels_loss_slope_is_the_registrys_bit_for_bit(name):
+    """``shallow_step`` on 2-1-1 networks with a linear hidden unit and output weight 1: the
+    logit is the input z, and the kernel's slope at it (row weight 1) is the registry's."""
+    from xorhelpers.sweep import fast_kernel
+
+    z = Z32[np.abs(Z32) < 80]
+    lanes = len(z)
+    P = np.zeros((5, lanes), np.float32)
+    P[0] = 1.0  # input 0 -> the hidden unit
+    P[3] = 1.0  # the hidden unit -> the output
+    H = np.zeros((2, lanes), np.float32)
+    H[0] = z
+    y = (np.arange(lanes) % 2).astype(np.float32)[None]  # targets 0 and 1 in turn
+    w = np.ones((1, lanes), np.float32)
+    A, S = np.zeros((1, lanes), np.float32), np.zeros((1, lanes), np.float32)
+    G, Zo, dz = np.zeros_like(P), np.zeros((1, lanes), np.float32), np.zeros((1, lanes), np.float32)
+    fast_kernel.shallow_step(P, G, 1, maths.activation("linear").code,
+                             np.float32(maths.LEAKY_SLOPE), maths.loss(name).code, H, 2, y, w, 1,
+                             A, S, Zo, dz)
+    assert np.array_equal(Zo[0], z)
+    assert np.array_equal(dz[0], maths.loss(name).logit_slope(maths.sigmoid(z), y[0]))
+
+
 def test_the_loss_codes_are_the_compiled_kernels():
     from xorhelpers.sweep import fast_engine, fast_kernel
 
