@@ -5,7 +5,8 @@ gives them: one leading model axis) on the four XOR points and returns each laye
 ``layer_norms`` turns per-layer arrays (gradients, or weight changes between two checkpoints)
 into one norm per network and layer. Notebook 03 uses them to draw, layer by layer, the
 gradients of case D's sigmoid stack beside its ReLU twin (vanishing gradients, as in Nielsen's
-chapter 5) and how far Adam actually moves each layer's weights.
+chapter 5) and how far Adam actually moves each layer's weights. The maths is
+``xorhelpers.maths``': its forward pass, the activations' slopes and the losses' slopes.
 """
 
 from __future__ import annotations
