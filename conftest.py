@@ -4,7 +4,7 @@ from xorhelpers import portable
 
 # The same NumPy and TensorFlow kernels on every processor, in pytest's process and in every
 # kernel it starts (they inherit the environment); the rule lives in xorhelpers/portable.py.
-portable.apply()
+portable.set_rule_variables()
 
 
 def pytest_collectstart(collector):

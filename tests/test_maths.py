@@ -49,6 +49,8 @@ def test_the_record_describes_the_function(name):
     off = z <= 0
     assert record.can_die == bool((value[off] == 0).all() and (s[off] == 0).all())
     assert record.saturates == bool(s[0] < 1e-6 and s[-1] < 1e-6)
+    left, right = record.slope(np.array([-1e-12, 1e-12]))
+    assert record.kink == bool(abs(left - right) > 1e-6)
     assert maths.output_range(name) == (record.low, record.high)
 
 
@@ -176,8 +178,66 @@ def test_bce_from_probabilities_clips_as_keras_does():
     assert np.allclose(inside, fd, rtol=1e-5)
 
 
-def test_squared_error():
+def test_squared_error_and_its_slope():
     assert maths.squared_error([0.5, 2.0], [1.0, 0.0]).tolist() == [0.25, 4.0]
+    assert maths.squared_error_slope([0.5, 2.0], [1.0, 0.0]).tolist() == [-1.0, 4.0]
+
+
+@pytest.mark.parametrize("name", maths.LOSSES)
+def test_the_loss_records_slope_is_the_derivative_at_the_logit(name):
+    record = maths.loss(name)
+    z = np.linspace(-8, 8, 41)
+    eps = 1e-6
+    for y in (0.0, 1.0, 0.3):
+        fd = (record.with_logits(z + eps, y) - record.with_logits(z - eps, y)) / (2 * eps)
+        assert np.allclose(record.logit_slope(maths.sigmoid(z), y), fd, rtol=1e-6, atol=1e-9)
+    assert record.with_logits(z, 1.0).tolist() == (
+        maths.bce_with_logits(z, 1.0) if name == "binary_crossentropy"
+        else maths.squared_error_with_logits(z, 1.0)).tolist()
+
+
+@pytest.mark.parametrize("name", maths.LOSSES)
+def test_the_loss_slope_stays_in_float32_as_the_engines_compute_it(name):
+    p = maths.sigmoid(Z32)
+    y = (Z32 > 1).astype(np.float32)
+    got = maths.loss(name).logit_slope(p, [float(t) for t in y])  # y follows p's precision
+    assert got.dtype == np.float32
+    want = p - y if name == "binary_crossentropy" else (p - y) * ((2 * p) * (1 - p))
+    assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("name", maths.LOSSES)
+def test_the_kernels_loss_slope_is_the_registrys_bit_for_bit(name):
+    """``shallow_step`` on 2-1-1 networks with a linear hidden unit and output weight 1: the
+    logit is the input z, and the kernel's slope at it (row weight 1) is the registry's."""
+    from xorhelpers.sweep import fast_kernel
+
+    z = Z32[np.abs(Z32) < 80]
+    lanes = len(z)
+    P = np.zeros((5, lanes), np.float32)
+    P[0] = 1.0  # input 0 -> the hidden unit
+    P[3] = 1.0  # the hidden unit -> the output
+    H = np.zeros((2, lanes), np.float32)
+    H[0] = z
+    y = (np.arange(lanes) % 2).astype(np.float32)[None]  # targets 0 and 1 in turn
+    w = np.ones((1, lanes), np.float32)
+    A, S = np.zeros((1, lanes), np.float32), np.zeros((1, lanes), np.float32)
+    G, Zo, dz = np.zeros_like(P), np.zeros((1, lanes), np.float32), np.zeros((1, lanes), np.float32)
+    fast_kernel.shallow_step(P, G, 1, maths.activation("linear").code,
+                             np.float32(maths.LEAKY_SLOPE), maths.loss(name).code, H, 2, y, w, 1,
+                             A, S, Zo, dz)
+    assert np.array_equal(Zo[0], z)
+    assert np.array_equal(dz[0], maths.loss(name).logit_slope(maths.sigmoid(z), y[0]))
+
+
+def test_the_loss_codes_are_the_compiled_kernels():
+    from xorhelpers.sweep import fast_engine, fast_kernel
+
+    assert {name: maths.loss(name).code for name in maths.LOSSES} == fast_engine.LOSS_CODES
+    assert (maths.loss("binary_crossentropy").code, maths.loss("mse").code) == (
+        fast_kernel.BCE, fast_kernel.MSE)
+    with pytest.raises(ValueError, match="loss"):
+        maths.loss("hinge")
 
 
 # ------------------------------------------------------------------------------ forward
@@ -268,3 +328,4 @@ def test_every_module_reads_the_registry():
 
     assert scratch.ACTIVATIONS is models.ACTIVATIONS is sweep.ACTIVATIONS is maths.ACTIVATIONS
     assert models.OPTIMIZERS is sweep.OPTIMIZERS is maths.OPTIMIZERS
+    assert scratch.LOSSES is sweep.LOSSES is maths.LOSSES

@@ -47,8 +47,6 @@ SAME_MEANING = {
 #: be added here: a new shared name needs one meaning (``SAME_MEANING``) or another name.
 RENAME_PENDING = {
     ("forward", "sweep.fast_kernel"): "the compiled kernel's in-place pass over flat weights",
-    ("apply", "portable"): "sets the processor rule's environment variables",
-    ("apply", "slides"): "writes slide types into a notebook",
 }
 
 
@@ -80,6 +78,9 @@ def test_the_scan_sees_what_it_should():
         or sorted(where["forward"]) == ["maths", "nets.scratch"]  # the kernel's, once renamed
     assert "code_partition" in where and "_hidden_codes" not in where  # public, private
     assert where["outputs"] == ["architectures.case_a"]
+    assert "apply" not in where  # portable.set_rule_variables, slides.write_slide_types
+    assert where["set_rule_variables"] == ["portable"]
+    assert where["write_slide_types"] == ["slides"]
 
 
 # ---------------------------------------- the names shared with maths compute what maths does

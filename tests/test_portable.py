@@ -14,10 +14,10 @@ from xorhelpers import portable
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_apply_sets_defaults_and_keeps_what_is_set():
-    env = portable.apply({})
+def test_set_rule_variables_sets_defaults_and_keeps_what_is_set():
+    env = portable.set_rule_variables({})
     assert env == portable.rule()
-    mine = portable.apply({"TF_ENABLE_ONEDNN_OPTS": "1"})
+    mine = portable.set_rule_variables({"TF_ENABLE_ONEDNN_OPTS": "1"})
     assert mine["TF_ENABLE_ONEDNN_OPTS"] == "1"
 
 

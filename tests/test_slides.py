@@ -143,19 +143,19 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(TypeError, match="nb must be an nbformat notebook"):
         slides.slide_types([1, 2])
     with pytest.raises(ValueError, match="path must be an existing .ipynb file"):
-        slides.apply(tmp_path / "missing.ipynb")
+        slides.write_slide_types(tmp_path / "missing.ipynb")
 
 
-def test_apply_changes_only_cell_metadata(tmp_path):
+def test_write_slide_types_changes_only_cell_metadata(tmp_path):
     nb = _lecture()
     path = tmp_path / "lecture.ipynb"
     nbformat.write(nb, path)
-    assert slides.apply(path) == len(nb.cells)
+    assert slides.write_slide_types(path) == len(nb.cells)
     again = nbformat.read(path, as_version=4)
     assert [c.source for c in again.cells] == [c.source for c in nb.cells]
     assert [c.get("outputs") for c in again.cells] == [c.get("outputs") for c in nb.cells]
     assert _types(again) == slides.slide_types(nb)
-    assert slides.apply(path) == 0
+    assert slides.write_slide_types(path) == 0
 
 
 def test_readme_gives_each_notebook_s_slide_count():

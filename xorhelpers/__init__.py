@@ -49,7 +49,7 @@ import os as _os
 from xorhelpers import portable
 
 # Before NumPy and TensorFlow load: the same kernels on every processor (see ``portable``).
-portable.apply()
+portable.set_rule_variables()
 # ... and TensorFlow's C++ start-up log (CPU features, no CUDA driver) kept out of notebooks,
 # whether Keras is loaded by a helper (through ``_tf``) or by a notebook's own ``import keras``.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

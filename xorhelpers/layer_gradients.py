@@ -5,35 +5,17 @@ gives them: one leading model axis) on the four XOR points and returns each laye
 ``layer_norms`` turns per-layer arrays (gradients, or weight changes between two checkpoints)
 into one norm per network and layer. Notebook 03 uses them to draw, layer by layer, the
 gradients of case D's sigmoid stack beside its ReLU twin (vanishing gradients, as in Nielsen's
-chapter 5) and how far Adam actually moves each layer's weights.
+chapter 5) and how far Adam actually moves each layer's weights. The maths is
+``xorhelpers.maths``': its forward pass, the activations' slopes and the losses' slopes.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._check import check_choice
+from . import maths
 from ._weights import as_pairs
 from .data import truth_table
-
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
-LOSSES = ("mse", "binary_crossentropy")
-LEAKY_SLOPE = 0.2  # Keras' leaky_relu
-
-
-def _value_and_slope(activation: str, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if activation == "relu":
-        return np.maximum(Z, 0.0), (Z > 0).astype(Z.dtype)
-    if activation == "leaky_relu":
-        slope = np.where(Z > 0, 1.0, LEAKY_SLOPE)
-        return Z * slope, slope
-    if activation == "sigmoid":
-        A = 1.0 / (1.0 + np.exp(-Z))
-        return A, A * (1.0 - A)
-    if activation == "tanh":
-        A = np.tanh(Z)
-        return A, 1.0 - A * A
-    return Z.copy(), np.ones_like(Z)
 
 
 def layer_gradients(weights, activation: str, loss: str = "mse", X=None, y=None
@@ -41,13 +23,15 @@ def layer_gradients(weights, activation: str, loss: str = "mse", X=None, y=None
     """The gradient of the mean ``loss`` over the points with respect to every layer's weights.
 
     ``weights``: a list of (W, b) per layer with a leading model axis, W (M, in, out) and
-    b (M, out), hidden layers with ``activation`` and a sigmoid output unit (the networks of
-    ``xorhelpers.sweep``). ``X``, ``y``: the points, default the four XOR points. Returns a
-    list of (dW, db) per layer, shaped like ``weights``, in float64 (as Keras computes the
-    same loss in float32: within float32 rounding of it).
+    b (M, out), hidden layers with ``activation`` (one of ``maths.ACTIVATIONS``) and a sigmoid
+    output unit (the networks of ``xorhelpers.sweep``); ``loss`` one of ``maths.LOSSES``.
+    ``X``, ``y``: the points, default the four XOR points. Returns a list of (dW, db) per
+    layer, shaped like ``weights``, in float64 (as Keras computes the same loss in float32:
+    within float32 rounding of it). The forward pass is ``maths.forward``; the activations'
+    slopes and the loss' slope at the logit are the registry's.
     """
-    check_choice("activation", activation, ACTIVATIONS)
-    check_choice("loss", loss, LOSSES)
+    record = maths.activation(activation)
+    start = maths.loss(loss)
     layers = [(np.asarray(W, float), np.asarray(b, float)) for W, b in _stacked(weights)]
     if X is None and y is None:
         X, y = truth_table()
@@ -58,23 +42,15 @@ def layer_gradients(weights, activation: str, loss: str = "mse", X=None, y=None
     if X.ndim != 2 or X.shape[1] != layers[0][0].shape[1] or len(y) != len(X):
         raise ValueError(f"X must be (n, {layers[0][0].shape[1]}) with one y per row, got "
                          f"X {X.shape} and y {y.shape}")
-    M, n = layers[0][0].shape[0], len(X)
-    A, inputs, slopes = np.broadcast_to(X, (M, n, X.shape[1])), [], []
-    for W, b in layers[:-1]:
-        inputs.append(A)
-        A, slope = _value_and_slope(activation, A @ W + b[:, None, :])
-        slopes.append(slope)
-    inputs.append(A)
-    W, b = layers[-1]
-    p = 1.0 / (1.0 + np.exp(-(A @ W + b[:, None, :])))  # (M, n, 1)
-    target = y[None, :, None]
-    dZ = (p - target) / n if loss == "binary_crossentropy" else \
-        2.0 * (p - target) * p * (1.0 - p) / n
+    p, passes = maths.forward(layers, X, activation, "sigmoid")  # p (M, n, 1)
+    dZ = start.logit_slope(p, y[None, :, None]) / len(X)
     grads = []
     for k in range(len(layers) - 1, -1, -1):
-        grads.append((np.swapaxes(inputs[k], 1, 2) @ dZ, dZ.sum(axis=1)))
+        A_prev = np.broadcast_to(passes[k].A_prev, (len(p), *passes[k].A_prev.shape[-2:]))
+        grads.append((np.swapaxes(A_prev, 1, 2) @ dZ, dZ.sum(axis=1)))
         if k:
-            dZ = (dZ @ np.swapaxes(layers[k][0], 1, 2)) * slopes[k - 1]
+            dZ = (dZ @ np.swapaxes(layers[k][0], 1, 2)) * record.slope(passes[k - 1].Z,
+                                                                       passes[k - 1].A)
     return grads[::-1]
 
 

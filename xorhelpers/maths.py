@@ -14,8 +14,10 @@ kernel (whose integer ``code`` the record holds), nothing else.
   range, whether a unit can die or saturate); ``activate`` and ``slope`` apply one;
   ``logistic`` is the sweep's one-branch output sigmoid; ``sigmoid32`` and ``tanh32`` are
   the fast float32 forms (from NumPy's float32 exp) the parity recurrences run on.
-- ``bce_with_logits``, ``bce_from_probabilities`` (and its slope), ``squared_error``,
-  ``squared_error_with_logits``: losses per example, the mean is the caller's.
+- ``bce_with_logits``, ``bce_from_probabilities`` (and its slope), ``squared_error`` (and
+  its slope), ``squared_error_with_logits``: losses per example, the mean is the caller's;
+  ``LOSSES`` and ``loss(name)``: the ``Loss`` records of a sigmoid output's losses (per
+  example from the logit, and the slope at the logit that every backward pass starts from).
 - ``forward``: stacked or single networks, one weight layout, an explicit dtype; the
   package's one forward pass (``Layer``: one layer's input, pre-activation and activation).
 - ``solved`` / ``solved_fast``: every output on its target's side of 0.5 by a margin; an
@@ -61,9 +63,6 @@ SGD_MOMENTUM = 0.9
 
 #: Keras' binary cross-entropy on probabilities clips them into [CLIP_EPS, 1 - CLIP_EPS].
 CLIP_EPS = 1e-7
-
-#: The losses of the from-scratch net and the sweep engines.
-LOSSES = ("binary_crossentropy", "mse")
 
 
 # ------------------------------------------------------------------------- activations
@@ -168,7 +167,8 @@ class Activation:
     """One activation: its Keras ``name``, the compiled sweep kernel's integer ``code`` for
     it, its output range [``low``, ``high``], its largest slope, whether a unit ``can_die``
     (output 0 and slope 0 for every input <= 0, so a unit off on every row passes no
-    gradient and gets none) and whether it ``saturates`` (slope -> 0 at both ends).
+    gradient and gets none), whether it ``saturates`` (slope -> 0 at both ends) and whether
+    it has a ``kink`` (its slope jumps at 0, where finite differences across 0 are wrong).
 
     ``value(Z)`` and ``slope(Z, A)`` work elementwise in Z's precision (float64, or float32
     as the sweep engines compute it); ``slope`` takes A = value(Z) when the caller has it.
@@ -182,6 +182,7 @@ class Activation:
     max_slope: float
     can_die: bool
     saturates: bool
+    kink: bool
     _value: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
     _slope: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(repr=False, compare=False)
 
@@ -196,11 +197,13 @@ class Activation:
 
 
 _RECORDS = (
-    Activation("relu", 0, 0.0, math.inf, 1.0, True, False, _relu, _relu_slope),
-    Activation("leaky_relu", 1, -math.inf, math.inf, 1.0, False, False, _leaky, _leaky_slope),
-    Activation("sigmoid", 2, 0.0, 1.0, 0.25, False, True, sigmoid, _sigmoid_slope),
-    Activation("tanh", 3, -1.0, 1.0, 1.0, False, True, _tanh, _tanh_slope),
-    Activation("linear", 4, -math.inf, math.inf, 1.0, False, False, _linear, _linear_slope),
+    Activation("relu", 0, 0.0, math.inf, 1.0, True, False, True, _relu, _relu_slope),
+    Activation("leaky_relu", 1, -math.inf, math.inf, 1.0, False, False, True, _leaky,
+               _leaky_slope),
+    Activation("sigmoid", 2, 0.0, 1.0, 0.25, False, True, False, sigmoid, _sigmoid_slope),
+    Activation("tanh", 3, -1.0, 1.0, 1.0, False, True, False, _tanh, _tanh_slope),
+    Activation("linear", 4, -math.inf, math.inf, 1.0, False, False, False, _linear,
+               _linear_slope),
 )
 
 #: Every record by name.
@@ -287,10 +290,66 @@ def squared_error(p, y) -> np.ndarray:
     return (_as_real(p) - _as_real(y)) ** 2
 
 
+def squared_error_slope(p, y) -> np.ndarray:
+    """d ``squared_error`` / d p: 2 (p - y)."""
+    return 2 * (_as_real(p) - _as_real(y))
+
+
 def squared_error_with_logits(z, y) -> np.ndarray:
     """(p - y)**2 per example for the output p = ``logistic(z)`` of a sigmoid with logit z:
     the sweep's mean squared error."""
     return squared_error(logistic(_as_real(z)), y)
+
+
+def _bce_logit_slope(p, y):
+    return p - y
+
+
+def _mse_logit_slope(p, y):
+    return (p - y) * ((2 * p) * (1 - p))
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One loss of a network with one sigmoid output unit: its Keras ``name``, the compiled
+    sweep kernel's integer ``code`` for it, the loss per example from the logit z
+    (``with_logits``) and its slope at the logit (``logit_slope``), from p = sigmoid(z).
+
+    Both work elementwise in p's precision (float64, or float32 as the sweep engines compute
+    it): binary cross-entropy's slope is p - y, the squared error's (p - y) (2 p (1 - p)),
+    with the products in the order both sweep engines take them."""
+
+    name: str
+    code: int
+    _with_logits: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(repr=False,
+                                                                         compare=False)
+    _logit_slope: Callable[[np.ndarray, np.ndarray], np.ndarray] = field(repr=False,
+                                                                         compare=False)
+
+    def with_logits(self, z, y) -> np.ndarray:
+        """The loss per example of the output sigmoid(z) for the target y."""
+        return self._with_logits(z, y)
+
+    def logit_slope(self, p, y) -> np.ndarray:
+        """d loss / d z per example, from the output p = sigmoid(z) and the target y (y is
+        taken in p's precision)."""
+        p = _as_real(p)
+        return self._logit_slope(p, np.asarray(y, p.dtype))
+
+
+#: Every loss record by name.
+LOSS_REGISTRY: dict[str, Loss] = {
+    "binary_crossentropy": Loss("binary_crossentropy", 0, bce_with_logits, _bce_logit_slope),
+    "mse": Loss("mse", 1, squared_error_with_logits, _mse_logit_slope),
+}
+
+#: The losses of the from-scratch net, the sweep engines and ``layer_gradients``.
+LOSSES = tuple(LOSS_REGISTRY)
+
+
+def loss(name: str) -> Loss:
+    """The ``Loss`` record of ``name`` (one of ``LOSSES``)."""
+    return LOSS_REGISTRY[check_choice("loss", name, LOSSES)]
 
 
 # ---------------------------------------------------------------------------- forward

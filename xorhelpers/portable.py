@@ -20,11 +20,12 @@ count. Measured on the project's machines:
   double-precision operations without fast-math, so it agrees with the NumPy engine anywhere.
 
 The variables are read once, when NumPy, TensorFlow or oneDNN is first used, so the rule must be
-in the environment before that. ``apply()`` sets them (as defaults: a value already in the
-environment wins) and is called by ``import xorhelpers`` (which is why every notebook imports
-xorhelpers before NumPy), by the root ``conftest.py`` and by ``dev.py`` for every process it
-starts. ``status()`` says whether the running process follows the rule; every notebook prints
-it in its first cell, so strict nbval fails where it does not.
+in the environment before that. ``set_rule_variables()`` sets them (as defaults: a value
+already in the environment wins) and is called by ``import xorhelpers`` (which is why every
+notebook imports xorhelpers before NumPy) and by the root ``conftest.py``; ``dev.py`` puts
+``RULE``'s variables (as defaults) into the environment of every process it starts.
+``status()`` says whether the running process follows the rule; every notebook prints it in
+its first cell, so strict nbval fails where it does not.
 
 This module imports nothing but the standard library, so that ``dev.py`` can read it with any
 Python before the environment exists.
@@ -37,7 +38,7 @@ import platform
 import sys
 from importlib import metadata
 
-__all__ = ["RULE", "apply", "rule", "status", "problems"]
+__all__ = ["RULE", "set_rule_variables", "rule", "status", "problems"]
 
 #: Environment variable -> value. NumPy's group names X86_V3/X86_V4 exist from NumPy 2.4 on;
 #: older NumPy (the "oldest" check, whose printed output is not compared) gets no NumPy setting.
@@ -67,7 +68,7 @@ def rule() -> dict[str, str]:
 _LATE: list[str] = []
 
 
-def apply(environ: dict[str, str] | None = None) -> dict[str, str]:
+def set_rule_variables(environ: dict[str, str] | None = None) -> dict[str, str]:
     """Set the rule's variables in ``environ`` (default: this process's ``os.environ``) where
     they are not set already, and return ``environ``. NumPy and TensorFlow read them only when
     first imported: if TensorFlow was imported before, this is remembered and ``status()``

@@ -183,7 +183,7 @@ def slides(nb) -> list[Slide]:
     return [Slide(tuple(ks), sum(estimate_lines(nb.cells[k]) for k in ks)) for ks in shown]
 
 
-def apply(path: str | Path) -> int:
+def write_slide_types(path: str | Path) -> int:
     """Write the derived slide types into a notebook's cell metadata, touching nothing else;
     returns how many cells changed."""
     path = Path(path)
@@ -202,7 +202,7 @@ def apply(path: str | Path) -> int:
 
 def main(paths: list[str]) -> int:
     for p in paths:
-        changed = apply(p)
+        changed = write_slide_types(p)
         nb = nbformat.read(p, as_version=4)
         print(f"{Path(p).name}: {len(slides(nb))} slides, {changed} cells changed")
     return 0

@@ -213,7 +213,7 @@ def loss_grads_outputs(weights, variant: Variant, X, y, row_weights=None):
     w = np.full((1, n), 1 / n) if row_weights is None else row_weights
     if variant.output == "sigmoid":
         loss = (maths.bce_with_logits(cache[-1][0][..., 0], y) * w).sum(axis=1)
-        dz = (p - y) * w
+        dz = maths.LOSS_REGISTRY["binary_crossentropy"].logit_slope(p, y) * w
     else:
         loss = (maths.bce_from_probabilities(p, y) * w).sum(axis=1)
         dp = maths.bce_from_probabilities_slope(p, y) * w

@@ -369,7 +369,7 @@ def _trial(model, X, y, loss_fn, loss_kind, epochs, lr, batch_size, seed) -> lis
     if pred.shape != target.shape:
         pred = np.broadcast_to(pred, target.shape)
     if loss_kind == "mse":
-        final = float(((pred - target) ** 2).mean())
+        final = float(maths.squared_error(pred, target).mean())
     else:
         prob = maths.sigmoid(pred) if loss_kind == "bce_logits" else pred
         final = float(maths.bce_from_probabilities(prob, target).mean())

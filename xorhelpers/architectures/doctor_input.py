@@ -77,10 +77,12 @@ def best_linear_fit(F: np.ndarray, y: np.ndarray, iterations: int = 100,
         raise ValueError(f"F must have shape (n, d) with n = len(y) = {len(y)}, got {F.shape}")
     Z = np.concatenate([F, np.ones((len(F), 1))], axis=1)
     w = np.zeros(Z.shape[1])
+    bce, sigmoid = maths.loss("binary_crossentropy"), maths.activation("sigmoid")
     for _ in range(iterations):
-        q = maths.sigmoid(Z @ w)
-        grad = Z.T @ (q - y) / len(y) + ridge * w
-        hess = (Z.T * (q * (1 - q))) @ Z / len(y) + ridge * np.eye(len(w))
+        z = Z @ w
+        q = sigmoid.value(z)
+        grad = Z.T @ bce.logit_slope(q, y) / len(y) + ridge * w
+        hess = (Z.T * sigmoid.slope(z, q)) @ Z / len(y) + ridge * np.eye(len(w))
         w = w - np.linalg.solve(hess, grad)
     z = Z @ w
     loss = float(np.mean(maths.bce_with_logits(z, y)))

@@ -29,9 +29,6 @@ from .._check import check_choice, check_float, check_int
 from .._tf import keras, tf
 from ..nets import scratch
 
-LOSSES = ("binary_crossentropy", "mse")
-
-
 # ------------------------------------------------------------- one view of either kind of net
 
 class _View:
@@ -207,7 +204,7 @@ def _keras_loss(model, loss):
             raise ValueError("loss must be given ('binary_crossentropy' or 'mse') for a model "
                              "that is not compiled")
     if isinstance(loss, str):
-        check_choice("loss", loss, LOSSES + ("mean_squared_error",))
+        check_choice("loss", loss, maths.LOSSES + ("mean_squared_error",))
         return (keras.losses.BinaryCrossentropy() if loss == "binary_crossentropy"
                 else keras.losses.MeanSquaredError())
     if callable(loss):
@@ -386,7 +383,7 @@ def _diagnose(ins: _View, X, y, loss, threshold) -> Diagnosis:
 
 def _loss(ins, values, output, y, loss) -> float:
     name = ins.loss_name(loss)
-    if output is None or name not in LOSSES + ("mean_squared_error",):
+    if output is None or name not in maths.LOSSES + ("mean_squared_error",):
         return math.nan
     if name == "binary_crossentropy":
         return float(maths.bce_from_probabilities(output, y).mean())

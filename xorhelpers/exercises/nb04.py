@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import sweep
+from .. import maths, sweep
 from ..clinic import case_e
 from ..clinic.born_dead import single_point_bound
 from ..data import truth_table
@@ -37,7 +37,7 @@ def _relu_slope(answer):
 
 def _loss_and_accuracy(answer):
     mse, accuracy = _numbers(answer, 2)
-    want_mse = float(((Q2_OUTPUTS - _Y) ** 2).mean())
+    want_mse = float(maths.squared_error(Q2_OUTPUTS, _Y).mean())
     want_acc = float(((Q2_OUTPUTS > 0.5) == (_Y > 0.5)).mean())
     if abs(mse - want_mse) < 5e-4 and abs(accuracy - want_acc) < 1e-9:
         return True, ("MSE 0.2025 with every point right: a loss measures how far the outputs "

@@ -169,10 +169,11 @@ def logistic_regression(X, y, num_steps: int = 5000, lr: float = 1.0, w0=None, b
     lr = check_float("lr", lr, low=0.0, low_open=True)
     w = np.zeros(X.shape[1]) if w0 is None else _weights(w0, X.shape[1], "w0").copy()
     b = check_float("b0", b0)
+    bce = maths.loss("binary_crossentropy")
     for _ in range(num_steps):
-        p = maths.sigmoid(X @ w + b)
-        w -= lr * X.T @ (p - y) / len(X)
-        b -= lr * float(np.mean(p - y))
+        dz = bce.logit_slope(maths.sigmoid(X @ w + b), y)  # p - y
+        w -= lr * X.T @ dz / len(X)
+        b -= lr * float(np.mean(dz))
     z = X @ w + b
     loss = float(np.mean(maths.bce_with_logits(z, y)))  # -y ln p - (1-y) ln(1-p), stably
     return w, float(b), loss

@@ -254,10 +254,10 @@ def _backward(net: Net, X: np.ndarray, Y: np.ndarray) -> list[tuple[np.ndarray, 
     output, cache = _forward(net, X)
     n = Y.shape[0]
     _, Z_out, A_out = cache[-1]
-    if net.loss == "binary_crossentropy":
-        dZ = (A_out - Y) / n              # d loss / d Z of a sigmoid output
-    else:
-        dA = 2 * (A_out - Y) / n          # d loss / d output of the mean squared error
+    if net.loss == "binary_crossentropy":  # d loss / d Z of a sigmoid output
+        dZ = maths.LOSS_REGISTRY["binary_crossentropy"].logit_slope(A_out, Y) / n
+    else:                                  # d loss / d output of the mean squared error
+        dA = maths.squared_error_slope(A_out, Y) / n
         dZ = dA * _slope(net.activations[-1], Z_out, A_out, net.relu_grad)
     grads = []
     for layer in range(len(net.weights) - 1, -1, -1):
@@ -421,9 +421,9 @@ def gradient_check(net: Net, X, y, eps: float = 1e-6, tolerance: float = 1e-6) -
         denom = np.linalg.norm(a) + np.linalg.norm(n)
         errors.append(0.0 if denom == 0 else float(np.linalg.norm(a - n) / denom))
     _, cache = forward(net, X)
-    relu_inputs = [np.abs(Z).min() for (_, Z, _), name in zip(cache, net.activations,
+    kink_inputs = [np.abs(Z).min() for (_, Z, _), name in zip(cache, net.activations,
                                                                 strict=True)
-                   if name in ("relu", "leaky_relu")]  # the activations with a kink
-    smallest = float(min(relu_inputs)) if relu_inputs else math.inf
+                   if maths.activation(name).kink]  # relu, leaky_relu: the slope jumps at 0
+    smallest = float(min(kink_inputs)) if kink_inputs else math.inf
     return GradientCheck(tuple(errors), net.layer_sizes, net.activations, tolerance, eps,
                          smallest)

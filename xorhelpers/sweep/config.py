@@ -19,10 +19,9 @@ import numpy as np
 from .._check import check_bool, check_choice, check_float, check_int, check_seed
 from .._weights import as_pairs
 from ..data import truth_table
-from ..maths import ACTIVATIONS, OPTIMIZERS
+from ..maths import ACTIVATIONS, LOSSES, OPTIMIZERS
 
 INITS = ("glorot_uniform", "he_normal", "uniform", "normal", "zeros")
-LOSSES = ("binary_crossentropy", "mse")
 MAX_DEPTH = 8
 MAX_WIDTH = 64
 

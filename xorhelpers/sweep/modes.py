@@ -11,7 +11,7 @@ import numpy as np
 
 from .._check import check_choice, check_float, check_int
 from ..data import truth_table
-from ..maths import forward
+from ..maths import LOSSES, bce_from_probabilities, forward, squared_error
 from .result import SweepResult
 
 # ---------------------------------------------------------------- failure modes (notebook 03)
@@ -88,24 +88,21 @@ def plateau_loss(partition, loss: str = "binary_crossentropy", linear=None) -> n
     (binary cross-entropy) when a 0 and a 1 share a code and the other two points are
     apart, 0.125 for mean squared error.
     """
-    check_choice("loss", loss, ("binary_crossentropy", "mse"))
+    check_choice("loss", loss, LOSSES)
     part = _as_partition(partition)
     if linear is not None:
         part = np.where(_as_flags(linear, len(part))[:, None], 0, part)
     _, y = truth_table()
-    total = np.zeros(len(part))
+    best = np.zeros(part.shape)  # each point's output: the mean target of its code
     for code in range(4):
         members = part == code
         n = members.sum(axis=1)
-        ones = (members * y).sum(axis=1)
-        p = np.divide(ones, n, out=np.zeros(len(part)), where=n > 0)
-        if loss == "mse":
-            total += ones * (1 - p) ** 2 + (n - ones) * p ** 2
-        else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                total -= (np.where(ones > 0, ones * np.log(p), 0.0)
-                          + np.where(n - ones > 0, (n - ones) * np.log1p(-p), 0.0))
-    total /= 4
+        mean = np.divide((members * y).sum(axis=1), n, out=np.zeros(len(part)), where=n > 0)
+        best = np.where(members, mean[:, None], best)
+    if loss == "mse":
+        total = squared_error(best, y).mean(axis=1)
+    else:  # a point whose code's points all share its target costs 0 (best output = target)
+        total = np.where(best == y, 0.0, bce_from_probabilities(best, y)).mean(axis=1)
     return total if np.ndim(partition) == 2 else float(total[0])
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from ..data import truth_table
 from ..maths import ADAM_BETA_1 as BETA_1
 from ..maths import ADAM_BETA_2 as BETA_2
-from ..maths import EPSILON, REGISTRY, logistic
+from ..maths import EPSILON, LOSS_REGISTRY, REGISTRY, logistic
 from ..maths import RMSPROP_RHO as RHO
 from .config import Config
 from .feed import Feed, with_ones
@@ -97,10 +97,7 @@ class Nets:
 
         Returns the logits on X before the step."""
         z, As, slopes = self.forward(X)
-        p = logistic(z)
-        dz = p - y
-        if self.loss == "mse":
-            dz *= 2 * p * (1 - p)
+        dz = LOSS_REGISTRY[self.loss].logit_slope(logistic(z), y)
         dz *= weight
         last = len(self.blocks) - 1
         np.einsum("nkm,nm->km", As[last], dz, out=self.grads[last][:, 0, :])
