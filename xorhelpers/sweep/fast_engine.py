@@ -25,7 +25,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..maths import ADAM_BETA_1, ADAM_BETA_2, EPSILON, LEAKY_SLOPE, REGISTRY, RMSPROP_RHO
+from ..maths import (
+    ADAM_BETA_1,
+    ADAM_BETA_2,
+    EPSILON,
+    LEAKY_SLOPE,
+    LOSSES,
+    REGISTRY,
+    RMSPROP_RHO,
+    loss,
+)
 from . import fast_kernel
 from .config import Config
 from .fast_kernel import FEW, FULL, GATHER, evaluate, train_steps
@@ -34,7 +43,7 @@ from .result import DTYPE, GroupRun, cores, flatten, thread_pool
 
 # the kernel branches on these codes; their one home is the registry (xorhelpers.maths)
 ACT_CODES = {name: record.code for name, record in REGISTRY.items()}
-LOSS_CODES = {"binary_crossentropy": 0, "mse": 1}
+LOSS_CODES = {name: loss(name).code for name in LOSSES}
 OPT_CODES = {"sgd": 0, "momentum": 1, "rmsprop": 2, "adam": 3}
 
 @lru_cache(maxsize=32)
